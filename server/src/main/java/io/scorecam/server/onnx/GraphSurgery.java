@@ -2,7 +2,6 @@ package io.scorecam.server.onnx;
 
 import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.errors.ScoreCamException;
-import io.scorecam.server.onnx.proto.AttributeProto;
 import io.scorecam.server.onnx.proto.GraphProto;
 import io.scorecam.server.onnx.proto.NodeProto;
 import io.scorecam.server.onnx.proto.TensorProto;
@@ -81,8 +80,10 @@ public final class GraphSurgery {
         checkNoClash(model);
 
         GraphProto original = model.graph();
+        // value_info is only a hint, and one that names the model's batch size (often a fixed 1) would
+        // contradict the item batch B here: ORT warns on every run. Let ORT infer the shapes instead.
         GraphProto.Builder g = GraphProto.newBuilder(original)
-                .clearInput().clearOutput().clearNode();
+                .clearInput().clearOutput().clearNode().clearValueInfo();
         List<TensorProto> constants = new ArrayList<>();
         List<NodeProto> head = maskingNodes(spec, opset, constants);
 
