@@ -22,6 +22,8 @@ import java.util.Set;
 public final class LayerFinder {
     /** How many candidates to return at most; the engine stops at the first 4-D one anyway. */
     static final int MAX_CANDIDATES = 8;
+    /** Nodes searched past a pool-less Flatten for a global pool before settling for the Flatten input. */
+    static final int FLATTEN_LOOKBEHIND = 8;
 
     private static final Set<String> GLOBAL_POOLS = Set.of(
             "GlobalAveragePool", "GlobalMaxPool", "GlobalLpPool", "QLinearGlobalAveragePool");
@@ -58,11 +60,17 @@ public final class LayerFinder {
         return List.copyOf(result);
     }
 
-    /** Breadth-first from the output: the tensor entering the nearest pooling/flatten head, if any. */
+    /**
+     * Breadth-first from the output: the tensor entering the nearest pooling/flatten head, if any. A
+     * Flatten/Reshape with no pooling before it is only a fallback: a global pool a few nodes further
+     * back (a conv head on pooled features, as in MobileNetV3) is the better answer.
+     */
     private Optional<String> headInput(String outputName) {
         Deque<String> queue = new ArrayDeque<>(List.of(outputName));
         Set<String> seen = new HashSet<>(queue);
-        while (!queue.isEmpty()) {
+        String flattenFallback = null;
+        int budgetAfterFallback = FLATTEN_LOOKBEHIND;
+        while (!queue.isEmpty() && (flattenFallback == null || budgetAfterFallback-- > 0)) {
             NodeProto node = model.producer(queue.poll()).orElse(null);
             if (node == null) {
                 continue;
@@ -70,13 +78,13 @@ public final class LayerFinder {
             if (isGlobalPool(node)) {
                 return Optional.of(node.getInput(0));
             }
-            if (FLATTENS.contains(node.getOpType())) {
+            if (FLATTENS.contains(node.getOpType()) && flattenFallback == null) {
                 String in = node.getInput(0);
-                NodeProto before = model.producer(skipTransparent(in)).orElse(null);
-                if (before != null && (LOCAL_POOLS.contains(before.getOpType()) || isGlobalPool(before))) {
-                    return Optional.of(before.getInput(0));
+                String pooledFrom = beforePools(in);
+                if (!pooledFrom.equals(in)) {
+                    return Optional.of(pooledFrom);
                 }
-                return Optional.of(in);
+                flattenFallback = in;
             }
             for (String in : dataInputs(node)) {
                 if (seen.add(in)) {
@@ -84,7 +92,23 @@ public final class LayerFinder {
                 }
             }
         }
-        return Optional.empty();
+        return Optional.ofNullable(flattenFallback);
+    }
+
+    /**
+     * The tensor before a run of pooling ops (VGG: ReLU -> MaxPool -> AveragePool(1x1) -> Flatten gives
+     * the ReLU output); the tensor itself when no pooling precedes it.
+     */
+    private String beforePools(String tensor) {
+        String t = tensor;
+        for (int i = 0; i < 16; i++) {
+            NodeProto p = model.producer(skipTransparent(t)).orElse(null);
+            if (p == null || !(LOCAL_POOLS.contains(p.getOpType()) || isGlobalPool(p))) {
+                return t; // as read by the pool: a DequantizeLinear output stays one
+            }
+            t = p.getInput(0);
+        }
+        return t;
     }
 
     /** Adds the float version of {@code start} and of the tensors before it along first data inputs. */

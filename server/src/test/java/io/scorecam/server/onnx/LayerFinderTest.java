@@ -52,6 +52,28 @@ class LayerFinderTest {
     }
 
     @Test
+    void torchvisionVggSkipsTheAdaptivePoolToo() {
+        SyntheticModels.Model m = SyntheticModels.vggTorchvisionLike(7);
+        assertEquals(m.targetLayer(), candidatesOf(m).get(0));
+    }
+
+    @Test
+    void convHeadAfterTheGlobalPoolIsLookedPast() {
+        SyntheticModels.Model m = SyntheticModels.convHeadLike(8);
+        assertEquals(m.targetLayer(), candidatesOf(m).get(0));
+    }
+
+    @Test
+    void qdqModelGivesTheDequantizedTensorAndSkipsItsPair() {
+        SyntheticModels.Model m = SyntheticModels.qdqLike(9);
+        OnnxModel model = OnnxModel.parse(m.bytes(), "qdq");
+        List<String> c = LayerFinder.candidates(model, m.output());
+        assertEquals(m.targetLayer(), c.get(0));
+        // next comes the Conv before the ReLU: the ReLU is the same layer as the QDQ pair after it
+        assertEquals("Conv", model.producer(c.get(1)).orElseThrow().getOpType(), c.toString());
+    }
+
+    @Test
     void reduceOverChannelsIsNotAHead() {
         // Rewrite the PyTorch-style model's ReduceMean to reduce axis 1: no spatial head remains, so the
         // finder must fall back to walking back from the output instead of naming the reduce input first.

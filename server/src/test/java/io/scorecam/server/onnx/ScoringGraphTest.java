@@ -80,6 +80,13 @@ class ScoringGraphTest {
     }
 
     @Test
+    void matchesReferenceOnTheOtherFp32Shapes() throws OrtException {
+        checkAgainstReference(SyntheticModels.vggTorchvisionLike(17), false, 1e-5f, true, 28);
+        checkAgainstReference(SyntheticModels.pytorchLike(17, 13), true, 1e-5f, true, 29);
+        checkAgainstReference(SyntheticModels.convHeadLike(17), false, 0f, false, 30);
+    }
+
+    @Test
     void softmaxModelKeepsItsProbabilitiesAndOneClassGivesOneColumn() throws OrtException {
         SyntheticModels.Model probs = SyntheticModels.endsInSoftmax(14);
         float[][] out = checkAgainstReference(probs, false, 1e-5f, false, 26);
@@ -227,18 +234,19 @@ class ScoringGraphTest {
     }
 
     @Test
-    void extraOutputsHaveTheLayerShape() throws OrtException {
-        SyntheticModels.Model m = SyntheticModels.resnetLike(16);
-        byte[] bytes = GraphSurgery.withExtraOutputs(OnnxModel.parse(m.bytes(), "m"), List.of(m.targetLayer()));
-        float[] frames = gaussian(new Random(1), 2 * m.channels() * m.height() * m.width());
-        try (OrtSession s = env.createSession(bytes, options);
-             OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(frames),
-                     new long[] {2, m.channels(), m.height(), m.width()});
-             OrtSession.Result r = s.run(Map.of(m.input(), in))) {
-            assertArrayEquals(new long[] {2, m.classes()},
-                    ((OnnxTensor) r.get(m.output()).orElseThrow()).getInfo().getShape());
-            assertArrayEquals(new long[] {2, m.layerChannels(), m.layerHeight(), m.layerWidth()},
-                    ((OnnxTensor) r.get(m.targetLayer()).orElseThrow()).getInfo().getShape());
+    void extraOutputsHaveTheLayerShapeOnEverySyntheticModel() throws OrtException {
+        for (SyntheticModels.Model m : SyntheticModels.all(16)) {
+            byte[] bytes = GraphSurgery.withExtraOutputs(OnnxModel.parse(m.bytes(), "m"), List.of(m.targetLayer()));
+            float[] frames = gaussian(new Random(1), 2 * m.channels() * m.height() * m.width());
+            try (OrtSession s = env.createSession(bytes, options);
+                 OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(frames),
+                         new long[] {2, m.channels(), m.height(), m.width()});
+                 OrtSession.Result r = s.run(Map.of(m.input(), in))) {
+                assertArrayEquals(new long[] {2, m.classes()},
+                        ((OnnxTensor) r.get(m.output()).orElseThrow()).getInfo().getShape());
+                assertArrayEquals(new long[] {2, m.layerChannels(), m.layerHeight(), m.layerWidth()},
+                        ((OnnxTensor) r.get(m.targetLayer()).orElseThrow()).getInfo().getShape(), m.targetLayer());
+            }
         }
     }
 

@@ -39,6 +39,12 @@ public final class SyntheticModels {
     private SyntheticModels() {
     }
 
+    /** Every shape above, for tests that should hold on all of them. */
+    public static List<Model> all(long seed) {
+        return List.of(vggLike(seed), vggTorchvisionLike(seed), resnetLike(seed), endsInSoftmax(seed),
+                oneClass(seed), pytorchLike(seed, 18), pytorchLike(seed, 13), convHeadLike(seed), qdqLike(seed));
+    }
+
     /** conv+relu stack, final MaxPool, Flatten, Gemm (VGG16's head); input 3x40x30, layer 12x20x15, opset 11. */
     public static Model vggLike(long seed) {
         Graph g = new Graph(seed);
@@ -49,6 +55,52 @@ public final class SyntheticModels {
         x = g.add(node("Flatten", g.name("flatten"), List.of(x), intAttr("axis", 1)));
         g.gemm(x, 12 * 10 * 7, 5, OUTPUT);
         return new Model(g.build(3, 40, 30, 5, 11), target, 3, 40, 30, 12, 20, 15, 5, 11);
+    }
+
+    /**
+     * torchvision's VGG export: the final MaxPool is followed by AdaptiveAvgPool2d, exported as a 1x1
+     * AveragePool, then Flatten and Gemm; the target is still the ReLU into the MaxPool.
+     */
+    public static Model vggTorchvisionLike(long seed) {
+        Graph g = new Graph(seed);
+        String x = g.relu(g.conv(INPUT, 3, 8, 3, 1, 1));
+        x = g.maxPool(x);                                  // 8x20x15
+        String target = g.relu(g.conv(x, 8, 12, 3, 1, 1)); // 12x20x15
+        x = g.maxPool(target);                             // 12x10x7
+        x = g.add(node("AveragePool", g.name("adaptive_pool"), List.of(x),
+                intsAttr("kernel_shape", 1, 1), intsAttr("strides", 1, 1)));
+        x = g.add(node("Flatten", g.name("flatten"), List.of(x), intAttr("axis", 1)));
+        g.gemm(x, 12 * 10 * 7, 5, OUTPUT);
+        return new Model(g.build(3, 40, 30, 5, 13), target, 3, 40, 30, 12, 20, 15, 5, 13);
+    }
+
+    /**
+     * A MobileNetV3-style conv head: GlobalAveragePool, a 1x1 Conv and ReLU on the pooled [N,K,1,1]
+     * features, then Flatten and Gemm. The Flatten sees no pooling; the pool two nodes further back wins.
+     */
+    public static Model convHeadLike(long seed) {
+        Graph g = new Graph(seed);
+        String x = g.relu(g.conv(INPUT, 3, 8, 3, 2, 1));             // 8x16x16
+        String target = g.relu(g.conv(x, 8, 12, 3, 2, 1));           // 12x8x8
+        x = g.add(node("GlobalAveragePool", g.name("gap"), List.of(target)));
+        x = g.relu(g.conv(x, 12, 16, 1, 1, 0));                      // 16x1x1
+        x = g.add(node("Flatten", g.name("flatten"), List.of(x), intAttr("axis", 1)));
+        g.gemm(x, 16, 4, OUTPUT);
+        return new Model(g.build(3, 32, 32, 4, 13), target, 3, 32, 32, 12, 8, 8, 4, 13);
+    }
+
+    /**
+     * A QDQ-quantised model (what onnxruntime's static quantiser writes): QuantizeLinear/DequantizeLinear
+     * pairs around the activations. The target is the DequantizeLinear output feeding the pool.
+     */
+    public static Model qdqLike(long seed) {
+        Graph g = new Graph(seed);
+        String x = g.qdq(g.relu(g.conv(INPUT, 3, 8, 3, 2, 1)));       // 8x16x16
+        String target = g.qdq(g.relu(g.conv(x, 8, 12, 3, 2, 1)));    // 12x8x8
+        x = g.add(node("GlobalAveragePool", g.name("gap"), List.of(target)));
+        x = g.add(node("Flatten", g.name("flatten"), List.of(x), intAttr("axis", 1)));
+        g.gemm(x, 12, 3, OUTPUT);
+        return new Model(g.build(3, 32, 32, 3, 13), target, 3, 32, 32, 12, 8, 8, 3, 13);
     }
 
     /** Strided convs, residual Add, GlobalAveragePool, Flatten, Gemm; input 3x40x30, layer 8x10x7 (scale 4 x 4.29). */
@@ -159,6 +211,17 @@ public final class SyntheticModels {
         String maxPool(String in) {
             return add(node("MaxPool", name("maxpool"), List.of(in),
                     intsAttr("kernel_shape", 2, 2), intsAttr("strides", 2, 2)));
+        }
+
+        /** QuantizeLinear to uint8 and back (scale 0.05, zero point 0: ReLU outputs up to 12.75). */
+        String qdq(String in) {
+            String scale = name("q_scale");
+            init(floatTensor(scale, new long[0], new float[] {0.05f}));
+            String zero = name("q_zero");
+            init(TensorProto.newBuilder().setName(zero).setDataType(TensorProto.DataType.UINT8.getNumber())
+                    .setRawData(com.google.protobuf.ByteString.copyFrom(new byte[] {0})).build());
+            String q = add(node("QuantizeLinear", name("quant"), List.of(in, scale, zero)));
+            return add(node("DequantizeLinear", name("dequant"), List.of(q, scale, zero)));
         }
 
         String gemm(String in, int features, int classes, String out) {
