@@ -1,5 +1,6 @@
 package io.scorecam.server.onnx;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.errors.ScoreCamException;
@@ -70,13 +71,20 @@ public final class OnnxModel {
         return parse(bytes, file.toString());
     }
 
-    /** Parses and checks model bytes; {@code sourceName} names them in error messages. */
+    /**
+     * Parses and checks model bytes; {@code sourceName} names them in error messages. Weights alias the
+     * array instead of copying it (VGG16 is 528 MB), so the caller must not change it afterwards.
+     */
     public static OnnxModel parse(byte[] bytes, String sourceName) {
         ModelProto proto;
         try {
-            proto = ModelProto.parseFrom(bytes);
+            CodedInputStream in = CodedInputStream.newInstance(bytes);
+            in.enableAliasing(true);
+            proto = ModelProto.parseFrom(in);
         } catch (InvalidProtocolBufferException e) {
             throw notOnnx(sourceName, "not a valid protobuf ModelProto (" + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw notOnnx(sourceName, "unreadable (" + e.getMessage() + ")");
         }
         // Arbitrary bytes sometimes parse as a protobuf; these checks catch what is not a real model.
         if (!proto.hasIrVersion() || proto.getIrVersion() <= 0) {

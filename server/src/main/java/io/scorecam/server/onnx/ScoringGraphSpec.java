@@ -1,5 +1,7 @@
 package io.scorecam.server.onnx;
 
+import io.scorecam.server.errors.ScoreCamException;
+
 /**
  * What the fused scoring graph needs to know about the model and the convention.
  *
@@ -15,13 +17,13 @@ public record ScoringGraphSpec(String modelInput, String modelOutput, int inputH
                                boolean alignCorners, float normEps, boolean appendSoftmax) {
     public ScoringGraphSpec {
         if (modelInput == null || modelInput.isEmpty() || modelOutput == null || modelOutput.isEmpty()) {
-            throw new IllegalArgumentException("model input and output names are required");
+            throw ScoreCamException.invalid("scoring graph: model input and output names are required");
         }
         if (inputHeight <= 0 || inputWidth <= 0) {
-            throw new IllegalArgumentException("input size must be positive: " + inputHeight + "x" + inputWidth);
+            throw ScoreCamException.invalid("scoring graph: input size must be positive: " + inputHeight + "x" + inputWidth);
         }
         if (!(normEps >= 0) || Float.isInfinite(normEps)) {
-            throw new IllegalArgumentException("normEps must be a finite value >= 0: " + normEps);
+            throw ScoreCamException.invalid("scoring graph: normEps must be a finite value >= 0: " + normEps);
         }
     }
 }

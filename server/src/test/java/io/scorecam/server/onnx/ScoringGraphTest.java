@@ -8,6 +8,7 @@ import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.errors.ScoreCamException;
 import io.scorecam.server.onnx.proto.ModelProto;
 import io.scorecam.server.onnx.proto.OperatorSetIdProto;
+import io.scorecam.server.onnx.proto.TensorProto;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -231,6 +232,15 @@ class ScoringGraphTest {
         ScoreCamException extra = assertThrows(ScoreCamException.class,
                 () -> GraphSurgery.withExtraOutputs(model, List.of("no_such_layer")));
         assertTrue(extra.getMessage().contains("'no_such_layer'"), extra.getMessage());
+        assertEquals(ErrorCode.INVALID_ARGUMENT, assertThrows(ScoreCamException.class,
+                () -> new ScoringGraphSpec(m.input(), m.output(), 40, 30, false, -1f, true)).code());
+
+        ModelProto external = model.proto().toBuilder().setGraph(model.graph().toBuilder().setInitializer(0,
+                model.graph().getInitializer(0).toBuilder().clearRawData()
+                        .setDataLocation(TensorProto.DataLocation.EXTERNAL))).build();
+        ScoreCamException ext = assertThrows(ScoreCamException.class, () -> GraphSurgery.withExtraOutputs(
+                OnnxModel.parse(external.toByteArray(), "split.onnx"), List.of(m.targetLayer())));
+        assertTrue(ext.getMessage().startsWith("split.onnx: initializers stored as external data"), ext.getMessage());
     }
 
     @Test
