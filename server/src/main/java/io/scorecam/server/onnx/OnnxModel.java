@@ -181,6 +181,21 @@ public final class OnnxModel {
         return Optional.ofNullable(valueInfos.get(tensor));
     }
 
+    /**
+     * The declared shape of a tensor, -1 for symbolic or unknown dims; empty when the model declares
+     * no shape for it (ORT still knows it at run time).
+     */
+    public Optional<long[]> declaredShape(String tensor) {
+        return valueInfo(tensor).filter(v -> v.getType().getTensorType().hasShape()).map(v -> {
+            var dims = v.getType().getTensorType().getShape().getDimList();
+            long[] shape = new long[dims.size()];
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = dims.get(i).hasDimValue() && dims.get(i).getDimValue() > 0 ? dims.get(i).getDimValue() : -1;
+            }
+            return shape;
+        });
+    }
+
     /** True when the name is a graph input, an initializer or some node's output. */
     public boolean hasTensor(String name) {
         return producers.containsKey(name) || initializers.containsKey(name)

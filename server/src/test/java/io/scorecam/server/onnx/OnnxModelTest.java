@@ -36,6 +36,8 @@ class OnnxModelTest {
         assertEquals("DequantizeLinear", model.producer("627").orElseThrow().getOpType());
         assertFalse(model.consumers("627").isEmpty());
         assertTrue(model.isInitializer("627_scale"));
+        assertArrayEquals(new long[] {-1, 3, 224, 224}, model.declaredShape("input").orElseThrow());
+        assertTrue(model.declaredShape("627").isEmpty());
     }
 
     @Test
@@ -45,6 +47,8 @@ class OnnxModelTest {
         assertArrayEquals(synth.bytes(), model.toByteArray());
         assertTrue(model.hasTensor(synth.targetLayer()));
         assertTrue(model.producer(model.inputs().get(0).getName()).isEmpty());
+        assertArrayEquals(new long[] {-1, 3, 40, 30}, model.declaredShape(synth.input()).orElseThrow());
+        assertArrayEquals(new long[] {-1, synth.classes()}, model.declaredShape(synth.output()).orElseThrow());
     }
 
     @Test
