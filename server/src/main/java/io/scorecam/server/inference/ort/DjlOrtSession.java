@@ -18,8 +18,8 @@ import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.errors.ScoreCamException;
 import io.scorecam.server.inference.FloatTensor;
 import io.scorecam.server.inference.InferenceSession;
-import io.scorecam.server.inference.InputChecks;
 import io.scorecam.server.inference.LongTensor;
+import io.scorecam.server.inference.RunChecks;
 import io.scorecam.server.inference.Tensor;
 import io.scorecam.server.inference.TensorInfo;
 
@@ -47,6 +47,7 @@ final class DjlOrtSession implements InferenceSession {
     private final List<TensorInfo> inputs;
     private final List<TensorInfo> outputs;
     private final List<String> allOutputNames;
+    private final RunChecks checks;
     private final Consumer<DjlOrtSession> onClose;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
@@ -61,6 +62,7 @@ final class DjlOrtSession implements InferenceSession {
         this.inputs = OrtTensorInfos.convert(session.getInputInfo());
         this.outputs = OrtTensorInfos.convert(session.getOutputInfo());
         this.allOutputNames = outputs.stream().map(TensorInfo::name).toList();
+        this.checks = new RunChecks(name, inputs, outputs);
     }
 
     @Override
@@ -77,8 +79,8 @@ final class DjlOrtSession implements InferenceSession {
     @Override
     public Map<String, FloatTensor> run(Map<String, Tensor> given, List<String> outputNames) {
         List<String> wanted = outputNames == null || outputNames.isEmpty() ? allOutputNames : outputNames;
-        InputChecks.checkInputs(name, inputs, given);
-        InputChecks.checkOutputs(name, outputs, wanted);
+        checks.checkInputs(given);
+        checks.checkOutputs(wanted);
         lifecycle.readLock().lock();
         try {
             if (closed) {
