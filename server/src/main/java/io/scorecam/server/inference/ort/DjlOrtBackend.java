@@ -63,7 +63,9 @@ public final class DjlOrtBackend implements InferenceBackend {
             session = OrtEnvironment.getEnvironment().createSession(onnxModel, sessionOptions);
         } catch (OrtException e) {
             sessionOptions.close();
-            throw ScoreCamException.invalid("model '" + name + "' cannot be loaded by ONNX Runtime: " + e.getMessage());
+            String where = options.device().isCuda() ? " on " + options.device() : "";
+            throw ScoreCamException.invalid("model '" + name + "' cannot be loaded by ONNX Runtime" + where + ": "
+                    + e.getMessage());
         }
         // Tensors handed to ORT's Java API always live in host memory, whatever provider runs the graph,
         // so the DJL manager is a CPU one; the CUDA provider was added to the session options above.

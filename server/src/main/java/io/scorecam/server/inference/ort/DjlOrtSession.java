@@ -114,7 +114,7 @@ final class DjlOrtSession implements InferenceSession {
     }
 
     /** Hands direct native-order buffers to ORT as they are; anything else is copied once into one. */
-    private static NDArray toNd(NDManager call, Tensor tensor) {
+    static NDArray toNd(NDManager call, Tensor tensor) {
         Shape shape = new Shape(tensor.shape());
         if (tensor instanceof FloatTensor f) {
             FloatBuffer data = f.data().duplicate();
