@@ -82,8 +82,8 @@ public final class ImageDecoder {
             throw e;
         } catch (IOException | RuntimeException e) {
             // corrupt data makes the JDK readers throw anything from IIOException to IndexOutOfBounds
-            throw ScoreCamException.invalid("corrupt or truncated " + format + " (" + encoded.length
-                    + " bytes): " + describe(e));
+            throw ScoreCamException.invalid("corrupt, truncated or unsupported " + format + " ("
+                    + encoded.length + " bytes): " + describe(e));
         } finally {
             reader.dispose();
         }

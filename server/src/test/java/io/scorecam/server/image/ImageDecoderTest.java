@@ -82,7 +82,7 @@ class ImageDecoderTest {
     void truncatedPngIsInvalid() {
         byte[] png = TestImages.encode(TestImages.randomRgb(64, 48, 3), "png");
         expect(ErrorCode.INVALID_ARGUMENT, () -> decoder.decode(Arrays.copyOf(png, png.length / 2)),
-                "corrupt or truncated png");
+                "corrupt, truncated or unsupported png");
     }
 
     @Test

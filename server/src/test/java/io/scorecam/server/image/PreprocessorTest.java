@@ -161,4 +161,19 @@ class PreprocessorTest {
         }
         assertEquals(8 * 8, sum, EPS);
     }
+
+    @Test
+    void writesIntoABatchSlot() {
+        Random random = new Random(2);
+        byte[] rgb = new byte[9 * 6 * 3];
+        random.nextBytes(rgb);
+        RgbImage img = new RgbImage(9, 6, rgb);
+        Preprocessor p = new Preprocessor(spec(4, 3, ChannelOrder.BGR, 255f, new float[] {0.1f, 0.2f, 0.3f},
+                new float[] {0.2f, 0.3f, 0.4f}, ResizeMode.CENTER_CROP));
+        float[] batch = new float[2 * 36 + 5];
+        p.toChw(img, batch, 36 + 5);
+        assertArrayEquals(p.toChw(img), java.util.Arrays.copyOfRange(batch, 41, 77), 0f);
+        assertEquals(0f, batch[40]);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> p.toChw(img, batch, 42));
+    }
 }
