@@ -2,7 +2,10 @@ package io.scorecam.server.image;
 
 import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.errors.ScoreCamException;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+
+import javax.imageio.ImageIO;
 
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
@@ -11,7 +14,12 @@ import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.WritableRaster;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Random;
 
 import static io.scorecam.server.image.TestImages.rgbAt;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -39,7 +47,7 @@ class ImageDecoderTest {
 
     @Test
     void unknownFormatNamesFirstBytes() {
-        byte[] gif = "GIF89a\u0001\u0000".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] gif = "GIF89a\u0001\u0000".getBytes(StandardCharsets.ISO_8859_1);
         expect(ErrorCode.INVALID_ARGUMENT, () -> decoder.decode(gif),
                 "unsupported image format (first bytes 47 49 46 38 39 61 01 00)", "send JPEG or PNG");
     }
@@ -88,7 +96,7 @@ class ImageDecoderTest {
     @Test
     void garbageAfterJpegMagicIsInvalid() {
         byte[] junk = new byte[200];
-        new java.util.Random(4).nextBytes(junk);
+        new Random(4).nextBytes(junk);
         junk[0] = (byte) 0xFF;
         junk[1] = (byte) 0xD8;
         junk[2] = (byte) 0xFF;
@@ -249,5 +257,23 @@ class ImageDecoderTest {
         expect(ErrorCode.RESOURCE_EXHAUSTED,
                 () -> decoder.fromRaw(4000, 4000, ImageDecoder.RawFormat.GRAY8, new byte[16]),
                 "4000x4000", "--max-pixels");
+    }
+
+    @Test
+    void decodesTheSharedPhotosWhenPresent() throws IOException {
+        Path images = Path.of(System.getProperty("scorecam.repo.root", "."))
+                .resolve("../shared/images");
+        Assumptions.assumeTrue(Files.isDirectory(images), "shared images absent");
+        String[][] expected = {{"both.png", "224", "224"}, {"dogs.png", "347", "342"}, {"dog_cat.jpg", "284", "177"}};
+        for (String[] e : expected) {
+            Path file = images.resolve(e[0]);
+            Assumptions.assumeTrue(Files.isRegularFile(file), e[0] + " absent");
+            RgbImage img = decoder.decode(Files.readAllBytes(file));
+            assertEquals(Integer.parseInt(e[1]), img.width(), e[0]);
+            assertEquals(Integer.parseInt(e[2]), img.height(), e[0]);
+            // ImageIO as the independent reader: pixels must agree with its own RGB conversion
+            BufferedImage ref = ImageIO.read(file.toFile());
+            assertArrayEquals(rgbAt(ref, img.width() / 2, img.height() / 2), rgbAt(img, img.width() / 2, img.height() / 2));
+        }
     }
 }

@@ -5,10 +5,13 @@ import io.scorecam.server.model.ModelConfig.InputSpec;
 import io.scorecam.server.model.ModelConfig.ResizeMode;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.Random;
+import java.util.function.IntBinaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class PreprocessorTest {
     private static final float EPS = 1e-5f;
@@ -23,7 +26,7 @@ class PreprocessorTest {
     }
 
     /** An image whose red channel is f(x, y) and green/blue are constants. */
-    private static RgbImage image(int w, int h, java.util.function.IntBinaryOperator red) {
+    private static RgbImage image(int w, int h, IntBinaryOperator red) {
         byte[] rgb = new byte[w * h * 3];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
@@ -70,8 +73,8 @@ class PreprocessorTest {
     void stretchResizesBilinearHalfPixel() {
         Preprocessor p = new Preprocessor(plain(4, 1, ResizeMode.STRETCH));
         float[] out = p.toChw(image(2, 1, (x, y) -> x * 100));
-        assertArrayEquals(new float[] {0, 25, 75, 100}, java.util.Arrays.copyOf(out, 4), EPS);
-        assertArrayEquals(new float[] {7, 7, 7, 7, 9, 9, 9, 9}, java.util.Arrays.copyOfRange(out, 4, 12), EPS);
+        assertArrayEquals(new float[] {0, 25, 75, 100}, Arrays.copyOf(out, 4), EPS);
+        assertArrayEquals(new float[] {7, 7, 7, 7, 9, 9, 9, 9}, Arrays.copyOfRange(out, 4, 12), EPS);
     }
 
     @Test
@@ -86,7 +89,7 @@ class PreprocessorTest {
                 plane[i] = rgb[i * 3 + c] & 0xFF;
             }
             float[] expected = Bilinear.resize(plane, 13, 9, 6, 17, false);
-            assertArrayEquals(expected, java.util.Arrays.copyOfRange(out, c * 102, (c + 1) * 102), 1e-3f);
+            assertArrayEquals(expected, Arrays.copyOfRange(out, c * 102, (c + 1) * 102), 1e-3f);
         }
     }
 
@@ -115,7 +118,7 @@ class PreprocessorTest {
     void stretchMapToOriginalResizes() {
         Preprocessor p = new Preprocessor(plain(4, 4, ResizeMode.STRETCH));
         float[] map = new float[16];
-        java.util.Arrays.fill(map, 0.75f);
+        Arrays.fill(map, 0.75f);
         float[] out = p.mapToOriginal(map, 4, 4, 10, 6);
         assertEquals(60, out.length);
         for (float v : out) {
@@ -141,7 +144,7 @@ class PreprocessorTest {
             }
         }
         float[] ones = new float[16];
-        java.util.Arrays.fill(ones, 1f);
+        Arrays.fill(ones, 1f);
         float[] tall = p.mapToOriginal(ones, 4, 4, 8, 16);
         assertEquals(128, tall.length);
         for (int y = 0; y < 16; y++) {
@@ -172,8 +175,8 @@ class PreprocessorTest {
                 new float[] {0.2f, 0.3f, 0.4f}, ResizeMode.CENTER_CROP));
         float[] batch = new float[2 * 36 + 5];
         p.toChw(img, batch, 36 + 5);
-        assertArrayEquals(p.toChw(img), java.util.Arrays.copyOfRange(batch, 41, 77), 0f);
+        assertArrayEquals(p.toChw(img), Arrays.copyOfRange(batch, 41, 77), 0f);
         assertEquals(0f, batch[40]);
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> p.toChw(img, batch, 42));
+        assertThrows(IllegalArgumentException.class, () -> p.toChw(img, batch, 42));
     }
 }
