@@ -35,6 +35,9 @@ public final class GraphSurgery {
     public static final String INDEX = "scorecam_index";
     /** Scoring graph output: class scores [B, classes] float (probabilities when softmax is appended). */
     public static final String SCORES = "scorecam_scores";
+    /** Per-item minimum and maximum of the upsampled map [B,1,1,1]: the engine combines at layer resolution with them. */
+    public static final String MAP_MIN = "scorecam/min";
+    public static final String MAP_MAX = "scorecam/max";
 
     private static final String P = "scorecam/";
     private static final int FLOAT = TensorProto.DataType.FLOAT.getNumber();
@@ -106,6 +109,8 @@ public final class GraphSurgery {
         g.addAllNode(original.getNodeList());
         g.addAllNode(tail(spec));
         g.addOutput(OnnxNodes.tensorInfo(SCORES, TensorProto.DataType.FLOAT, "scorecam_b", "scorecam_classes"));
+        g.addOutput(OnnxNodes.tensorInfo(MAP_MIN, TensorProto.DataType.FLOAT, "scorecam_b", 1, 1, 1));
+        g.addOutput(OnnxNodes.tensorInfo(MAP_MAX, TensorProto.DataType.FLOAT, "scorecam_b", 1, 1, 1));
         return model.proto().toBuilder().setGraph(g).build().toByteArray();
     }
 
@@ -124,8 +129,8 @@ public final class GraphSurgery {
                 stringAttr("mode", "linear"),
                 stringAttr("coordinate_transformation_mode", spec.alignCorners() ? "align_corners" : "half_pixel")));
 
-        nodes.add(reduce("ReduceMin", P + "min", opset, constants));
-        nodes.add(reduce("ReduceMax", P + "max", opset, constants));
+        nodes.add(reduce("ReduceMin", MAP_MIN, opset, constants));
+        nodes.add(reduce("ReduceMax", MAP_MAX, opset, constants));
         nodes.add(node("Sub", P + "shifted", List.of(P + "upsampled", P + "min")));
         nodes.add(node("Sub", P + "range", List.of(P + "max", P + "min")));
         String denominator = P + "range";
