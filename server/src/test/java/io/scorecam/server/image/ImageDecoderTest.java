@@ -81,6 +81,14 @@ class ImageDecoderTest {
     }
 
     @Test
+    void jpegMissingOnlyItsEndMarkerIsAccepted() {
+        byte[] jpeg = TestImages.jpeg(TestImages.gradient(32, 16), 0.9f);
+        RgbImage full = decoder.decode(jpeg);
+        RgbImage noEoi = decoder.decode(Arrays.copyOf(jpeg, jpeg.length - 2));
+        assertArrayEquals(full.rgb(), noEoi.rgb());
+    }
+
+    @Test
     void jpegCutInsideHeaderIsInvalid() {
         byte[] jpeg = TestImages.jpeg(TestImages.randomRgb(64, 48, 2), 0.9f);
         expect(ErrorCode.INVALID_ARGUMENT, () -> decoder.decode(Arrays.copyOf(jpeg, 20)), "jpeg");

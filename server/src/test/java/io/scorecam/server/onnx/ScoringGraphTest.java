@@ -34,6 +34,7 @@ class ScoringGraphTest {
     private static final double TOLERANCE = 1e-5;
     private static OrtEnvironment env;
     private static OrtSession.SessionOptions options;
+    private static double largestDifference;
 
     @BeforeAll
     static void setUp() throws OrtException {
@@ -44,6 +45,8 @@ class ScoringGraphTest {
 
     @AfterAll
     static void tearDown() {
+        System.out.printf("scoring graph vs double-precision reference: largest |difference| %.3g%n",
+                largestDifference);
         options.close();
     }
 
@@ -123,6 +126,7 @@ class ScoringGraphTest {
                     assertEquals(m.classes(), actual[b].length);
                     for (int c = 0; c < actual[b].length; c++) {
                         assertEquals(expected[b][c], actual[b][c], TOLERANCE, "item " + b + " class " + c);
+                        largestDifference = Math.max(largestDifference, Math.abs(expected[b][c] - actual[b][c]));
                     }
                 }
                 last = actual;
