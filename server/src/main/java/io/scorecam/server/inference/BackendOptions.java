@@ -34,6 +34,16 @@ public record BackendOptions(DeviceSpec device, int intraOpThreads, int interOpT
                 GraphOptimization.ALL, ExecutionMode.SEQUENTIAL);
     }
 
+    /**
+     * Defaults for {@code workers} threads calling sessions at once: the cores are split between them, so
+     * workers x intra-op threads never oversubscribes the CPU (2 workers x 1 thread matches 1 x 2 on CPU,
+     * and lets one worker assemble a batch while the other runs).
+     */
+    public static BackendOptions forWorkers(DeviceSpec device, int workers) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return defaults(device).withIntraOpThreads(Math.max(1, cores / Math.max(1, workers)));
+    }
+
     public BackendOptions withDevice(DeviceSpec newDevice) {
         return new BackendOptions(newDevice, intraOpThreads, interOpThreads, optimization, executionMode);
     }
