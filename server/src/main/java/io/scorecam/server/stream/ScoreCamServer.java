@@ -171,7 +171,8 @@ public final class ScoreCamServer {
                         LOG.warn("grace period over: closing {} call(s) with UNAVAILABLE", calls.size());
                     }
                     calls.forceCloseAll();
-                    return calls.drainAll();
+                    // ending a call is immediate; the bound only guards against a call that never reports
+                    return calls.drainAll().timeout(2, TimeUnit.SECONDS);
                 })
                 .transform(ar -> http.shutdown(1, TimeUnit.SECONDS))
                 .transform(ar -> metricsServer == null ? Future.succeededFuture() : metricsServer.close())

@@ -95,6 +95,8 @@ final class StreamSession implements ActiveCall {
             inputEnded = true;
             settle();
         });
+        // a client cancel / RST_STREAM arrives as a GrpcError; connection loss as an exception
+        request.errorHandler(err -> onReset(null));
         request.exceptionHandler(this::onReset);
         response.exceptionHandler(this::onReset);
         request.invalidMessageHandler(e -> endWith(CallErrors.invalidMessage(e, maxMessageBytes)));
@@ -245,14 +247,19 @@ final class StreamSession implements ActiveCall {
             return;
         }
         finished = true;
-        if (status != GrpcStatus.OK) {
-            response.status(status);
-            if (message != null) {
-                response.statusMessage(message);
+        try {
+            if (status != GrpcStatus.OK) {
+                response.status(status);
+                if (message != null) {
+                    response.statusMessage(message);
+                }
             }
+            response.end();
+        } catch (RuntimeException e) {
+            // the stream is already gone (reset under our feet): nothing left to tell the client
+        } finally {
+            cleanUp();
         }
-        response.end();
-        cleanUp();
     }
 
     /** Client cancel or connection loss: nothing can be written any more. */

@@ -50,6 +50,7 @@ final class UnaryExplainCall implements ActiveCall {
             CallErrors.Status s = CallErrors.invalidMessage(e, maxMessageBytes);
             end(s.status(), s.message());
         });
+        request.errorHandler(err -> close());
         request.exceptionHandler(e -> close());
         response.exceptionHandler(e -> close());
         long timeoutMs = request.timeout();
@@ -71,8 +72,13 @@ final class UnaryExplainCall implements ActiveCall {
             end(GrpcStatus.valueOf(resp.getErrorCode()), resp.getErrorMessage());
         } else {
             finished = true;
-            response.end(resp);
-            close();
+            try {
+                response.end(resp);
+            } catch (RuntimeException e) {
+                // the stream is already gone
+            } finally {
+                close();
+            }
         }
     }
 
@@ -81,8 +87,13 @@ final class UnaryExplainCall implements ActiveCall {
             return;
         }
         finished = true;
-        response.status(status).statusMessage(message).end();
-        close();
+        try {
+            response.status(status).statusMessage(message).end();
+        } catch (RuntimeException e) {
+            // the stream is already gone: nothing left to tell the client
+        } finally {
+            close();
+        }
     }
 
     private void close() {
