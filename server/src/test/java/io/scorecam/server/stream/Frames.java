@@ -13,10 +13,15 @@ final class Frames {
     }
 
     static ExplainRequest.Builder frame(long id) {
-        byte[] px = ByteBuffer.allocate(12).putLong(0, id).array();
+        return frame(id, 2, 2);
+    }
+
+    /** A width x height RGB8 frame (width * height * 3 bytes on the wire, at least 12). */
+    static ExplainRequest.Builder frame(long id, int width, int height) {
+        byte[] px = ByteBuffer.allocate(width * height * 3).putLong(0, id).array();
         return ExplainRequest.newBuilder()
                 .setFrameId(id)
-                .setRaw(RawImage.newBuilder().setWidth(2).setHeight(2).setFormat(PixelFormat.RGB8)
+                .setRaw(RawImage.newBuilder().setWidth(width).setHeight(height).setFormat(PixelFormat.RGB8)
                         .setPixels(ByteString.copyFrom(px)));
     }
 }

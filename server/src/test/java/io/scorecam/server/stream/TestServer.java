@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 /** TEST ONLY: an in-process server on an ephemeral loopback port with a controllable explainer. */
 final class TestServer implements AutoCloseable {
     final ControllableExplainer explainer = new ControllableExplainer();
+    final TestMapEncoder encoder = new TestMapEncoder();
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final ScoreCamServer server;
     final ManagedChannel channel;
@@ -23,7 +24,7 @@ final class TestServer implements AutoCloseable {
                 "--codec-threads=2", "--grace-period-ms=2000"));
         args.addAll(List.of(flags));
         ServerConfig config = ServerConfig.parse(args.toArray(String[]::new));
-        server = ScoreCamServer.start(config, explainer, new TestMapEncoder(), registry)
+        server = ScoreCamServer.start(config, explainer, encoder, registry)
                 .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
                 .maxInboundMessageSize(64 << 20).build();
