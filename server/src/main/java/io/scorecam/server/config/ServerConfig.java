@@ -116,7 +116,8 @@ public final class ServerConfig {
      */
     public static ServerConfig parse(String... args) {
         ServerConfig config = new ServerConfig();
-        CommandLine cl = new CommandLine(config);
+        // the last occurrence of a flag wins, as with most CLIs (lets wrappers append overrides)
+        CommandLine cl = new CommandLine(config).setOverwrittenOptionsAllowed(true);
         try {
             cl.parseArgs(args);
         } catch (CommandLine.ParameterException e) {
