@@ -46,6 +46,14 @@ class LatestPolicyTest {
             assertEquals(FrameStatus.OK, c.responses.get(frames - 1).getStatus(), "the newest frame is served");
             assertTrue(t.explainer.maxInFlight.get() <= 1);
             assertEquals(frames - skipped, t.explainer.calls.get(), "skipped frames never reach the engine");
+
+            // the metrics endpoint of the running server counts them by status
+            var http = java.net.http.HttpClient.newHttpClient();
+            String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                    "http://127.0.0.1:" + t.server.metricsPort() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(body.contains("scorecam_frames_total{status=\"SKIPPED\"} " + skipped + ".0"), body);
+            assertTrue(body.contains("scorecam_frames_total{status=\"OK\"} " + (frames - skipped) + ".0"), body);
         }
     }
 
