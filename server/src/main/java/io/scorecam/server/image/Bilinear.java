@@ -75,6 +75,10 @@ public final class Bilinear {
      */
     public static void resizeInto(float[] src, int sw, int sh, int srcOffset,
                                   float[] dst, int dstStride, int dstOffset, Taps xs, Taps ys) {
+        if (srcOffset < 0 || (long) srcOffset + (long) sw * sh > src.length) {
+            throw new IllegalArgumentException("source plane " + sw + "x" + sh + " at " + srcOffset
+                    + " does not fit in " + src.length + " values");
+        }
         int dw = xs.size();
         int dh = ys.size();
         float[] row0 = new float[dw];

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Turns client bytes into an {@link RgbImage}: JPEG or PNG (any bit depth, gray, palette, alpha dropped),
@@ -69,9 +70,10 @@ public final class ImageDecoder {
             int height = header(reader, format, false);
             checkSize(width, height, format + " image");
             BufferedImage image = reader.read(0);
-            // libjpeg reports a cut-off file only as a warning and pads it with grey: refuse it
+            // libjpeg reports cut-off data only as a warning and pads the image with grey: refuse it.
+            // A file missing just its EOI marker has all its pixels and is accepted.
             for (String w : warnings) {
-                if (w.contains("Premature end")) {
+                if (w.toLowerCase(Locale.ROOT).contains("premature end")) {
                     throw ScoreCamException.invalid("truncated JPEG (" + encoded.length + " bytes): " + w);
                 }
             }
@@ -80,8 +82,8 @@ public final class ImageDecoder {
             throw e;
         } catch (IOException | RuntimeException e) {
             // corrupt data makes the JDK readers throw anything from IIOException to IndexOutOfBounds
-            throw ScoreCamException.invalid("corrupt or truncated " + format + " (" + encoded.length
-                    + " bytes): " + describe(e));
+            throw ScoreCamException.invalid("corrupt, truncated or unsupported " + format + " ("
+                    + encoded.length + " bytes): " + describe(e));
         } finally {
             reader.dispose();
         }

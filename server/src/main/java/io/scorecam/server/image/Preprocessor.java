@@ -44,13 +44,23 @@ public final class Preprocessor {
 
     /** The normalised [3, height, width] tensor of a frame of any size. */
     public float[] toChw(RgbImage image) {
+        float[] out = new float[3 * width * height];
+        toChw(image, out, 0);
+        return out;
+    }
+
+    /** Writes the [3, height, width] tensor into out at offset (e.g. one slot of a batch buffer). */
+    public void toChw(RgbImage image, float[] out, int offset) {
+        if (offset < 0 || out.length - offset < 3L * width * height) {
+            throw new IllegalArgumentException("no room for 3x" + height + "x" + width + " floats at offset "
+                    + offset + " of " + out.length);
+        }
         Geometry g = geometry(image.width(), image.height());
         Bilinear.Taps xs = Bilinear.taps(image.width(), g.resizedW, false, g.left, width);
         Bilinear.Taps ys = Bilinear.taps(image.height(), g.resizedH, false, g.top, height);
         byte[] rgb = image.rgb();
         int stride = image.width() * 3;
         int plane = width * height;
-        float[] out = new float[3 * plane];
         float[] top = new float[3];
         float[] bottom = new float[3];
         for (int y = 0; y < height; y++) {
@@ -63,7 +73,7 @@ public final class Preprocessor {
                 float wx = xs.weightHi()[x];
                 horizontal(rgb, row0 + c0, row0 + c1, wx, top);
                 horizontal(rgb, row1 + c0, row1 + c1, wx, bottom);
-                int o = y * width + x;
+                int o = offset + y * width + x;
                 for (int c = 0; c < 3; c++) {
                     int s = source[c];
                     float v = top[s] + (bottom[s] - top[s]) * wy;
@@ -71,7 +81,6 @@ public final class Preprocessor {
                 }
             }
         }
-        return out;
     }
 
     /**

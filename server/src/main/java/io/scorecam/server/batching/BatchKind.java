@@ -1,0 +1,24 @@
+package io.scorecam.server.batching;
+
+import java.util.List;
+
+/**
+ * A kind of work whose items run together in one session call (e.g. "feature pass of model X",
+ * "masked scoring of model X under convention Y"). Items of different kinds never share a batch.
+ *
+ * @param <I> the item type
+ */
+public interface BatchKind<I> {
+
+    /** A short name for metrics and logs. */
+    String name();
+
+    /** The largest batch this kind runs at once. */
+    int maxBatch();
+
+    /**
+     * Runs one batch (on a scheduler worker thread) and returns one result per item, in order.
+     * Throwing fails every group that had items in the batch.
+     */
+    List<Object> run(List<I> items);
+}

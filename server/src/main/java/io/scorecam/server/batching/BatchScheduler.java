@@ -1,0 +1,264 @@
+package io.scorecam.server.batching;
+
+import io.scorecam.server.engine.CancellationToken;
+import io.scorecam.server.errors.ErrorCode;
+import io.scorecam.server.errors.ScoreCamException;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
+
+/**
+ * One queue of work items from all frames of all streams, drained by worker threads into batches.
+ *
+ * <p>A worker takes the kind of the oldest queued group and collects items of that kind in FIFO order
+ * (across frames and streams) until the kind's batch is full, or until the oldest item has waited
+ * {@code maxDelay} (Triton's max_queue_delay), then runs the batch outside the lock. Groups whose
+ * cancellation token fired are dropped when they reach the head of a batch, so a cancelled stream frees its
+ * queued work without running it.
+ */
+public final class BatchScheduler implements AutoCloseable {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<WorkGroup<?>> queue = new ArrayDeque<>();
+    private final long maxDelayNanos;
+    private final BatchListener listener;
+    private final List<Thread> workers = new ArrayList<>();
+    private int queuedItems;
+    private boolean closed;
+
+    public BatchScheduler(int workerCount, long maxDelayMicros, BatchListener listener) {
+        if (workerCount < 1) {
+            throw new IllegalArgumentException("need at least one batch worker, got " + workerCount);
+        }
+        this.maxDelayNanos = TimeUnit.MICROSECONDS.toNanos(Math.max(0, maxDelayMicros));
+        this.listener = listener;
+        for (int i = 0; i < workerCount; i++) {
+            Thread t = new Thread(this::workLoop, "scorecam-batch-" + i);
+            t.setDaemon(true);
+            workers.add(t);
+            t.start();
+        }
+    }
+
+    /**
+     * Queues the items of one frame; the future completes with one result per item, in item order.
+     * An empty item list completes at once.
+     */
+    public <I> CompletableFuture<List<Object>> submit(BatchKind<I> kind, List<I> items, CancellationToken token) {
+        return submit(kind, items, token, waited -> { });
+    }
+
+    /** As {@link #submit(BatchKind, List, CancellationToken)}; onFirstTaken learns how long the items waited. */
+    public <I> CompletableFuture<List<Object>> submit(BatchKind<I> kind, List<I> items, CancellationToken token,
+                                                      LongConsumer onFirstTaken) {
+        WorkGroup<I> group = new WorkGroup<>(kind, List.copyOf(items), token, System.nanoTime(), onFirstTaken);
+        if (items.isEmpty()) {
+            group.future.complete(List.of());
+            return group.future;
+        }
+        lock.lock();
+        try {
+            if (closed) {
+                group.future.completeExceptionally(
+                        new ScoreCamException(ErrorCode.UNAVAILABLE, "the engine is shutting down"));
+                return group.future;
+            }
+            queue.addLast(group);
+            queuedItems += items.size();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        return group.future;
+    }
+
+    /** Items queued and not yet taken by a worker. */
+    public int queuedItems() {
+        lock.lock();
+        try {
+            return queuedItems;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void workLoop() {
+        while (true) {
+            Batch<?> batch;
+            try {
+                batch = takeBatch();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (batch == null) {
+                return;
+            }
+            batch.run(listener);
+        }
+    }
+
+    /** Blocks until a batch is ready; null when closed and drained. */
+    private Batch<?> takeBatch() throws InterruptedException {
+        lock.lock();
+        try {
+            while (true) {
+                dropCancelled();
+                if (queue.isEmpty()) {
+                    if (closed) {
+                        return null;
+                    }
+                    changed.await();
+                    continue;
+                }
+                // The oldest kind that is ready wins; a kind still filling up does not block the others.
+                long now = System.nanoTime();
+                long earliestDue = Long.MAX_VALUE;
+                List<BatchKind<?>> seen = new ArrayList<>(4);
+                for (WorkGroup<?> g : queue) {
+                    if (seen.contains(g.kind)) {
+                        continue;
+                    }
+                    seen.add(g.kind);
+                    long due = g.enqueuedNanos + maxDelayNanos;
+                    if (closed || due - now <= 0 || countAvailable(g.kind) >= g.kind.maxBatch()) {
+                        return collect(g.kind);
+                    }
+                    earliestDue = Math.min(earliestDue, due);
+                }
+                changed.awaitNanos(earliestDue - now);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void dropCancelled() {
+        for (Iterator<WorkGroup<?>> it = queue.iterator(); it.hasNext(); ) {
+            WorkGroup<?> g = it.next();
+            if (!g.cancellation.isCancelled()) {
+                continue;
+            }
+            it.remove();
+            queuedItems -= g.remaining();
+            g.nextItem = g.items.size();
+            ErrorCode code = g.cancellation.deadlinePassed() ? ErrorCode.DEADLINE_EXCEEDED : ErrorCode.CANCELLED;
+            g.future.completeExceptionally(new ScoreCamException(code,
+                    code == ErrorCode.CANCELLED ? "the frame was cancelled" : "the frame's deadline passed"));
+        }
+    }
+
+    private int countAvailable(BatchKind<?> kind) {
+        int n = 0;
+        for (WorkGroup<?> g : queue) {
+            if (g.kind == kind) {
+                n += g.remaining();
+                if (n >= kind.maxBatch()) {
+                    break;
+                }
+            }
+        }
+        return n;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <I> Batch<I> collect(BatchKind<I> kind) {
+        Batch<I> batch = new Batch<>(kind);
+        long now = System.nanoTime();
+        for (Iterator<WorkGroup<?>> it = queue.iterator(); it.hasNext() && batch.size() < kind.maxBatch(); ) {
+            WorkGroup<?> g = it.next();
+            if (g.kind != kind) {
+                continue;
+            }
+            WorkGroup<I> group = (WorkGroup<I>) g;
+            int take = Math.min(group.remaining(), kind.maxBatch() - batch.size());
+            if (group.nextItem == 0) {
+                group.onFirstTaken.accept(now - group.enqueuedNanos);
+            }
+            batch.add(group, group.nextItem, take);
+            group.nextItem += take;
+            queuedItems -= take;
+            if (group.remaining() == 0) {
+                it.remove();
+            }
+        }
+        batch.oldestEnqueuedNanos = batch.slices.get(0).group.enqueuedNanos;
+        return batch;
+    }
+
+    /** Stops accepting work; workers finish what is queued, then exit. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        for (Thread t : workers) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Items taken from one or more groups, run together. */
+    private static final class Batch<I> {
+        final BatchKind<I> kind;
+        final List<Slice<I>> slices = new ArrayList<>();
+        final List<I> items = new ArrayList<>();
+        long oldestEnqueuedNanos;
+
+        Batch(BatchKind<I> kind) {
+            this.kind = kind;
+        }
+
+        int size() {
+            return items.size();
+        }
+
+        void add(WorkGroup<I> group, int from, int count) {
+            slices.add(new Slice<>(group, from, count));
+            items.addAll(group.items.subList(from, from + count));
+        }
+
+        void run(BatchListener listener) {
+            long start = System.nanoTime();
+            List<Object> results;
+            try {
+                results = kind.run(items);
+                if (results.size() != items.size()) {
+                    throw new IllegalStateException(kind.name() + " returned " + results.size()
+                            + " results for " + items.size() + " items");
+                }
+            } catch (Throwable t) {
+                ScoreCamException failure = t instanceof ScoreCamException e ? e
+                        : new ScoreCamException(ErrorCode.INTERNAL, kind.name() + " failed: " + t, t);
+                for (Slice<I> s : slices) {
+                    s.group.future.completeExceptionally(failure);
+                }
+                return;
+            }
+            long end = System.nanoTime();
+            listener.onBatch(kind.name(), items.size(), start - oldestEnqueuedNanos, end - start);
+            int offset = 0;
+            for (Slice<I> s : slices) {
+                s.group.complete(s.from, results.subList(offset, offset + s.count));
+                offset += s.count;
+            }
+        }
+    }
+
+    private record Slice<I>(WorkGroup<I> group, int from, int count) {
+    }
+}

@@ -1,0 +1,55 @@
+package io.scorecam.server.batching;
+
+import io.scorecam.server.engine.CancellationToken;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
+
+/**
+ * The items one frame adds to the queue for one kind. Completes with the items' results, in item
+ * order, once every item has run; items are taken FIFO, possibly across several batches.
+ */
+final class WorkGroup<I> {
+    final BatchKind<I> kind;
+    final List<I> items;
+    final CancellationToken cancellation;
+    final long enqueuedNanos;
+    final Object[] results;
+    final CompletableFuture<List<Object>> future = new CompletableFuture<>();
+    /** Next item to hand to a batch (guarded by the scheduler's lock). */
+    int nextItem;
+    /** Items whose results have arrived (guarded by this). */
+    private int done;
+    /** Told how long the group waited when a batch first takes one of its items. */
+    final LongConsumer onFirstTaken;
+
+    WorkGroup(BatchKind<I> kind, List<I> items, CancellationToken cancellation, long enqueuedNanos,
+              LongConsumer onFirstTaken) {
+        this.kind = kind;
+        this.onFirstTaken = onFirstTaken;
+        this.items = items;
+        this.cancellation = cancellation;
+        this.enqueuedNanos = enqueuedNanos;
+        this.results = new Object[items.size()];
+    }
+
+    int remaining() {
+        return items.size() - nextItem;
+    }
+
+    /** Stores results for items [from, from + values.size()) and completes the group when all are in. */
+    void complete(int from, List<Object> values) {
+        boolean finished;
+        synchronized (this) {
+            for (int i = 0; i < values.size(); i++) {
+                results[from + i] = values.get(i);
+            }
+            done += values.size();
+            finished = done == items.size();
+        }
+        if (finished) {
+            future.complete(List.of(results));
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.scorecam.server.engine;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.scorecam.server.batching.BatchListener;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The engine's meters: batch sizes and ORT time per batch kind, queue wait, queue depth, cache hits.
+ * Names are Micrometer's dotted form; Prometheus shows them as e.g. {@code scorecam_batch_size}.
+ */
+final class EngineMetrics implements BatchListener {
+    private final MeterRegistry registry;
+
+    EngineMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    <T> void gauge(String name, String help, T source, ToDoubleFunction<T> value) {
+        Gauge.builder(name, source, value).description(help).register(registry);
+    }
+
+    <T> void counter(String name, String help, T source, ToDoubleFunction<T> value) {
+        FunctionCounter.builder(name, source, value).description(help).register(registry);
+    }
+
+    @Override
+    public void onBatch(String kind, int size, long waitNanos, long runNanos) {
+        DistributionSummary.builder("scorecam.batch.size")
+                .description("items per batch run through ONNX Runtime")
+                .tag("kind", kind)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(1.0).maximumExpectedValue(256.0)
+                .register(registry).record(size);
+        Timer.builder("scorecam.ort.time")
+                .description("time ONNX Runtime spent on one batch")
+                .tag("kind", kind)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry).record(runNanos, TimeUnit.NANOSECONDS);
+        Timer.builder("scorecam.batch.wait")
+                .description("how long the oldest item of a batch waited in the queue")
+                .tag("kind", kind)
+                .register(registry).record(waitNanos, TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,82 @@
+package io.scorecam.server.engine;
+
+import io.scorecam.server.batching.BatchKind;
+import io.scorecam.server.inference.FloatTensor;
+import io.scorecam.server.inference.InferenceSession;
+import io.scorecam.server.inference.Tensor;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Session A as a batch kind: preprocessed frames in, the model's output and the target layer out.
+ * Each item is one frame's [3,H,W] tensor; each result a {@link FeatureOutput}.
+ */
+final class FeaturePass implements BatchKind<float[]> {
+    /** Raw output [C] and activations [K*h*w] of one frame. */
+    record FeatureOutput(float[] outputs, float[] activations) { }
+
+    private final String name;
+    private final InferenceSession session;
+    private final String inputName;
+    private final String outputName;
+    private final String layerName;
+    private final int inputChannels;
+    private final int height;
+    private final int width;
+    private volatile int maxBatch;
+
+    FeaturePass(String modelName, InferenceSession session, String inputName, String outputName, String layerName,
+                int inputChannels, int height, int width, int maxBatch) {
+        this.name = modelName + "/features";
+        this.session = session;
+        this.inputName = inputName;
+        this.outputName = outputName;
+        this.layerName = layerName;
+        this.inputChannels = inputChannels;
+        this.height = height;
+        this.width = width;
+        this.maxBatch = maxBatch;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    void setMaxBatch(int size) {
+        this.maxBatch = size;
+    }
+
+    @Override
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    @Override
+    public List<Object> run(List<float[]> frames) {
+        int n = frames.size();
+        FloatTensor input = FloatTensor.allocate(n, inputChannels, height, width);
+        FloatBuffer buffer = input.data().duplicate();
+        for (float[] frame : frames) {
+            buffer.put(frame);
+        }
+        Map<String, FloatTensor> out = session.run(Map.<String, Tensor>of(inputName, input),
+                List.of(outputName, layerName));
+        float[] outputs = out.get(outputName).toArray();
+        float[] layer = out.get(layerName).toArray();
+        int classes = outputs.length / n;
+        int perFrame = layer.length / n;
+        List<Object> results = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            float[] o = new float[classes];
+            System.arraycopy(outputs, i * classes, o, 0, classes);
+            float[] a = new float[perFrame];
+            System.arraycopy(layer, i * perFrame, a, 0, perFrame);
+            results.add(new FeatureOutput(o, a));
+        }
+        return results;
+    }
+}

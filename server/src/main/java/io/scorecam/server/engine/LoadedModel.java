@@ -1,0 +1,107 @@
+package io.scorecam.server.engine;
+
+import io.scorecam.server.image.Preprocessor;
+import io.scorecam.server.inference.InferenceBackend;
+import io.scorecam.server.inference.InferenceSession;
+import io.scorecam.server.model.ModelConfig;
+import io.scorecam.server.onnx.GraphSurgery;
+import io.scorecam.server.onnx.OnnxModel;
+import io.scorecam.server.onnx.ScoringGraphSpec;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model ready to explain: its configuration, preprocessing, the feature session and, built on first
+ * use, one fused scoring session per convention (their masks differ).
+ */
+final class LoadedModel implements AutoCloseable {
+    final ModelConfig config;
+    final Preprocessor preprocessor;
+    final String layerName;
+    /** K, h, w of the target layer and C of the output. */
+    final int channels;
+    final int layerHeight;
+    final int layerWidth;
+    final int classes;
+    private int batchSize;
+    final FeaturePass featurePass;
+
+    private final OnnxModel onnx;
+    private final InferenceBackend backend;
+    private final InferenceSession featureSession;
+    private final Map<Convention, ScoringPass> scoringPasses = new EnumMap<>(Convention.class);
+    private final Map<Convention, InferenceSession> scoringSessions = new EnumMap<>(Convention.class);
+
+    LoadedModel(ModelConfig config, Preprocessor preprocessor, OnnxModel onnx, InferenceBackend backend,
+                InferenceSession featureSession, String layerName, int channels, int layerHeight, int layerWidth,
+                int classes, int batchSize) {
+        this.config = config;
+        this.preprocessor = preprocessor;
+        this.onnx = onnx;
+        this.backend = backend;
+        this.featureSession = featureSession;
+        this.layerName = layerName;
+        this.channels = channels;
+        this.layerHeight = layerHeight;
+        this.layerWidth = layerWidth;
+        this.classes = classes;
+        this.batchSize = batchSize;
+        this.featurePass = new FeaturePass(config.name(), featureSession, config.input().name(),
+                config.output().name(), layerName, 3, config.input().height(), config.input().width(), batchSize);
+    }
+
+    /** Set once at load time (after tuning), before the model is published to request threads. */
+    void setBatchSize(int size) {
+        this.batchSize = size;
+        featurePass.setMaxBatch(size);
+        scoringPasses.values().forEach(p -> p.setMaxBatch(size));
+    }
+
+    int batchSize() {
+        return batchSize;
+    }
+
+    String name() {
+        return config.name();
+    }
+
+    boolean outputsProbabilities() {
+        return config.output().kind() == ModelConfig.OutputKind.PROBABILITIES;
+    }
+
+    /**
+     * The scoring pass of a convention, building its graph and session the first time (a second or two
+     * for big models; called on a worker thread, never the event loop).
+     */
+    synchronized ScoringPass scoringPass(Convention convention) {
+        ScoringPass pass = scoringPasses.get(convention);
+        if (pass == null) {
+            // probabilities in, probabilities out: a model that ends in softmax gets no second one
+            boolean softmax = convention.softmaxScores() && !outputsProbabilities();
+            ScoringGraphSpec spec = new ScoringGraphSpec(config.input().name(), config.output().name(),
+                    config.input().height(), config.input().width(), convention.alignCorners(),
+                    convention.normEps(), softmax);
+            byte[] graph = GraphSurgery.scoringGraph(onnx, spec);
+            InferenceSession session = backend.open(graph, name() + "/scoring-" + convention);
+            scoringSessions.put(convention, session);
+            pass = new ScoringPass(name() + "/scoring-" + convention, session, 3, config.input().height(),
+                    config.input().width(), layerHeight, layerWidth, batchSize);
+            scoringPasses.put(convention, pass);
+        }
+        return pass;
+    }
+
+    ModelDescription describe(boolean isDefault) {
+        return new ModelDescription(name(), config.input().width(), config.input().height(), classes, channels,
+                layerName, layerWidth, layerHeight, isDefault, List.copyOf(config.labels()),
+                config.output().kind().name());
+    }
+
+    @Override
+    public synchronized void close() {
+        scoringSessions.values().forEach(InferenceSession::close);
+        featureSession.close();
+    }
+}

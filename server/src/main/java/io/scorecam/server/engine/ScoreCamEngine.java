@@ -1,0 +1,198 @@
+package io.scorecam.server.engine;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.scorecam.server.batching.BatchScheduler;
+import io.scorecam.server.engine.method.FasterScoreCam;
+import io.scorecam.server.engine.method.MapFinisher;
+import io.scorecam.server.engine.method.SaliencyMethod;
+import io.scorecam.server.engine.method.SaliencyMethod.LayerShape;
+import io.scorecam.server.engine.method.ScoreCam;
+import io.scorecam.server.errors.ErrorCode;
+import io.scorecam.server.errors.ScoreCamException;
+import io.scorecam.server.inference.InferenceBackend;
+import io.scorecam.server.model.ModelConfig;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The Score-CAM engine: per frame, one feature pass and the masked passes its method needs, all queued
+ * on one {@link BatchScheduler} shared by every frame of every stream; results cached per frame so more
+ * classes, other methods or a repeated frame cost no further passes.
+ */
+public final class ScoreCamEngine implements Explainer {
+    private static final int MIN_PREDICTIONS = 5;
+
+    private final Map<String, LoadedModel> models = new LinkedHashMap<>();
+    private final String defaultModel;
+    private final EngineOptions options;
+    private final BatchScheduler scheduler;
+    private final FrameCache cache;
+    private final ExecutorService cpu;
+    private final Map<CamMethod, SaliencyMethod> methods = new EnumMap<>(CamMethod.class);
+    private final FramePipeline pipeline;
+
+    private ScoreCamEngine(List<LoadedModel> loaded, EngineOptions options, MeterRegistry registry) {
+        loaded.forEach(m -> models.put(m.name(), m));
+        this.options = options;
+        this.defaultModel = options.defaultModel().isEmpty() ? loaded.get(0).name() : options.defaultModel();
+        if (!models.containsKey(defaultModel)) {
+            throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION, "default model '" + defaultModel
+                    + "' is not among the loaded models " + models.keySet());
+        }
+        EngineMetrics metrics = new EngineMetrics(registry);
+        this.scheduler = new BatchScheduler(options.workers(), options.maxDelayMicros(), metrics);
+        this.cache = new FrameCache(options.cacheBytes());
+        AtomicInteger threadNo = new AtomicInteger();
+        this.cpu = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
+            Thread t = new Thread(r, "scorecam-cpu-" + threadNo.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        });
+        this.pipeline = new FramePipeline(scheduler, cache, cpu);
+        methods.put(CamMethod.SCORE_CAM, new ScoreCam());
+        methods.put(CamMethod.FASTER_SCORE_CAM, new FasterScoreCam());
+        metrics.gauge("scorecam.queue.items", "masked items waiting for a batch", scheduler,
+                BatchScheduler::queuedItems);
+        metrics.gauge("scorecam.cache.bytes", "bytes held by the frame cache", cache, FrameCache::usedBytes);
+        metrics.counter("scorecam.cache.hits", "frame cache hits", cache, FrameCache::hits);
+        metrics.counter("scorecam.cache.misses", "frame cache misses", cache, FrameCache::misses);
+    }
+
+    /**
+     * Loads every model (failing with a message naming the model file and the problem) and starts the
+     * batch workers.
+     */
+    public static ScoreCamEngine load(List<ModelConfig> configs, InferenceBackend backend, EngineOptions options,
+                                      MeterRegistry registry) {
+        if (configs.isEmpty()) {
+            throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION, "no models to serve");
+        }
+        ModelLoader loader = new ModelLoader(backend, options);
+        List<LoadedModel> loaded = new ArrayList<>();
+        try {
+            for (ModelConfig config : configs) {
+                loaded.add(loader.load(config));
+            }
+            return new ScoreCamEngine(loaded, options, registry);
+        } catch (RuntimeException e) {
+            loaded.forEach(LoadedModel::close);
+            throw e;
+        }
+    }
+
+    @Override
+    public CompletableFuture<FrameResult> explain(FrameRequest request) {
+        try {
+            LoadedModel model = model(request.model());
+            SaliencyMethod method = method(request.method());
+            validateClasses(model, request.targetClasses());
+            FrameCost cost = new FrameCost();
+            return pipeline.features(model, request, cost)
+                    .thenComposeAsync(frame -> explainFrame(model, method, request, frame, cost), cpu);
+        } catch (ScoreCamException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<FrameResult> explainFrame(LoadedModel model, SaliencyMethod saliency,
+                                                        FrameRequest request, PreparedFrame frame, FrameCost cost) {
+        Convention convention = request.convention() == null ? Convention.SEED : request.convention();
+        LayerShape layer = new LayerShape(model.channels, model.layerHeight, model.layerWidth);
+        int maxChannels = request.maxChannels() > 0 ? request.maxChannels() : options.fasterChannels();
+        int[] channels = saliency.channelsToScore(frame.features(), layer, convention, maxChannels);
+        return pipeline.scores(model, frame, convention, channels, request.cancellation(), cost)
+                .thenApplyAsync(rows -> {
+                    FrameFeatures f = frame.features();
+                    List<ClassProbability> top = Predictions.top(f.probs(),
+                            Math.max(MIN_PREDICTIONS, Math.max(1, request.topK())));
+                    List<Integer> classes = request.targetClasses().isEmpty()
+                            ? top.subList(0, Math.min(Math.max(1, request.topK()), top.size())).stream()
+                                .map(ClassProbability::classId).toList()
+                            : request.targetClasses();
+                    List<ClassMap> maps = new ArrayList<>(classes.size());
+                    for (int c : classes) {
+                        float[] layerMap = saliency.layerMap(f, layer, rows, channels, c, convention);
+                        maps.add(finish(model, request, frame, c, layerMap, convention));
+                    }
+                    double total = cost.elapsedMs();
+                    return new FrameResult(top, maps, cost.passes(), cost.queueMs(),
+                            Math.max(0, total - cost.queueMs()));
+                }, cpu);
+    }
+
+    private ClassMap finish(LoadedModel model, FrameRequest request, PreparedFrame frame, int classId,
+                            float[] layerMap, Convention convention) {
+        MapSize size = request.mapSize() == null ? MapSize.MODEL_INPUT : request.mapSize();
+        int w = model.config.input().width();
+        int h = model.config.input().height();
+        MapFinisher.Finished done = MapFinisher.finish(layerMap, model.layerWidth, model.layerHeight, w, h,
+                convention, size == MapSize.LAYER);
+        float probability = frame.features().probs()[classId];
+        if (size == MapSize.ORIGINAL) {
+            int ow = request.image().width();
+            int oh = request.image().height();
+            float[] original = model.preprocessor.mapToOriginal(done.values(), w, h, ow, oh);
+            return new ClassMap(classId, probability, ow, oh, original, done.rawMax());
+        }
+        return new ClassMap(classId, probability, done.width(), done.height(), done.values(), done.rawMax());
+    }
+
+    private LoadedModel model(String name) {
+        String key = name == null || name.isEmpty() ? defaultModel : name;
+        LoadedModel model = models.get(key);
+        if (model == null) {
+            throw new ScoreCamException(ErrorCode.NOT_FOUND, "unknown model '" + key + "'; this server serves "
+                    + models.keySet());
+        }
+        return model;
+    }
+
+    private SaliencyMethod method(CamMethod requested) {
+        CamMethod m = requested == null ? CamMethod.SCORE_CAM : requested;
+        SaliencyMethod method = methods.get(m);
+        if (method == null) {
+            throw new ScoreCamException(ErrorCode.INVALID_ARGUMENT, "method " + m
+                    + " is not available on this server; available: " + methods.keySet());
+        }
+        return method;
+    }
+
+    private static void validateClasses(LoadedModel model, List<Integer> classes) {
+        for (int c : classes) {
+            if (c < 0 || c >= model.classes) {
+                throw ScoreCamException.invalid("class id " + c + " is out of range: model '" + model.name()
+                        + "' has " + model.classes + " classes (0.." + (model.classes - 1) + ")");
+            }
+        }
+    }
+
+    @Override
+    public List<ModelDescription> models() {
+        return models.values().stream().map(m -> m.describe(m.name().equals(defaultModel))).toList();
+    }
+
+    /** Scoring batch size in use for a model (tuned at load time unless configured). */
+    public int batchSize(String model) {
+        return model(model).batchSize();
+    }
+
+    @Override
+    public int queuedItems() {
+        return scheduler.queuedItems();
+    }
+
+    @Override
+    public void close() {
+        scheduler.close();
+        cpu.shutdown();
+        models.values().forEach(LoadedModel::close);
+    }
+}

@@ -1,0 +1,102 @@
+package io.scorecam.server.engine;
+
+import io.scorecam.server.batching.BatchKind;
+import io.scorecam.server.inference.FloatTensor;
+import io.scorecam.server.inference.InferenceSession;
+import io.scorecam.server.inference.LongTensor;
+import io.scorecam.server.inference.Tensor;
+import io.scorecam.server.onnx.GraphSurgery;
+
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Session B, the fused scoring graph, as a batch kind. Each item is one activation channel of one frame;
+ * the graph upsamples, normalises and multiplies the maps into their frames itself, so the batch input
+ * is only the distinct frames once plus one small map per item.
+ */
+final class ScoringPass implements BatchKind<ScoringPass.Item> {
+    /** One masked pass: channel {@code channel} of {@code frame}. */
+    record Item(FrameFeatures frame, int channel) { }
+
+    private final String name;
+    private final InferenceSession session;
+    private final int inputChannels;
+    private final int height;
+    private final int width;
+    private final int layerHeight;
+    private final int layerWidth;
+    private volatile int maxBatch;
+
+    ScoringPass(String name, InferenceSession session, int inputChannels, int height, int width,
+                int layerHeight, int layerWidth, int maxBatch) {
+        this.name = name;
+        this.session = session;
+        this.inputChannels = inputChannels;
+        this.height = height;
+        this.width = width;
+        this.layerHeight = layerHeight;
+        this.layerWidth = layerWidth;
+        this.maxBatch = maxBatch;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    void setMaxBatch(int size) {
+        this.maxBatch = size;
+    }
+
+    @Override
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    @Override
+    public List<Object> run(List<Item> items) {
+        int b = items.size();
+        int mapSize = layerHeight * layerWidth;
+        // each distinct frame goes in once; items point at it by index
+        Map<FrameFeatures, Integer> frameIndex = new IdentityHashMap<>();
+        List<float[]> frames = new ArrayList<>();
+        LongTensor index = LongTensor.allocate(b);
+        LongBuffer indexBuffer = index.data().duplicate();
+        FloatTensor maps = FloatTensor.allocate(b, 1, layerHeight, layerWidth);
+        FloatBuffer mapBuffer = maps.data().duplicate();
+        for (Item item : items) {
+            Integer idx = frameIndex.get(item.frame());
+            if (idx == null) {
+                idx = frames.size();
+                frameIndex.put(item.frame(), idx);
+                frames.add(item.frame().input());
+            }
+            indexBuffer.put(idx);
+            mapBuffer.put(item.frame().activations(), item.channel() * mapSize, mapSize);
+        }
+        FloatTensor frameTensor = FloatTensor.allocate(frames.size(), inputChannels, height, width);
+        FloatBuffer frameBuffer = frameTensor.data().duplicate();
+        for (float[] f : frames) {
+            frameBuffer.put(f);
+        }
+        Map<String, FloatTensor> out = session.run(Map.<String, Tensor>of(
+                        GraphSurgery.FRAMES, frameTensor, GraphSurgery.MAPS, maps, GraphSurgery.INDEX, index),
+                List.of(GraphSurgery.SCORES, GraphSurgery.MAP_MIN, GraphSurgery.MAP_MAX));
+        float[] scores = out.get(GraphSurgery.SCORES).toArray();
+        float[] mins = out.get(GraphSurgery.MAP_MIN).toArray();
+        float[] maxs = out.get(GraphSurgery.MAP_MAX).toArray();
+        int classes = scores.length / b;
+        List<Object> rows = new ArrayList<>(b);
+        for (int i = 0; i < b; i++) {
+            float[] row = new float[classes];
+            System.arraycopy(scores, i * classes, row, 0, classes);
+            rows.add(new ScoreRow(row, mins[i], maxs[i]));
+        }
+        return rows;
+    }
+}
