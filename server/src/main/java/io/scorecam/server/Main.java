@@ -5,10 +5,16 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scorecam.server.config.ConfigException;
 import io.scorecam.server.config.ServerConfig;
+import io.scorecam.server.engine.EngineOptions;
 import io.scorecam.server.engine.Explainer;
-import io.scorecam.server.errors.ErrorCode;
+import io.scorecam.server.engine.ScoreCamEngine;
 import io.scorecam.server.errors.ScoreCamException;
-import io.scorecam.server.stream.MapEncoder;
+import io.scorecam.server.inference.BackendOptions;
+import io.scorecam.server.inference.DeviceSpec;
+import io.scorecam.server.inference.InferenceBackend;
+import io.scorecam.server.inference.ort.DjlOrtBackend;
+import io.scorecam.server.model.ModelRepository;
+import io.scorecam.server.stream.MapImagesEncoder;
 import io.scorecam.server.stream.ScoreCamServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,13 +56,21 @@ public final class Main {
                     + "' is not a directory (set --model-dir or SCORECAM_MODEL_DIR)");
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Explainer engine = buildEngine(config, registry);
+        InferenceBackend backend = new DjlOrtBackend(BackendOptions.defaults(DeviceSpec.parse(config.device())));
+        Explainer engine;
+        try {
+            engine = buildEngine(config, backend, registry);
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
+        }
         ScoreCamServer server;
         try {
-            server = ScoreCamServer.start(config, engine, mapEncoder(), registry)
+            server = ScoreCamServer.start(config, engine, new MapImagesEncoder(), registry)
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             engine.close();
+            backend.close();
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new ConfigException("cannot listen on " + config.host() + ":" + config.port() + ": " + cause.getMessage());
         }
@@ -64,6 +78,7 @@ public final class Main {
             try {
                 server.shutdown().toCompletionStage().toCompletableFuture()
                         .get(config.gracePeriodMs() + 10_000, TimeUnit.MILLISECONDS);
+                backend.close();
             } catch (Exception e) {
                 System.err.println("scorecam-server: shutdown did not finish cleanly: " + e);
             }
@@ -78,15 +93,10 @@ public final class Main {
     }
 
     /** The one place the engine is built: it reads what it needs from the config and registers its meters. */
-    static Explainer buildEngine(ServerConfig config, MeterRegistry registry) {
-        throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION,
-                "this build has no Score-CAM engine yet (io.scorecam.server.engine.ScoreCamEngine)");
-    }
-
-    /** How maps become PNG and overlay JPEG payloads. */
-    static MapEncoder mapEncoder() {
-        throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION,
-                "this build has no map encoder yet (io.scorecam.server.image.MapImages)");
+    static Explainer buildEngine(ServerConfig config, InferenceBackend backend, MeterRegistry registry) {
+        EngineOptions options = new EngineOptions(config.batchSize(), Math.round(config.maxDelayMs() * 1000),
+                config.workers(), config.cacheBytes(), config.defaultModel(), EngineOptions.defaults().fasterChannels());
+        return ScoreCamEngine.load(ModelRepository.scan(config.modelDir()), backend, options, registry);
     }
 
 }

@@ -22,9 +22,16 @@ import java.util.function.IntSupplier;
  *       response (OK and ERROR frames)</li>
  *   <li>{@value #STREAMS_OPEN} [scorecam_streams_open] gauge: open ExplainStream calls</li>
  *   <li>{@value #FRAMES_IN_FLIGHT} [scorecam_frames_in_flight] gauge: frames taken from streams, not yet answered</li>
- *   <li>{@value #QUEUE_DEPTH} [scorecam_queue_depth] gauge: masked items waiting in the engine's batch queue</li>
- *   <li>{@value #BATCH_SIZE} [scorecam_batch_size] summary/histogram, registered by the engine: items per batch</li>
- *   <li>{@value #INFERENCE_TIME} [scorecam_inference_seconds] timer, registered by the engine: one ORT run</li>
+ *   <li>{@value #QUEUE_DEPTH} [scorecam_queue_depth] gauge: masked items waiting in the engine's batch queue
+ *       (Explainer.queuedItems())</li>
+ * </ul>
+ * Registered by the engine ({@code engine.EngineMetrics}, tag {@code kind} = the batch kind):
+ * <ul>
+ *   <li>{@value #BATCH_SIZE} [scorecam_batch_size] histogram: items per batch run through ONNX Runtime</li>
+ *   <li>{@value #ORT_TIME} [scorecam_ort_time_seconds] histogram: ONNX Runtime time per batch</li>
+ *   <li>{@value #BATCH_WAIT} [scorecam_batch_wait_seconds] timer: wait of a batch's oldest item</li>
+ *   <li>scorecam.queue.items [scorecam_queue_items], scorecam.cache.bytes, scorecam.cache.hits,
+ *       scorecam.cache.misses: batch queue and frame cache</li>
  * </ul>
  */
 public final class ServerMetrics {
@@ -33,10 +40,12 @@ public final class ServerMetrics {
     public static final String STREAMS_OPEN = "scorecam.streams.open";
     public static final String FRAMES_IN_FLIGHT = "scorecam.frames.in.flight";
     public static final String QUEUE_DEPTH = "scorecam.queue.depth";
-    /** For the engine: record every batch's item count in a DistributionSummary of this name. */
+    /** The engine's: items per batch (DistributionSummary). */
     public static final String BATCH_SIZE = "scorecam.batch.size";
-    /** For the engine: time every inference run in a Timer of this name (tag {@code model}). */
-    public static final String INFERENCE_TIME = "scorecam.inference";
+    /** The engine's: ONNX Runtime time per batch (Timer). */
+    public static final String ORT_TIME = "scorecam.ort.time";
+    /** The engine's: queue wait of a batch's oldest item (Timer). */
+    public static final String BATCH_WAIT = "scorecam.batch.wait";
 
     private final MeterRegistry registry;
     private final Map<String, Counter> framesByStatus = new ConcurrentHashMap<>();

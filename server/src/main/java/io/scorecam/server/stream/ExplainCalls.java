@@ -14,14 +14,14 @@ import io.vertx.grpc.server.Service;
  */
 final class ExplainCalls implements Service {
     private final Vertx vertx;
-    private final FramePipeline pipeline;
+    private final FrameProcessor pipeline;
     private final ModelCatalog catalog;
     private final CallRegistry calls;
     private final ServerMetrics metrics;
     private final int streamWindow;
     private final long maxMessageBytes;
 
-    ExplainCalls(Vertx vertx, FramePipeline pipeline, ModelCatalog catalog, CallRegistry calls,
+    ExplainCalls(Vertx vertx, FrameProcessor pipeline, ModelCatalog catalog, CallRegistry calls,
                  ServerMetrics metrics, int streamWindow, long maxMessageBytes) {
         this.vertx = vertx;
         this.pipeline = pipeline;

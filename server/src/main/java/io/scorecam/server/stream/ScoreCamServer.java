@@ -57,6 +57,11 @@ public final class ScoreCamServer {
         this.metricsServer = metricsServer;
     }
 
+    /** {@link #start(ServerConfig, Explainer, MapEncoder, MeterRegistry)} with the product's PNG/JPEG encoder. */
+    public static Future<ScoreCamServer> start(ServerConfig config, Explainer explainer, MeterRegistry registry) {
+        return start(config, explainer, new MapImagesEncoder(), registry);
+    }
+
     /**
      * Starts listening on {@code config.host():config.port()} (port 0: a free one, see {@link #port()}).
      * The metrics endpoint starts too when {@code config.metricsPort() != 0} and the registry is a
@@ -69,7 +74,7 @@ public final class ScoreCamServer {
         metrics.bindQueueDepth(explainer::queuedItems);
         ExecutorService codec = Executors.newFixedThreadPool(config.codecThreads(), daemonThreads("scorecam-codec-"));
         ModelCatalog catalog = new ModelCatalog(explainer.models());
-        FramePipeline pipeline = new FramePipeline(new RequestConverter(new ImageDecoder(config.maxPixels())),
+        FrameProcessor pipeline = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels())),
                 new ResponseBuilder(encoder, catalog), explainer, codec, metrics);
         CallRegistry calls = new CallRegistry();
 

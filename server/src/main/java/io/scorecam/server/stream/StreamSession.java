@@ -17,7 +17,7 @@ import io.vertx.grpc.server.GrpcServerResponse;
 import java.util.ArrayDeque;
 
 /**
- * One ExplainStream call. Runs on the call's event loop; frames are processed by {@link FramePipeline} on
+ * One ExplainStream call. Runs on the call's event loop; frames are processed by {@link FrameProcessor} on
  * other threads and come back through {@link Context#runOnContext}.
  *
  * <p>Invariants: exactly one response per frame, written in arrival order; at most {@code window} frames
@@ -34,7 +34,7 @@ final class StreamSession implements ActiveCall {
     private final Context ctx;
     private final GrpcServerRequest<ExplainRequest, ExplainResponse> request;
     private final GrpcServerResponse<ExplainRequest, ExplainResponse> response;
-    private final FramePipeline pipeline;
+    private final FrameProcessor pipeline;
     private final ServerMetrics metrics;
     private final int window;
     private final long maxMessageBytes;
@@ -73,7 +73,7 @@ final class StreamSession implements ActiveCall {
         }
     }
 
-    StreamSession(Vertx vertx, GrpcServerRequest<ExplainRequest, ExplainResponse> request, FramePipeline pipeline,
+    StreamSession(Vertx vertx, GrpcServerRequest<ExplainRequest, ExplainResponse> request, FrameProcessor pipeline,
                   ServerMetrics metrics, int window, long maxMessageBytes) {
         this.vertx = vertx;
         this.ctx = vertx.getOrCreateContext();

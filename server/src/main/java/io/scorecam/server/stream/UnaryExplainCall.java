@@ -13,7 +13,7 @@ import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
 
 /**
- * One unary Explain call. The frame goes through the same {@link FramePipeline} as a stream's frames, so
+ * One unary Explain call. The frame goes through the same {@link FrameProcessor} as a stream's frames, so
  * the maps are identical; a frame error fails the call with that status code and message (the gRPC way
  * for unary calls) instead of an ERROR response.
  */
@@ -22,7 +22,7 @@ final class UnaryExplainCall implements ActiveCall {
     private final Context ctx;
     private final GrpcServerRequest<ExplainRequest, ExplainResponse> request;
     private final GrpcServerResponse<ExplainRequest, ExplainResponse> response;
-    private final FramePipeline pipeline;
+    private final FrameProcessor pipeline;
     private final long maxMessageBytes;
     private final CancellationToken token;
     private final Promise<Void> closed = Promise.promise();
@@ -30,7 +30,7 @@ final class UnaryExplainCall implements ActiveCall {
     private long deadlineTimer = -1;
 
     UnaryExplainCall(Vertx vertx, GrpcServerRequest<ExplainRequest, ExplainResponse> request,
-                     FramePipeline pipeline, long maxMessageBytes) {
+                     FrameProcessor pipeline, long maxMessageBytes) {
         this.vertx = vertx;
         this.ctx = vertx.getOrCreateContext();
         this.request = request;

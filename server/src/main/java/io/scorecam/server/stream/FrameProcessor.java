@@ -20,14 +20,14 @@ import java.util.concurrent.Executor;
  * thread). The returned future always completes normally: a failure becomes a response with status ERROR,
  * so a stream never ends because of one bad frame.
  */
-final class FramePipeline {
+final class FrameProcessor {
     private final RequestConverter converter;
     private final ResponseBuilder builder;
     private final Explainer explainer;
     private final Executor codec;
     private final ServerMetrics metrics;
 
-    FramePipeline(RequestConverter converter, ResponseBuilder builder, Explainer explainer, Executor codec,
+    FrameProcessor(RequestConverter converter, ResponseBuilder builder, Explainer explainer, Executor codec,
                   ServerMetrics metrics) {
         this.converter = converter;
         this.builder = builder;
