@@ -93,7 +93,7 @@ public final class Main {
     }
 
     /** The one place the engine is built: it reads what it needs from the config and registers its meters. */
-    static Explainer buildEngine(ServerConfig config, InferenceBackend backend, MeterRegistry registry) {
+    public static Explainer buildEngine(ServerConfig config, InferenceBackend backend, MeterRegistry registry) {
         EngineOptions options = new EngineOptions(config.batchSize(), Math.round(config.maxDelayMs() * 1000),
                 config.workers(), config.cacheBytes(), config.defaultModel(), EngineOptions.defaults().fasterChannels());
         return ScoreCamEngine.load(ModelRepository.scan(config.modelDir()), backend, options, registry);
