@@ -73,7 +73,9 @@ public final class ServerMetrics {
 
     /** Publishes the engine's batch-queue depth (read when scraped). */
     public void bindQueueDepth(IntSupplier queuedItems) {
-        Gauge.builder(QUEUE_DEPTH, queuedItems, IntSupplier::getAsInt)
+        // the Supplier form holds the supplier strongly; a state-object gauge would let a lambda be
+        // garbage-collected and then read NaN
+        Gauge.builder(QUEUE_DEPTH, queuedItems::getAsInt)
                 .description("Masked items waiting in the batch queue").register(registry);
     }
 
