@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Starts a Docker engine and builds a local JRE 17 base image for the Testcontainers test.
+# CI reaches no image registry, so the base is made from Debian packages (debootstrap) and imported.
+# Idempotent and non-interactive; meant to be sourced by .ci/run (it exports SCORECAM_DOCKER_BASE_IMAGE),
+# but also works when run with bash (then it prints the line to export).
+# Containers must use host networking: dockerd runs without a bridge and without iptables rules.
+
+# the body runs in a subshell: its shell options and variables stay out of a caller that sources this file
+_scd_main() (
+  set -euo pipefail
+  export DEBIAN_FRONTEND=noninteractive
+  local base_image="${SCORECAM_DOCKER_BASE_IMAGE:-local/jre17-base}"
+  local log_dir="${SCORECAM_DOCKER_LOG_DIR:-/var/log/scorecam-ci}"
+  local mirror="${SCORECAM_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+  mkdir -p "$log_dir"
+
+  local need=()
+  command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
+  command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
+  if [ "${#need[@]}" -gt 0 ]; then
+    echo "setup-docker: installing ${need[*]}"
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${need[@]}" </dev/null >"$log_dir/apt.log" 2>&1 \
+      || { tail -n 30 "$log_dir/apt.log"; exit 1; }
+  fi
+
+  if ! docker info >/dev/null 2>&1; then
+    echo "setup-docker: starting dockerd (log: $log_dir/dockerd.log)"
+    # setsid + nohup: the daemon outlives this shell; stop-docker.sh ends it by its pid file
+    setsid nohup dockerd --bridge=none --iptables=false --ip6tables=false \
+      --pidfile /var/run/scorecam-dockerd.pid >"$log_dir/dockerd.log" 2>&1 </dev/null &
+    local i
+    for i in $(seq 1 60); do
+      docker info >/dev/null 2>&1 && break
+      sleep 1
+    done
+    docker info >/dev/null 2>&1 || { echo "setup-docker: dockerd did not answer"; tail -n 30 "$log_dir/dockerd.log"; exit 1; }
+  fi
+
+  if ! docker image inspect "$base_image" >/dev/null 2>&1; then
+    local rootfs start
+    rootfs="$(mktemp -d /var/tmp/jre17-rootfs.XXXXXX)"
+    start=$(date +%s)
+    echo "setup-docker: debootstrap bookworm minbase + openjdk-17-jre-headless (log: $log_dir/debootstrap.log)"
+    if ! debootstrap --variant=minbase --include=openjdk-17-jre-headless bookworm "$rootfs" "$mirror" \
+        >"$log_dir/debootstrap.log" 2>&1; then
+      tail -n 30 "$log_dir/debootstrap.log"; rm -rf "$rootfs"; exit 1
+    fi
+    # the package caches are not needed inside the image
+    rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+    echo "setup-docker: debootstrap took $(( $(date +%s) - start )) s"
+    start=$(date +%s)
+    tar -C "$rootfs" -c . | docker import \
+      -c 'ENV LANG=C.UTF-8' -c 'ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64' - "$base_image" >/dev/null
+    echo "setup-docker: docker import took $(( $(date +%s) - start )) s"
+    rm -rf "$rootfs"
+  fi
+  docker run --rm --network host "$base_image" java -version 2>&1 | head -n 1
+  echo "export SCORECAM_DOCKER_BASE_IMAGE=$base_image"
+)
+
+if _scd_main; then
+  export SCORECAM_DOCKER_BASE_IMAGE="${SCORECAM_DOCKER_BASE_IMAGE:-local/jre17-base}"
+  _scd_rc=0
+else
+  _scd_rc=1
+fi
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then exit "$_scd_rc"; else return "$_scd_rc"; fi
