@@ -196,8 +196,12 @@ class ServerImageTest {
                                                  boolean localise) throws Exception {
         int n = frames.frames().size();
         int total = Math.max(200, 10 * n);
+        // every pass over the frames uses new variants of them: cache hits would answer too fast to stop in between
         Iterator<ExplainRequest> requests = IntStream.range(0, total)
-                .mapToObj(i -> request(frames.model(), frames.frames().get(i % n), i, localise)).iterator();
+                .mapToObj(i -> request(frames.model(), frames.frames().get(i % n), i, localise)
+                        .toBuilder().setEncoded(ByteString.copyFrom(
+                                FrameVariants.variant(frames.frames().get(i % n).png(), 1 + i / n))).build())
+                .iterator();
         CompletableFuture<Long> exitCode = new CompletableFuture<>();
         int[] answeredAtStop = new int[1];
         FrameStream stream = new FrameStream(requests, count -> {
