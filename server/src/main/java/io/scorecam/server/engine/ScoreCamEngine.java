@@ -49,10 +49,12 @@ public final class ScoreCamEngine implements Explainer {
                     + "' is not among the loaded models " + models.keySet());
         }
         EngineMetrics metrics = new EngineMetrics(registry);
-        this.scheduler = new BatchScheduler(options.workers(), options.maxDelayMicros(), metrics);
+        int cores = Runtime.getRuntime().availableProcessors();
+        int workers = options.workers() > 0 ? options.workers() : cores; // 0 means one per core
+        this.scheduler = new BatchScheduler(workers, options.maxDelayMicros(), metrics);
         this.cache = new FrameCache(options.cacheBytes());
         AtomicInteger threadNo = new AtomicInteger();
-        this.cpu = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
+        this.cpu = Executors.newFixedThreadPool(cores, r -> {
             Thread t = new Thread(r, "scorecam-cpu-" + threadNo.getAndIncrement());
             t.setDaemon(true);
             return t;
