@@ -13,6 +13,7 @@ import io.scorecam.server.engine.ScoreCamEngine;
 import io.scorecam.server.image.ImageDecoder;
 import io.scorecam.server.image.RgbImage;
 import io.scorecam.server.inference.BackendOptions;
+import io.scorecam.server.inference.DeviceSpec;
 import io.scorecam.server.inference.FloatTensor;
 import io.scorecam.server.inference.InferenceBackend;
 import io.scorecam.server.inference.InferenceSession;
@@ -70,7 +71,7 @@ public final class EngineBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         System.setProperty("ai.djl.onnx.disable_alternative", "true");
         ModelConfig config = ModelConfig.load(modelDir);
-        InferenceBackend backend = new DjlOrtBackend(BackendOptions.defaults());
+        InferenceBackend backend = new DjlOrtBackend(BackendOptions.forWorkers(DeviceSpec.CPU, EngineOptions.defaults().workers()));
         // cache off: every frame must cost its full passes
         EngineOptions options = EngineOptions.defaults().withBatchSize(batchSize).withCacheBytes(0);
         try (ScoreCamEngine engine = ScoreCamEngine.load(List.of(config), backend, options,

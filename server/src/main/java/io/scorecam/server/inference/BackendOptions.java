@@ -34,6 +34,17 @@ public record BackendOptions(DeviceSpec device, int intraOpThreads, int interOpT
                 GraphOptimization.ALL, ExecutionMode.SEQUENTIAL);
     }
 
+    /**
+     * Defaults for {@code workers} threads calling sessions at once: the cores are split between them, so
+     * workers x intra-op threads never oversubscribes the CPU (2 workers x 1 thread matches 1 x 2 on CPU,
+     * and lets one worker assemble a batch while the other runs).
+     */
+    public static BackendOptions forWorkers(DeviceSpec device, int workers) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = workers > 0 ? workers : cores; // 0 means one worker per core
+        return defaults(device).withIntraOpThreads(Math.max(1, cores / threads));
+    }
+
     public BackendOptions withDevice(DeviceSpec newDevice) {
         return new BackendOptions(newDevice, intraOpThreads, interOpThreads, optimization, executionMode);
     }

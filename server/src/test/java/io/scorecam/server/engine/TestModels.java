@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.scorecam.server.inference.BackendOptions;
+import io.scorecam.server.inference.DeviceSpec;
 import io.scorecam.server.inference.ort.DjlOrtBackend;
 import io.scorecam.server.model.ModelConfig;
 import io.scorecam.server.onnx.GraphSurgery;
@@ -49,7 +50,7 @@ final class TestModels {
 
     static ScoreCamEngine engine(List<Path> modelDirs, int batchSize) {
         List<ModelConfig> configs = modelDirs.stream().map(ModelConfig::load).toList();
-        return ScoreCamEngine.load(configs, new DjlOrtBackend(BackendOptions.defaults()),
+        return ScoreCamEngine.load(configs, new DjlOrtBackend(BackendOptions.forWorkers(DeviceSpec.CPU, EngineOptions.defaults().workers())),
                 EngineOptions.defaults().withBatchSize(batchSize), new SimpleMeterRegistry());
     }
 

@@ -33,6 +33,7 @@ public final class DjlOrtBackend implements InferenceBackend {
 
     private final BackendOptions options;
     private final Set<DjlOrtSession> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     /** Loads the engine and, for a CUDA device, checks now that ORT can use it. */
     public DjlOrtBackend(BackendOptions options) {
@@ -48,6 +49,9 @@ public final class DjlOrtBackend implements InferenceBackend {
     @Override
     public InferenceSession open(byte[] onnxModel, String name) {
         Objects.requireNonNull(name, "name");
+        if (closed) {
+            throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION, "model '" + name + "': the backend is closed");
+        }
         if (onnxModel == null || onnxModel.length == 0) {
             throw ScoreCamException.invalid("model '" + name + "' is empty");
         }
@@ -92,6 +96,7 @@ public final class DjlOrtBackend implements InferenceBackend {
     /** Closes every session still open. */
     @Override
     public void close() {
+        closed = true;
         for (DjlOrtSession session : Set.copyOf(open)) {
             session.close();
         }

@@ -11,6 +11,8 @@ import io.scorecam.server.inference.InferenceSession;
 import io.scorecam.server.inference.Tensor;
 import io.scorecam.server.inference.TensorInfo;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,26 +65,31 @@ public final class BackendBenchmark {
                     }
                 }
             };
-            System.out.printf(Locale.ROOT, "%6s %14s %14s %8s%n", "batch", "DJL img/s", "plain img/s", "DJL/ORT");
+            System.out.printf(Locale.ROOT, "%6s %12s %12s %8s %14s %14s %8s%n", "batch", "DJL img/s", "plain img/s",
+                    "ratio", "DJL cpu us", "plain cpu us", "ratio");
             for (int batch : new int[] {1, 8, 16, 32}) {
                 FloatTensor x = Fixtures.random(batch, withBatch(in.shape(), batch));
-                for (int w = 0; w < 3; w++) {
+                // warm up by time, not count: the JIT must have compiled both paths before the first round
+                long warmEnd = System.nanoTime() + 1_000_000_000L;
+                do {
                     viaDjl.run(x);
                     viaOrt.run(x);
-                }
-                double bestDjl = 0;
-                double bestOrt = 0;
+                } while (System.nanoTime() < warmEnd);
+                Round viaDjlRounds = new Round();
+                Round viaOrtRounds = new Round();
                 for (int r = 0; r < rounds; r++) {
                     // alternate which path goes first so neither always gets the warmer cache
                     if (r % 2 == 0) {
-                        bestDjl = Math.max(bestDjl, measure(viaDjl, x, batch, roundMs));
-                        bestOrt = Math.max(bestOrt, measure(viaOrt, x, batch, roundMs));
+                        viaDjlRounds.measure(viaDjl, x, batch, roundMs);
+                        viaOrtRounds.measure(viaOrt, x, batch, roundMs);
                     } else {
-                        bestOrt = Math.max(bestOrt, measure(viaOrt, x, batch, roundMs));
-                        bestDjl = Math.max(bestDjl, measure(viaDjl, x, batch, roundMs));
+                        viaOrtRounds.measure(viaOrt, x, batch, roundMs);
+                        viaDjlRounds.measure(viaDjl, x, batch, roundMs);
                     }
                 }
-                System.out.printf(Locale.ROOT, "%6d %14.1f %14.1f %8.3f%n", batch, bestDjl, bestOrt, bestDjl / bestOrt);
+                System.out.printf(Locale.ROOT, "%6d %12.1f %12.1f %8.3f %14.1f %14.1f %8.3f%n", batch,
+                        viaDjlRounds.bestImagesPerSecond, viaOrtRounds.bestImagesPerSecond, viaDjlRounds.bestImagesPerSecond / viaOrtRounds.bestImagesPerSecond,
+                        viaDjlRounds.bestCpuMicrosPerCall, viaOrtRounds.bestCpuMicrosPerCall, viaDjlRounds.bestCpuMicrosPerCall / viaOrtRounds.bestCpuMicrosPerCall);
             }
 
             BatchSizeTuner.Result tuned = BatchSizeTuner.defaults().tune(djl,
@@ -93,17 +100,31 @@ public final class BackendBenchmark {
         }
     }
 
-    private static double measure(Runner runner, FloatTensor x, int batch, long ms) throws Exception {
-        long start = System.nanoTime();
-        long end = start + ms * 1_000_000L;
-        long runs = 0;
-        long now;
-        do {
-            runner.run(x);
-            runs++;
-            now = System.nanoTime();
-        } while (now < end);
-        return runs * (double) batch * 1e9 / (now - start);
+    /**
+     * Best wall-clock throughput and lowest CPU time of the calling thread per call, over rounds. With one
+     * intra-op thread ORT computes on the calling thread, so CPU time compares the paths even on a busy
+     * machine, where wall time mostly measures the neighbours.
+     */
+    private static final class Round {
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+        double bestImagesPerSecond;
+        double bestCpuMicrosPerCall = Double.MAX_VALUE;
+
+        void measure(Runner runner, FloatTensor x, int batch, long ms) throws Exception {
+            long cpuStart = THREADS.getCurrentThreadCpuTime();
+            long start = System.nanoTime();
+            long end = start + ms * 1_000_000L;
+            long runs = 0;
+            long now;
+            do {
+                runner.run(x);
+                runs++;
+                now = System.nanoTime();
+            } while (now < end);
+            long cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
+            bestImagesPerSecond = Math.max(bestImagesPerSecond, runs * (double) batch * 1e9 / (now - start));
+            bestCpuMicrosPerCall = Math.min(bestCpuMicrosPerCall, cpu / 1000.0 / runs);
+        }
     }
 
     private static long[] withBatch(long[] declared, int batch) {

@@ -192,6 +192,17 @@ class DjlOrtBackendTest {
     }
 
     @Test
+    void closingTheBackendClosesItsSessions() {
+        DjlOrtBackend own = new DjlOrtBackend(BackendOptions.defaults().withIntraOpThreads(1));
+        InferenceSession s = own.open(Fixtures.model("tiny_cnn.onnx"), "owned");
+        own.close();
+        assertEquals(ErrorCode.FAILED_PRECONDITION, assertThrows(ScoreCamException.class,
+                () -> s.run(Map.of("x", Fixtures.random(1, 1, 2, 5, 5)), List.of())).code());
+        assertEquals(ErrorCode.FAILED_PRECONDITION, assertThrows(ScoreCamException.class,
+                () -> own.open(Fixtures.model("tiny_cnn.onnx"), "late")).code());
+    }
+
+    @Test
     void cudaOnCpuOnlyBuildFailsWithOneClearMessage() {
         assumeFalse(OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA), "GPU runtime present");
         ScoreCamException e = assertThrows(ScoreCamException.class,
