@@ -108,8 +108,8 @@ class ServerImageTest {
 
     private static void checkHealth(ServerImage image, ManagedChannel channel) throws Exception {
         HealthCheckResponse health = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
-                .check(HealthCheckRequest.newBuilder().setService("").build());
-        assertEquals(HealthCheckResponse.ServingStatus.SERVING, health.getStatus(), "grpc.health.v1 of the container");
+                .check(HealthCheckRequest.newBuilder().setService(ExplainServiceGrpc.SERVICE_NAME).build());
+        assertEquals(HealthCheckResponse.ServingStatus.SERVING, health.getStatus(), "grpc.health.v1 of the ExplainService");
 
         // the image's own HEALTHCHECK command, run once inside the container
         List<String> test = image.healthCheckCommand();

@@ -1,5 +1,6 @@
 package io.scorecam.server;
 
+import io.scorecam.api.v1.ExplainServiceGrpc;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
@@ -16,8 +17,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code java -cp scorecam-server.jar io.scorecam.server.HealthProbe [HOST:PORT] [--tls]}: asks the server's
- * grpc.health.v1 Check and exits 0 only on SERVING. It is the Docker HEALTHCHECK, so an image needs no tool
- * beyond the JRE. The default address is 127.0.0.1 and $SCORECAM_PORT (else 50051), like the server's.
+ * grpc.health.v1 Check for the ExplainService and exits 0 only on SERVING. It is the Docker HEALTHCHECK, so an
+ * image needs no tool beyond the JRE. The default address is 127.0.0.1 and $SCORECAM_PORT (else 50051), like
+ * the server's. It names the service because Vert.x 5.0 answers SERVING for the empty name whatever is
+ * registered for it, so only the named service turns NOT_SERVING on shutdown.
  */
 public final class HealthProbe {
     private static final ServiceMethod<HealthCheckResponse, HealthCheckRequest> CHECK = ServiceMethod.client(
@@ -53,7 +56,7 @@ public final class HealthProbe {
         System.exit("SERVING".equals(status) ? 0 : 1);
     }
 
-    /** The overall ("") serving status as its enum name. */
+    /** The ExplainService's serving status as its enum name. */
     static String check(String host, int port, boolean tls) throws Exception {
         Vertx vertx = Vertx.vertx();
         try {
@@ -63,7 +66,7 @@ public final class HealthProbe {
             Future<HealthCheckResponse> answer = client.request(SocketAddress.inetSocketAddress(port, host), CHECK)
                     .compose(req -> {
                         req.timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-                        return req.send(HealthCheckRequest.newBuilder().setService("").build());
+                        return req.send(HealthCheckRequest.newBuilder().setService(ExplainServiceGrpc.SERVICE_NAME).build());
                     })
                     .compose(resp -> resp.last());
             return answer.toCompletionStage().toCompletableFuture().get(TIMEOUT_MS + 1_000, TimeUnit.MILLISECONDS)
