@@ -55,14 +55,17 @@ _scd_main() (
     echo "setup-docker: docker import took $(( $(date +%s) - start )) s"
     rm -rf "$rootfs"
   fi
-  docker run --rm --network host "$base_image" java -version 2>&1 | head -n 1
+  local version
+  version="$(docker run --rm --network host "$base_image" java -version 2>&1)"
+  echo "setup-docker: $base_image runs ${version%%$'\n'*}"
   echo "export SCORECAM_DOCKER_BASE_IMAGE=$base_image"
 )
 
-if _scd_main; then
+# called as a plain command, never in an `if`, `&&` or `||` (bash ignores set -e inside those, even in the
+# subshell); a caller with set -e (like .ci/run) stops right here when setting up Docker failed
+_scd_main
+_scd_rc=$?
+if [ "$_scd_rc" -eq 0 ]; then
   export SCORECAM_DOCKER_BASE_IMAGE="${SCORECAM_DOCKER_BASE_IMAGE:-local/jre17-base}"
-  _scd_rc=0
-else
-  _scd_rc=1
 fi
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then exit "$_scd_rc"; else return "$_scd_rc"; fi
