@@ -19,6 +19,11 @@ class ShapesNet(nn.Module):
         )
         self.pool = nn.AdaptiveAvgPool2d(1)
         self.head = nn.Linear(48, classes)
+        # Warm-up only: with average pooling from the start the small shapes drown in the background and
+        # training stalls at chance; max pooling first teaches shape detectors, then GAP is fine-tuned.
+        self.max_pool = False
 
     def forward(self, x):
-        return self.head(torch.flatten(self.pool(self.features(x)), 1))
+        f = self.features(x)
+        pooled = torch.amax(f, dim=(2, 3)) if self.max_pool else torch.flatten(self.pool(f), 1)
+        return self.head(pooled)

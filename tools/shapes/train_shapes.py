@@ -60,7 +60,7 @@ def evaluate(model, imgs, present):
     return hits / len(present)
 
 
-def train(args):
+def train(args, on_epoch=None):
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
     torch.set_num_threads(2)
@@ -71,16 +71,20 @@ def train(args):
     print(f"data: {len(imgs)} train, {len(test1)}+{len(test2)} test, {time.time() - t0:.0f}s", flush=True)
 
     model = ShapesNet(len(g.CLASSES))
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
-    steps = args.epochs * (len(imgs) // args.batch)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps, pct_start=0.15)
     gen = torch.Generator().manual_seed(args.seed)
     tt = torch.from_numpy(targets)
+    per_epoch = len(imgs) // args.batch
     for epoch in range(args.epochs):
+        if epoch in (0, args.max_epochs):  # phase 1: max-pool warm-up; phase 2: the exported GAP model
+            model.max_pool = epoch < args.max_epochs
+            n = args.max_epochs if model.max_pool else args.epochs - args.max_epochs
+            lr = args.lr if model.max_pool else args.lr / 2
+            opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
+            sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=n * per_epoch, pct_start=0.15)
         model.train()
         perm = torch.randperm(len(imgs), generator=gen)
         total = 0.0
-        for b in range(len(imgs) // args.batch):
+        for b in range(per_epoch):
             idx = perm[b * args.batch:(b + 1) * args.batch]
             x = d4(to_input(imgs[idx.numpy()]), int(torch.randint(8, (1,), generator=gen)))
             # soft targets: cross-entropy of the logits against 1 or 0.5/0.5
@@ -91,8 +95,11 @@ def train(args):
             sched.step()
             total += loss.item()
         a1, a2 = evaluate(model, test1, pres1), evaluate(model, test2, pres2)
-        print(f"epoch {epoch + 1}: loss {total / (b + 1):.4f}  single top-1 {a1:.3f}  two-shape top-2 {a2:.3f}"
+        print(f"epoch {epoch + 1} ({'max' if model.max_pool else 'avg'} pool): loss {total / (b + 1):.4f}  single top-1 {a1:.3f}  two-shape top-2 {a2:.3f}"
               f"  ({time.time() - t0:.0f}s)", flush=True)
+        if on_epoch is not None and not model.max_pool:
+            model.eval()
+            on_epoch(model)  # export after every GAP epoch, so an interrupted run still leaves a usable model
     model.eval()
     return model, a1, a2
 
@@ -126,16 +133,16 @@ def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--out", default=os.path.join(HERE, "..", "..", "models", "shapes"))
     p.add_argument("--seed", type=int, default=1234)
-    p.add_argument("--train", type=int, default=12000)
+    p.add_argument("--train", type=int, default=9000)
     p.add_argument("--two-fraction", type=float, default=0.4)
     p.add_argument("--epochs", type=int, default=6)
+    p.add_argument("--max-epochs", type=int, default=3, help="warm-up epochs with global max pooling")
     p.add_argument("--batch", type=int, default=64)
-    p.add_argument("--lr", type=float, default=4e-3)
+    p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--workers", type=int, default=2)
     args = p.parse_args()
     os.makedirs(args.out, exist_ok=True)
-    model, a1, a2 = train(args)
-    export(model, args.out)
+    model, a1, a2 = train(args, lambda m: export(m, args.out))
     doc = make_frames.write_frames(os.path.join(args.out, "frames"))
     print(f"frames: {len(doc['frames'])}, two-shape {sum(len(f['objects']) == 2 for f in doc['frames'])}")
     ok = a1 >= 0.97 and a2 >= 0.90
