@@ -1,6 +1,6 @@
 """Checks the exported shapes model with an independent Score-CAM (SEED convention) on the sample frames.
 
-Runs the ONNX graph itself (its weights, op by op, with torch functional ops: Conv, Relu, MaxPool,
+Runs the ONNX graph itself (its weights, op by op, with torch functional ops: Conv, Relu, MaxPool, Identity,
 GlobalAveragePool/ReduceMean, Flatten, Gemm), takes the tensor that feeds the global pooling as the
 Score-CAM layer, and prints top-1 accuracy and the pointing game on the frames. Not used by the Java code.
 Usage: python3 tools/shapes/check_scorecam.py [models/shapes]
@@ -42,6 +42,8 @@ class OnnxTorch:
                 assert p[0] == p[2] and p[1] == p[3], "asymmetric pads"
                 y = F.conv2d(i[0], i[1], i[2] if len(i) > 2 else None, stride=a.get("strides", 1),
                              padding=(p[0], p[1]), dilation=a.get("dilations", 1), groups=a.get("group", 1))
+            elif n.op_type == "Identity":
+                y = i[0]
             elif n.op_type == "Relu":
                 y = F.relu(i[0])
             elif n.op_type == "MaxPool":
