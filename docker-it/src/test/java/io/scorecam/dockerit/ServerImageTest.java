@@ -76,6 +76,10 @@ class ServerImageTest {
                 ? BundledFrames.read(Path.of(framesProperty).resolve("boxes.json"))
                 : BundledFrames.find(models).orElse(null);
         assumeTrue(frames != null, "no model with frames/boxes.json under " + models + ": image test skipped");
+        // a model directory holds model.json and model.onnx (the server's model repository layout)
+        Path modelDir = models.resolve(frames.model());
+        assumeTrue(Files.isRegularFile(modelDir.resolve("model.onnx")) && Files.isRegularFile(modelDir.resolve("model.json")),
+                "model directory " + modelDir + " has frames but no model.onnx/model.json yet: image test skipped");
 
         String base = firstSet(System.getProperty("scorecam.docker.base-image"), System.getenv("SCORECAM_DOCKER_BASE_IMAGE"));
         String portEnv = System.getenv("SCORECAM_IT_PORT");
