@@ -32,6 +32,14 @@ public final class ConnectionOptions {
     @Option(names = "--ca", paramLabel = "PEM", description = "CA certificate(s) to trust for TLS; implies --tls.")
     Path ca;
 
+    /** Checks the flags before any work is done, so a typo fails fast with a usage error. */
+    public void check() {
+        HostPort.parse(server);
+        if (ca != null && !Files.isReadable(ca)) {
+            throw new CliException("--ca " + ca + ": no such readable file", CliException.USAGE);
+        }
+    }
+
     /** Opens a channel; the caller shuts it down. */
     public ManagedChannel open() {
         HostPort target = HostPort.parse(server);

@@ -60,6 +60,7 @@ final class ExplainCommand implements java.util.concurrent.Callable<Integer> {
             throw new CliException("--timeout must be >= 1, got " + timeoutSeconds, CliException.USAGE);
         }
         ExplainRequest.Builder template = explain.template();
+        connection.check();
         PrintWriter stdout = spec.commandLine().getOut();
         List<Frame> frames = FrameSource.readFiles(images, spec.commandLine().getErr());
         ManagedChannel channel = connection.open();

@@ -66,6 +66,7 @@ final class ReplayCommand implements Callable<Integer> {
         ExplainRequest template = explain.template()
                 .setPolicy(ExplainOptions.parse("--policy", policy, OverloadPolicy.values(), OverloadPolicy::valueOf))
                 .build();
+        connection.check();
         PrintWriter stdout = spec.commandLine().getOut();
         List<Frame> frames = FrameSource.read(FrameSource.list(dir), limit, spec.commandLine().getErr());
         ManagedChannel channel = connection.open();

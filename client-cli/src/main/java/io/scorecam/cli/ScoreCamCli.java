@@ -23,6 +23,8 @@ public final class ScoreCamCli implements Runnable {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
                 System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        // DJL warns that CUDA is missing on every CPU-only start of the demo: not news to anyone
+        System.setProperty("org.slf4j.simpleLogger.log.ai.djl.onnxruntime.engine.OrtEngine", "error");
         System.exit(execute(System.out, System.err, args));
     }
 
