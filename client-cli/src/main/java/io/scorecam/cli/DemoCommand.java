@@ -27,6 +27,9 @@ import java.util.stream.Stream;
         description = "Starts an embedded server on a free loopback port with the bundled model, replays the "
                 + "bundled sample frames, writes overlays to --out and prints the summary.")
 final class DemoCommand implements java.util.concurrent.Callable<Integer> {
+    /** The embedded server is ours: if it stops answering for this long, something is broken. */
+    private static final long IDLE_TIMEOUT_MS = 600_000;
+
     @Spec
     CommandSpec spec;
 
@@ -70,7 +73,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                     .maxInboundMessageSize(256 * 1024 * 1024).build();
             try {
                 ReplayExecution.run(stdout, channel, server.address(), template, loaded, 1, 0, 1, out, true,
-                        ReplayExecution.interactive());
+                        ReplayExecution.interactive(), IDLE_TIMEOUT_MS);
             } finally {
                 channel.shutdownNow();
                 ReplayCommand.awaitQuietly(channel);

@@ -57,6 +57,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "Only the first N frames of the folder (default: all).")
     int limit;
 
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS",
+            description = "Give up when the server answers nothing for this long with frames in flight (default: ${DEFAULT-VALUE}).")
+    long idleTimeoutSeconds = 600;
+
     @Option(names = "--progress", negatable = true, description = "Progress bar on stderr (default: when run in a terminal).")
     Boolean progress;
 
@@ -72,7 +76,8 @@ final class ReplayCommand implements Callable<Integer> {
         ManagedChannel channel = connection.open();
         try {
             ReplayExecution.run(stdout, channel, connection.server(), template, frames, loops, fps, streams,
-                    out, saveMaps, progress != null ? progress : ReplayExecution.interactive());
+                    out, saveMaps, progress != null ? progress : ReplayExecution.interactive(),
+                    TimeUnit.SECONDS.toMillis(idleTimeoutSeconds));
         } finally {
             channel.shutdownNow();
             awaitQuietly(channel);
@@ -92,6 +97,9 @@ final class ReplayCommand implements Callable<Integer> {
         }
         if (streams < 1 || streams > 1024) {
             throw new CliException("--streams must be 1..1024, got " + streams, CliException.USAGE);
+        }
+        if (idleTimeoutSeconds < 1) {
+            throw new CliException("--idle-timeout must be >= 1, got " + idleTimeoutSeconds, CliException.USAGE);
         }
         if (limit < 0) {
             throw new CliException("--limit must be >= 0, got " + limit, CliException.USAGE);

@@ -23,8 +23,8 @@ final class ReplayExecution {
 
     static ReplayStats.Snapshot run(PrintWriter out, ManagedChannel channel, String server, ExplainRequest template,
                                     List<Frame> frames, int loops, double fps, int streams, Path outDir,
-                                    boolean saveMaps, boolean progress) {
-        Replay replay = new Replay(channel, template, frames, loops, fps, streams);
+                                    boolean saveMaps, boolean progress, long idleTimeoutMillis) {
+        Replay replay = new Replay(channel, template, frames, loops, fps, streams, idleTimeoutMillis);
         ReplayStats.Snapshot summary;
         try (FrameOutput output = outDir == null ? null : new FrameOutput(outDir, saveMaps);
              Progress bar = Progress.create(progress, replay.totalFrames())) {

@@ -13,6 +13,7 @@ import io.scorecam.api.v1.Method;
 import io.scorecam.api.v1.SaliencyMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code scorecam replay} against a real in-process server with the bundled (or shared) model. */
+@Timeout(value = 10, unit = TimeUnit.MINUTES) // a hang guard for CI, not a timing assertion
 class ReplayCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern COUNTS = Pattern.compile("frames\\s+(\\d+)\\s+\\(OK (\\d+), SKIPPED (\\d+), ERROR (\\d+)\\)");
@@ -52,7 +54,7 @@ class ReplayCommandTest {
         Path frames = copyFrames(tmp.resolve("in"));
         Path out = tmp.resolve("out");
         Cli cli = Cli.run(TestModels.fast("replay", frames.toString(), "--server", server,
-                "--top-k", "2", "--out", out.toString(), "--save-maps", "--no-progress"));
+                "--top-k", "2", "--out", out.toString(), "--save-maps", "--no-progress", "--idle-timeout", "120"));
         assertEquals(0, cli.exitCode(), cli::toString);
 
         List<JsonNode> lines = results(out);
@@ -91,7 +93,7 @@ class ReplayCommandTest {
         Path frames = copyFrames(tmp.resolve("in"));
         Path out = tmp.resolve("out");
         Cli cli = Cli.run(TestModels.fast("replay", frames.toString(), "--server", server,
-                "--streams", "2", "--loop", "2", "--out", out.toString(), "--no-progress"));
+                "--streams", "2", "--loop", "2", "--out", out.toString(), "--no-progress", "--idle-timeout", "120"));
         assertEquals(0, cli.exitCode(), cli::toString);
         int total = images.size() * 2 * 2;
         List<JsonNode> lines = results(out);
@@ -114,7 +116,7 @@ class ReplayCommandTest {
     void latestPolicyAccountsForEveryFrame(@TempDir Path tmp) throws Exception {
         Path frames = copyFrames(tmp.resolve("in"));
         Cli cli = Cli.run(TestModels.fast("replay", frames.toString(), "--server", server,
-                "--policy", "latest", "--loop", "3", "--no-progress"));
+                "--policy", "latest", "--loop", "3", "--no-progress", "--idle-timeout", "120"));
         assertEquals(0, cli.exitCode(), cli::toString);
         Matcher m = COUNTS.matcher(cli.out());
         assertTrue(m.find(), cli::toString);
@@ -134,7 +136,7 @@ class ReplayCommandTest {
         Files.write(frames.resolve("000-truncated" + suffix(images.get(0))), truncated);
         Path out = tmp.resolve("out");
         Cli cli = Cli.run(TestModels.fast("replay", frames.toString(), "--server", server,
-                "--out", out.toString(), "--no-progress"));
+                "--out", out.toString(), "--no-progress", "--idle-timeout", "120"));
         assertEquals(0, cli.exitCode(), cli::toString);
         List<JsonNode> lines = results(out);
         assertEquals(images.size() + 1, lines.size());

@@ -22,14 +22,17 @@ public final class Replay {
     private final int loops;
     private final double fps;
     private final int streams;
+    private final long idleTimeoutMillis;
 
-    public Replay(ManagedChannel channel, ExplainRequest template, List<Frame> frames, int loops, double fps, int streams) {
+    public Replay(ManagedChannel channel, ExplainRequest template, List<Frame> frames, int loops, double fps, int streams,
+                  long idleTimeoutMillis) {
         this.channel = channel;
         this.template = template;
         this.frames = frames;
         this.loops = loops;
         this.fps = fps;
         this.streams = streams;
+        this.idleTimeoutMillis = idleTimeoutMillis;
     }
 
     public long totalFrames() {
@@ -65,7 +68,8 @@ public final class Replay {
         try {
             List<Future<?>> running = new ArrayList<>();
             for (int s = 0; s < streams; s++) {
-                StreamReplayer replayer = new StreamReplayer(stub, template, frames, loops, fps, s, stats, listener);
+                StreamReplayer replayer = new StreamReplayer(stub, template, frames, loops, fps, s, stats, listener,
+                        idleTimeoutMillis);
                 running.add(senders.submit(() -> {
                     replayer.run();
                     return null;

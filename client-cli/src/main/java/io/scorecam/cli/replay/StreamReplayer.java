@@ -28,6 +28,7 @@ public final class StreamReplayer {
     private final int stream;
     private final ReplayStats stats;
     private final AnswerListener listener;
+    private final long idleTimeoutNanos;
 
     private final Object readiness = new Object();
     private final Map<Long, Pending> inFlight = new ConcurrentHashMap<>();
@@ -35,12 +36,15 @@ public final class StreamReplayer {
     private final AtomicReference<Throwable> listenerFailure = new AtomicReference<>();
     private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicReference<ClientCallStreamObserver<ExplainRequest>> requests = new AtomicReference<>();
+    /** Last time a frame went out or an answer came in: a server that stops answering must not hang the client. */
+    private volatile long lastProgressNanos = System.nanoTime();
 
     private record Pending(Frame frame, int loop, long sentNanos) {
     }
 
     public StreamReplayer(ExplainServiceGrpc.ExplainServiceStub stub, ExplainRequest template, List<Frame> frames,
-                          int loops, double fps, int stream, ReplayStats stats, AnswerListener listener) {
+                          int loops, double fps, int stream, ReplayStats stats, AnswerListener listener,
+                          long idleTimeoutMillis) {
         this.stub = stub;
         this.template = template;
         this.frames = frames;
@@ -49,13 +53,15 @@ public final class StreamReplayer {
         this.stream = stream;
         this.stats = stats;
         this.listener = listener;
+        this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
     }
 
     /**
      * Replays every frame {@code loops} times and waits for all answers.
      *
      * @throws io.grpc.StatusRuntimeException when the stream fails as a whole (unreachable, refused, ...)
-     * @throws IllegalStateException          when the server ends the stream with frames unanswered
+     * @throws IllegalStateException          when the server ends the stream with frames unanswered, or
+     *                                        answers nothing for longer than the idle timeout
      */
     public void run() throws InterruptedException {
         stub.explainStream(new ClientResponseObserver<ExplainRequest, ExplainResponse>() {
@@ -90,7 +96,9 @@ public final class StreamReplayer {
             out.cancel("interrupted", e);
             throw e;
         }
-        finished.await();
+        while (!finished.await(200, TimeUnit.MILLISECONDS)) {
+            checkIdle(out);
+        }
         rethrow();
         if (!inFlight.isEmpty()) {
             throw new IllegalStateException("the server ended stream " + (stream + 1) + " with " + inFlight.size()
@@ -116,6 +124,7 @@ public final class StreamReplayer {
                 id++;
                 long now = System.nanoTime();
                 inFlight.put(id, new Pending(frame, loop, now));
+                lastProgressNanos = now;
                 stats.sent(now);
                 out.onNext(template.toBuilder().setFrameId(id).setEncoded(frame.encoded()).build());
             }
@@ -129,9 +138,21 @@ public final class StreamReplayer {
         synchronized (readiness) {
             while (!out.isReady() && failure.get() == null && finished.getCount() > 0) {
                 readiness.wait(100); // the timeout only guards against a missed wake-up
+                checkIdle(out);
             }
         }
         return failure.get() == null && finished.getCount() > 0;
+    }
+
+    private void checkIdle(ClientCallStreamObserver<ExplainRequest> out) {
+        long idle = System.nanoTime() - lastProgressNanos;
+        if (idle > idleTimeoutNanos) {
+            String message = "no answer from the server on stream " + (stream + 1) + " for "
+                    + TimeUnit.NANOSECONDS.toSeconds(idle) + " s with " + inFlight.size()
+                    + " frame(s) in flight (see --idle-timeout)";
+            out.cancel(message, null);
+            throw new IllegalStateException(message);
+        }
     }
 
     private void wakeSender() {
@@ -142,6 +163,7 @@ public final class StreamReplayer {
 
     private void onAnswer(ExplainResponse response) {
         long now = System.nanoTime();
+        lastProgressNanos = now;
         Pending p = inFlight.remove(response.getFrameId());
         if (p == null) {
             failure.compareAndSet(null, Status.INTERNAL
