@@ -89,7 +89,8 @@ final class TestModels {
 
     private static boolean hasFrames(Path repo) {
         try (Stream<Path> s = Files.list(repo)) {
-            return s.anyMatch(m -> Files.isRegularFile(m.resolve("model.json")) && Files.isDirectory(m.resolve("frames")));
+            return s.anyMatch(m -> Files.isRegularFile(m.resolve("model.json")) && Files.isRegularFile(m.resolve("model.onnx"))
+                    && Files.isDirectory(m.resolve("frames")));
         } catch (IOException e) {
             return false;
         }
