@@ -116,7 +116,7 @@ class ReplayCommandTest {
     void latestPolicyAccountsForEveryFrame(@TempDir Path tmp) throws Exception {
         Path frames = copyFrames(tmp.resolve("in"));
         Cli cli = Cli.run(TestModels.fast("replay", frames.toString(), "--server", server,
-                "--policy", "latest", "--loop", "3", "--no-progress", "--idle-timeout", "120"));
+                "--policy", "latest", "--loop", "3", "--progress", "--idle-timeout", "120")); // the bar must not break a non-terminal
         assertEquals(0, cli.exitCode(), cli::toString);
         Matcher m = COUNTS.matcher(cli.out());
         assertTrue(m.find(), cli::toString);
