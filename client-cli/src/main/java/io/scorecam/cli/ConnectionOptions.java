@@ -4,6 +4,8 @@ import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.ManagedChannelRegistry;
 import io.grpc.Metadata;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.MetadataUtils;
@@ -43,8 +45,14 @@ public final class ConnectionOptions {
     /** Opens a channel; the caller shuts it down. */
     public ManagedChannel open() {
         HostPort target = HostPort.parse(server);
-        var builder = Grpc.newChannelBuilderForAddress(target.host(), target.port(), credentials())
-                .maxInboundMessageSize(MAX_INBOUND_BYTES);
+        ManagedChannelBuilder<?> builder;
+        try {
+            builder = Grpc.newChannelBuilderForAddress(target.host(), target.port(), credentials());
+        } catch (ManagedChannelRegistry.ProviderNotFoundException e) {
+            // the only way it fails here is credentials netty cannot use, i.e. a CA file without certificates
+            throw new CliException("--ca " + ca + " is not a PEM certificate the TLS stack can use", CliException.USAGE);
+        }
+        builder.maxInboundMessageSize(MAX_INBOUND_BYTES);
         if (token != null && !token.isBlank()) {
             Metadata headers = new Metadata();
             headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token.strip());

@@ -16,6 +16,7 @@ final class GrpcErrors {
             // grpc-java says only "io exception"; the cause says "Connection refused: /127.0.0.1:1"
             detail = detail + ": " + cause.getMessage();
         }
+        detail = detail.lines().findFirst().orElse("").strip(); // TLS causes span several lines
         return switch (status.getCode()) {
             case UNAVAILABLE -> "cannot reach " + where + " (" + detail + "): is the server running? check --server"
                     + " and --tls";
