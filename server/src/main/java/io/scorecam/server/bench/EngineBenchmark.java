@@ -88,6 +88,8 @@ public final class EngineBenchmark implements Callable<Integer> {
             System.out.printf("raw ORT images/s (plain model, batch %d): %.1f%n", batch, raw);
             System.out.printf("engine %s/%s frames/s: %.2f, mean forward passes per frame: %.1f%n", method,
                     convention, fps, passes);
+            System.out.printf("CPU time: raw %.3f ms/image, engine %.3f ms/frame, efficiency by CPU time %.3f%n",
+                    rawCpuPerImage * 1e3, engineCpuPerFrame * 1e3, rawCpuPerImage * passes / engineCpuPerFrame);
             System.out.printf("RESULT model=%s method=%s convention=%s K=%d raw_images_per_s=%.1f frames_per_s=%.2f "
                             + "efficiency_K1=%.3f efficiency_passes=%.3f%n", d.name(), method, convention, d.channels(),
                     raw, fps, fps * (d.channels() + 1) / raw, fps * passes / raw);
@@ -117,6 +119,7 @@ public final class EngineBenchmark implements Callable<Integer> {
             AtomicLong images = new AtomicLong();
             long end = System.nanoTime() + (long) (seconds * 1e9);
             long start = System.nanoTime();
+            long cpuStart = processCpuNanos();
             List<Thread> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 Thread thread = new Thread(() -> {
@@ -131,8 +134,19 @@ public final class EngineBenchmark implements Callable<Integer> {
             for (Thread t : workers) {
                 t.join();
             }
-            return images.get() / ((System.nanoTime() - start) / 1e9);
+            double wall = (System.nanoTime() - start) / 1e9;
+            rawCpuPerImage = (processCpuNanos() - cpuStart) / 1e9 / images.get();
+            return images.get() / wall;
         }
+    }
+
+    /** CPU seconds the process spent per raw image / per engine frame: robust to other load on the machine. */
+    private double rawCpuPerImage;
+    private double engineCpuPerFrame;
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Returns {frames/s, mean forward passes per frame}. */
@@ -148,6 +162,7 @@ public final class EngineBenchmark implements Callable<Integer> {
         AtomicLong passes = new AtomicLong();
         long end = System.nanoTime() + (long) (secs * 1e9);
         long start = System.nanoTime();
+        long cpuStart = processCpuNanos();
         List<Thread> producers = new ArrayList<>();
         for (int s = 0; s < streams; s++) {
             int offset = s;
@@ -179,6 +194,7 @@ public final class EngineBenchmark implements Callable<Integer> {
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         long n = Math.max(1, done.get());
+        engineCpuPerFrame = (processCpuNanos() - cpuStart) / 1e9 / n;
         return new double[] {done.get() / elapsed, passes.get() / (double) n};
     }
 
