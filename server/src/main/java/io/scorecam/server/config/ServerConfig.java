@@ -1,0 +1,290 @@
+package io.scorecam.server.config;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Every server setting in one place. Each flag falls back to an environment variable (SCORECAM_ + the flag
+ * name in upper case, e.g. SCORECAM_PORT), then to the default shown in --help.
+ */
+@Command(name = "scorecam-server", mixinStandardHelpOptions = true, version = "scorecam-server 0.1.0",
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Serves Score-CAM saliency maps for ONNX image classifiers over gRPC.")
+public final class ServerConfig {
+    private static final Pattern DEVICE = Pattern.compile("cpu|cuda(?::(\\d+))?");
+
+    @Option(names = "--model-dir", paramLabel = "DIR", defaultValue = "${env:SCORECAM_MODEL_DIR:-models}",
+            description = "Directory with one sub-directory per model (default: ${DEFAULT-VALUE}).")
+    private Path modelDir;
+
+    @Option(names = "--default-model", paramLabel = "NAME", defaultValue = "${env:SCORECAM_DEFAULT_MODEL:-}",
+            description = "Model used when a request names none (default: the first model by name).")
+    private String defaultModel;
+
+    @Option(names = "--host", defaultValue = "${env:SCORECAM_HOST:-0.0.0.0}",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    private String host;
+
+    @Option(names = "--port", defaultValue = "${env:SCORECAM_PORT:-50051}",
+            description = "gRPC port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    private int port;
+
+    @Option(names = "--metrics-port", defaultValue = "${env:SCORECAM_METRICS_PORT:-9090}",
+            description = "Prometheus /metrics port; -1 picks a free one, 0 turns metrics off (default: ${DEFAULT-VALUE}).")
+    private int metricsPort;
+
+    @Option(names = "--batch-size", defaultValue = "${env:SCORECAM_BATCH_SIZE:-0}",
+            description = "Masked images per inference batch; 0 tunes it per model at load (default: ${DEFAULT-VALUE}).")
+    private int batchSize;
+
+    @Option(names = "--max-delay-ms", defaultValue = "${env:SCORECAM_MAX_DELAY_MS:-2}",
+            description = "Longest wait for a batch to fill before it runs (default: ${DEFAULT-VALUE}).")
+    private double maxDelayMs;
+
+    @Option(names = "--workers", defaultValue = "${env:SCORECAM_WORKERS:-0}",
+            description = "Inference worker threads; 0 means one per core.")
+    private int workers;
+
+    @Option(names = "--codec-threads", defaultValue = "${env:SCORECAM_CODEC_THREADS:-0}",
+            description = "Threads that decode frames and encode maps; 0 means one per core.")
+    private int codecThreads;
+
+    @Option(names = "--device", defaultValue = "${env:SCORECAM_DEVICE:-cpu}",
+            description = "cpu or cuda[:N] (default: ${DEFAULT-VALUE}).")
+    private String device;
+
+    @Option(names = "--stream-window", defaultValue = "${env:SCORECAM_STREAM_WINDOW:-2}",
+            description = "Frames in flight per stream before the server stops reading it (default: ${DEFAULT-VALUE}).")
+    private int streamWindow;
+
+    @Option(names = "--max-message-bytes", paramLabel = "SIZE", converter = SizeConverter.class,
+            defaultValue = "${env:SCORECAM_MAX_MESSAGE_BYTES:-16MiB}",
+            description = "Largest gRPC message accepted (default: ${DEFAULT-VALUE}).")
+    private long maxMessageBytes;
+
+    @Option(names = "--max-pixels", paramLabel = "COUNT", converter = SizeConverter.class,
+            defaultValue = "${env:SCORECAM_MAX_PIXELS:-40M}",
+            description = "Largest frame (width x height) accepted; checked before decoding (default: ${DEFAULT-VALUE}).")
+    private long maxPixels;
+
+    @Option(names = "--http2-stream-window", paramLabel = "SIZE", converter = SizeConverter.class,
+            defaultValue = "${env:SCORECAM_HTTP2_STREAM_WINDOW:-4MiB}",
+            description = "HTTP/2 initial flow-control window per stream (default: ${DEFAULT-VALUE}).")
+    private long http2StreamWindow;
+
+    @Option(names = "--http2-connection-window", paramLabel = "SIZE", converter = SizeConverter.class,
+            defaultValue = "${env:SCORECAM_HTTP2_CONNECTION_WINDOW:-16MiB}",
+            description = "HTTP/2 flow-control window per connection (default: ${DEFAULT-VALUE}).")
+    private long http2ConnectionWindow;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", defaultValue = "${env:SCORECAM_TLS_CERT}",
+            description = "Server certificate chain (PEM); with --tls-key turns TLS on.")
+    private Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", defaultValue = "${env:SCORECAM_TLS_KEY}",
+            description = "Private key of --tls-cert (PEM, PKCS#8 or PKCS#1).")
+    private Path tlsKey;
+
+    @Option(names = "--auth-token", paramLabel = "TOKEN", defaultValue = "${env:SCORECAM_AUTH_TOKEN}",
+            description = "When set, every call but health checks needs 'authorization: Bearer TOKEN'.")
+    private String authToken;
+
+    @Option(names = "--grace-period-ms", defaultValue = "${env:SCORECAM_GRACE_PERIOD_MS:-10000}",
+            description = "On shutdown, how long in-flight frames may take to be answered (default: ${DEFAULT-VALUE}).")
+    private long gracePeriodMs;
+
+    @Option(names = "--cache-bytes", paramLabel = "SIZE", converter = SizeConverter.class,
+            defaultValue = "${env:SCORECAM_CACHE_BYTES:-256MiB}",
+            description = "Memory for cached score matrices; 0 turns the cache off (default: ${DEFAULT-VALUE}).")
+    private long cacheBytes;
+
+    private boolean helpRequested;
+
+    private ServerConfig() {
+    }
+
+    /**
+     * Parses command-line flags (falling back to environment variables) and checks every value.
+     *
+     * @throws ConfigException naming the bad flag or value
+     */
+    public static ServerConfig parse(String... args) {
+        ServerConfig config = new ServerConfig();
+        // the last occurrence of a flag wins, as with most CLIs (lets wrappers append overrides)
+        CommandLine cl = new CommandLine(config).setOverwrittenOptionsAllowed(true);
+        try {
+            cl.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new ConfigException(firstLine(e.getMessage()));
+        }
+        config.helpRequested = cl.isUsageHelpRequested() || cl.isVersionHelpRequested();
+        if (!config.helpRequested) {
+            config.validate();
+        }
+        return config;
+    }
+
+    /** The --help text. */
+    public static String usage() {
+        return new CommandLine(new ServerConfig()).getUsageMessage(CommandLine.Help.Ansi.OFF);
+    }
+
+    private void validate() {
+        requireRange("--port", port, 0, 65535);
+        requireRange("--metrics-port", metricsPort, -1, 65535);
+        requireRange("--batch-size", batchSize, 0, 1 << 16);
+        requireRange("--workers", workers, 0, 1024);
+        requireRange("--codec-threads", codecThreads, 0, 1024);
+        requireRange("--stream-window", streamWindow, 1, 4096);
+        requireRange("--max-message-bytes", maxMessageBytes, 1024, Integer.MAX_VALUE);
+        requireRange("--max-pixels", maxPixels, 1, Long.MAX_VALUE);
+        // RFC 7540 6.5.2: the largest legal window is 2^31-1; below 64 KiB is the HTTP/2 default or less
+        requireRange("--http2-stream-window", http2StreamWindow, 65535, Integer.MAX_VALUE);
+        requireRange("--http2-connection-window", http2ConnectionWindow, 65535, Integer.MAX_VALUE);
+        requireRange("--grace-period-ms", gracePeriodMs, 0, Long.MAX_VALUE);
+        if (!(maxDelayMs >= 0 && maxDelayMs <= 60_000)) {
+            throw new ConfigException("--max-delay-ms must be between 0 and 60000, got " + maxDelayMs);
+        }
+        if (!DEVICE.matcher(device).matches()) {
+            throw new ConfigException("--device must be cpu or cuda[:N], got '" + device + "'");
+        }
+        if (host.isBlank()) {
+            throw new ConfigException("--host must not be empty");
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new ConfigException("--tls-cert and --tls-key must be given together");
+        }
+        requireReadable("--tls-cert", tlsCert);
+        requireReadable("--tls-key", tlsKey);
+        if (authToken != null && authToken.isBlank()) {
+            throw new ConfigException("--auth-token must not be blank");
+        }
+    }
+
+    private static void requireRange(String flag, long value, long min, long max) {
+        if (value < min || value > max) {
+            String upper = max == Long.MAX_VALUE ? "" : " and at most " + max;
+            throw new ConfigException(flag + " must be at least " + min + upper + ", got " + value);
+        }
+    }
+
+    private static void requireReadable(String flag, Path file) {
+        if (file != null && !Files.isReadable(file)) {
+            throw new ConfigException(flag + " file '" + file + "' does not exist or is not readable");
+        }
+    }
+
+    private static String firstLine(String message) {
+        int nl = message.indexOf('\n');
+        return (nl < 0 ? message : message.substring(0, nl)).trim();
+    }
+
+    public boolean helpRequested() {
+        return helpRequested;
+    }
+
+    public Path modelDir() {
+        return modelDir;
+    }
+
+    /** The default model's name; empty: the engine picks (the first model by name). */
+    public String defaultModel() {
+        return defaultModel;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** 0: no metrics server; -1: an ephemeral port (tests). */
+    public int metricsPort() {
+        return metricsPort;
+    }
+
+    /** 0: tuned per model at load. */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public double maxDelayMs() {
+        return maxDelayMs;
+    }
+
+    /** Inference worker threads (flag value 0 resolved to the number of cores). */
+    public int workers() {
+        return workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Decode/encode threads (flag value 0 resolved to the number of cores). */
+    public int codecThreads() {
+        return codecThreads > 0 ? codecThreads : Runtime.getRuntime().availableProcessors();
+    }
+
+    public String device() {
+        return device;
+    }
+
+    /** The CUDA device id, or -1 for the CPU. */
+    public int cudaDeviceId() {
+        Matcher m = DEVICE.matcher(device);
+        if (!m.matches() || device.equals("cpu")) {
+            return -1;
+        }
+        return m.group(1) == null ? 0 : Integer.parseInt(m.group(1));
+    }
+
+    public int streamWindow() {
+        return streamWindow;
+    }
+
+    public int maxMessageBytes() {
+        return (int) maxMessageBytes;
+    }
+
+    public long maxPixels() {
+        return maxPixels;
+    }
+
+    public int http2StreamWindow() {
+        return (int) http2StreamWindow;
+    }
+
+    public int http2ConnectionWindow() {
+        return (int) http2ConnectionWindow;
+    }
+
+    public boolean tlsEnabled() {
+        return tlsCert != null;
+    }
+
+    public Path tlsCert() {
+        return tlsCert;
+    }
+
+    public Path tlsKey() {
+        return tlsKey;
+    }
+
+    /** null when calls need no token. */
+    public String authToken() {
+        return authToken;
+    }
+
+    public long gracePeriodMs() {
+        return gracePeriodMs;
+    }
+
+    public long cacheBytes() {
+        return cacheBytes;
+    }
+}

@@ -1,0 +1,60 @@
+package io.scorecam.server.stream;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * First stop of every HTTP/2 request: refuses calls while the server shuts down (UNAVAILABLE) and calls
+ * without the bearer token when one is configured (UNAUTHENTICATED). Health checks stay open so load
+ * balancers and orchestrators can probe without the secret. Everything else goes to the gRPC server.
+ */
+final class CallGate implements Handler<HttpServerRequest> {
+    private static final String HEALTH_PREFIX = "/grpc.health.v1.Health/";
+
+    private final Handler<HttpServerRequest> next;
+    private final byte[] expectedAuth;
+    private volatile boolean closed;
+
+    /** @param authToken null: no authentication */
+    CallGate(Handler<HttpServerRequest> next, String authToken) {
+        this.next = next;
+        this.expectedAuth = authToken == null ? null : ("Bearer " + authToken).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** From now on new calls (health included) get UNAVAILABLE. */
+    void close() {
+        closed = true;
+    }
+
+    @Override
+    public void handle(HttpServerRequest req) {
+        boolean health = req.path().startsWith(HEALTH_PREFIX);
+        if (closed && !health) {
+            refuse(req, 14, "server is shutting down");
+        } else if (expectedAuth != null && !health && !authorized(req.getHeader("authorization"))) {
+            refuse(req, 16, req.getHeader("authorization") == null
+                    ? "missing 'authorization: Bearer <token>' metadata"
+                    : "invalid bearer token");
+        } else {
+            next.handle(req);
+        }
+    }
+
+    private boolean authorized(String header) {
+        // constant-time compare: the token must not leak through timing
+        return header != null && MessageDigest.isEqual(expectedAuth, header.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A trailers-only gRPC response: HTTP 200 with grpc-status in the only HEADERS frame. */
+    private static void refuse(HttpServerRequest req, int grpcStatus, String message) {
+        req.response()
+                .setStatusCode(200)
+                .putHeader("content-type", "application/grpc")
+                .putHeader("grpc-status", Integer.toString(grpcStatus))
+                .putHeader("grpc-message", message.replace("%", "%25"))
+                .end();
+    }
+}

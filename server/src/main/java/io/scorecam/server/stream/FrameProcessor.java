@@ -1,0 +1,103 @@
+package io.scorecam.server.stream;
+
+import io.scorecam.api.v1.ExplainRequest;
+import io.scorecam.api.v1.ExplainResponse;
+import io.scorecam.server.engine.CancellationToken;
+import io.scorecam.server.engine.Explainer;
+import io.scorecam.server.engine.FrameRequest;
+import io.scorecam.server.errors.ErrorCode;
+import io.scorecam.server.errors.ScoreCamException;
+import io.scorecam.server.metrics.ServerMetrics;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+
+/**
+ * One frame's way through the server: decode (codec thread) -> engine (its workers) -> encode (codec
+ * thread). The returned future always completes normally: a failure becomes a response with status ERROR,
+ * so a stream never ends because of one bad frame.
+ */
+final class FrameProcessor {
+    private final RequestConverter converter;
+    private final ResponseBuilder builder;
+    private final Explainer explainer;
+    private final Executor codec;
+    private final ServerMetrics metrics;
+
+    FrameProcessor(RequestConverter converter, ResponseBuilder builder, Explainer explainer, Executor codec,
+                  ServerMetrics metrics) {
+        this.converter = converter;
+        this.builder = builder;
+        this.explainer = explainer;
+        this.codec = codec;
+        this.metrics = metrics;
+    }
+
+    /**
+     * @param arrivalNanos when the frame reached the server ({@link System#nanoTime()})
+     */
+    CompletableFuture<ExplainResponse> process(ExplainRequest request, CancellationToken token, long arrivalNanos) {
+        long startNanos = System.nanoTime();
+        CompletableFuture<FrameRequest> decoded;
+        try {
+            decoded = CompletableFuture.supplyAsync(() -> {
+                if (token.isCancelled()) {
+                    throw cancelled(token);
+                }
+                return converter.convert(request, token);
+            }, codec);
+        } catch (RuntimeException rejected) { // codec pool shut down
+            decoded = CompletableFuture.failedFuture(
+                    new ScoreCamException(ErrorCode.UNAVAILABLE, "server is shutting down"));
+        }
+        return decoded
+                .thenCompose(frame -> explainer.explain(frame).thenApplyAsync(result -> {
+                    double queueMs = (startNanos - arrivalNanos) / 1e6 + result.queueMs();
+                    double totalMs = (System.nanoTime() - arrivalNanos) / 1e6;
+                    var timing = new ResponseBuilder.Timing(queueMs, Math.max(0, totalMs - queueMs), totalMs);
+                    return builder.ok(request, frame.image(), result, timing);
+                }, codec))
+                .exceptionally(e -> errorResponse(request, e, arrivalNanos, startNanos))
+                .thenApply(response -> {
+                    metrics.frameAnswered(response.getStatus().name(), System.nanoTime() - arrivalNanos);
+                    return response;
+                });
+    }
+
+    private static ExplainResponse errorResponse(ExplainRequest request, Throwable e, long arrivalNanos,
+                                                 long startNanos) {
+        Throwable cause = unwrap(e);
+        ErrorCode code;
+        String message;
+        if (cause instanceof ScoreCamException s) {
+            code = s.code();
+            message = s.getMessage();
+        } else if (cause instanceof CancellationException) {
+            code = ErrorCode.CANCELLED;
+            message = "frame " + request.getFrameId() + " was cancelled";
+        } else {
+            code = ErrorCode.INTERNAL;
+            message = "internal error on frame " + request.getFrameId() + ": " + cause;
+        }
+        double totalMs = (System.nanoTime() - arrivalNanos) / 1e6;
+        double queueMs = (startNanos - arrivalNanos) / 1e6;
+        return ResponseBuilder.error(request.getFrameId(), code, message,
+                new ResponseBuilder.Timing(queueMs, Math.max(0, totalMs - queueMs), totalMs));
+    }
+
+    private static ScoreCamException cancelled(CancellationToken token) {
+        return token.deadlinePassed()
+                ? new ScoreCamException(ErrorCode.DEADLINE_EXCEEDED, "the call's deadline passed before the frame was decoded")
+                : new ScoreCamException(ErrorCode.CANCELLED, "the call was cancelled before the frame was decoded");
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+}

@@ -1,0 +1,109 @@
+package io.scorecam.server;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.scorecam.api.v1.ExplainRequest;
+import io.scorecam.api.v1.ExplainResponse;
+import io.scorecam.api.v1.ExplainServiceGrpc;
+import io.scorecam.api.v1.FrameStatus;
+import io.scorecam.api.v1.ListModelsRequest;
+import io.scorecam.api.v1.Method;
+import io.scorecam.api.v1.ModelInfo;
+import io.scorecam.server.config.ServerConfig;
+import io.scorecam.server.inference.BackendOptions;
+import io.scorecam.server.inference.ort.DjlOrtBackend;
+import io.scorecam.server.stream.ScoreCamServer;
+import org.junit.jupiter.api.Test;
+
+import javax.imageio.ImageIO;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The server with the real engine on the shared MobileNetV2 (skipped when ../shared is absent). */
+class RealEngineServerTest {
+    private static final Path SHARED = Path.of(System.getProperty("scorecam.repo.root", ".")).resolve("../shared");
+
+    @Test
+    void explainsARealPhotoTheSameWayUnaryAndStreamed() throws Exception {
+        Path models = SHARED.resolve("models");
+        Path photo = SHARED.resolve("images/both.png");
+        assumeTrue(Files.isDirectory(models) && Files.isRegularFile(photo), "shared model and photos not present");
+        ServerConfig config = ServerConfig.parse("--host=127.0.0.1", "--port=0", "--metrics-port=0",
+                "--model-dir=" + models, "--batch-size=16", "--workers=1", "--codec-threads=1");
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (DjlOrtBackend backend = new DjlOrtBackend(BackendOptions.defaults())) {
+            ScoreCamServer server = ScoreCamServer.start(config, Main.buildEngine(config, backend, registry), registry)
+                    .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
+                    .maxInboundMessageSize(64 << 20).build();
+            try {
+                var stub = ExplainServiceGrpc.newBlockingStub(channel);
+                List<ModelInfo> listed = stub.listModels(ListModelsRequest.getDefaultInstance()).getModelsList();
+                assertTrue(listed.stream().anyMatch(m -> m.getNumClasses() == 1000 && m.getChannels() == 1280
+                        && m.getLayerWidth() == 7), listed.toString());
+
+                ExplainRequest req = ExplainRequest.newBuilder().setFrameId(5)
+                        .setEncoded(ByteString.copyFrom(Files.readAllBytes(photo)))
+                        .setMethod(Method.FASTER_SCORE_CAM).setMaxChannels(16)
+                        .setWantValues(true).setWantPng(true).setWantOverlay(true).build();
+                ExplainResponse unary = stub.explain(req);
+                // the photo shows a bull mastiff (243) and a tiger cat (282): the engine's own tests pin the
+                // probabilities; here the labels must belong to the class ids
+                List<Integer> top2 = unary.getPredictionsList().subList(0, 2).stream().map(p -> p.getClassId()).toList();
+                assertTrue(top2.containsAll(List.of(243, 282)), unary.getPredictionsList().toString());
+                unary.getPredictionsList().stream().filter(p -> p.getClassId() == 243)
+                        .forEach(p -> assertEquals("bull mastiff", p.getLabel()));
+                assertEquals(224 * 224, unary.getMaps(0).getValuesCount());
+                assertNotNull(ImageIO.read(new ByteArrayInputStream(unary.getMaps(0).getPng().toByteArray())));
+                assertNotNull(ImageIO.read(new ByteArrayInputStream(unary.getMaps(0).getOverlayJpeg().toByteArray())));
+
+                List<ExplainResponse> got = new CopyOnWriteArrayList<>();
+                CountDownLatch done = new CountDownLatch(1);
+                Status[] status = new Status[1];
+                StreamObserver<ExplainRequest> out = ExplainServiceGrpc.newStub(channel).explainStream(
+                        new StreamObserver<>() {
+                            public void onNext(ExplainResponse r) {
+                                got.add(r);
+                            }
+
+                            public void onError(Throwable t) {
+                                status[0] = Status.fromThrowable(t);
+                                done.countDown();
+                            }
+
+                            public void onCompleted() {
+                                status[0] = Status.OK;
+                                done.countDown();
+                            }
+                        });
+                out.onNext(req);
+                out.onNext(req.toBuilder().setFrameId(6).setEncoded(ByteString.copyFromUtf8("garbage")).build());
+                out.onCompleted();
+                assertTrue(done.await(60, TimeUnit.SECONDS));
+                assertEquals(Status.Code.OK, status[0].getCode());
+                assertEquals(FrameStatus.OK, got.get(0).getStatus());
+                assertEquals(unary.getMapsList(), got.get(0).getMapsList());
+                assertEquals(FrameStatus.ERROR, got.get(1).getStatus());
+                assertEquals("INVALID_ARGUMENT", got.get(1).getErrorCode());
+            } finally {
+                channel.shutdownNow();
+                server.shutdown().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.scorecam.server.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ServerConfigTest {
+
+    private static String error(String... args) {
+        return assertThrows(ConfigException.class, () -> ServerConfig.parse(args)).getMessage();
+    }
+
+    @Test
+    void defaultsMatchTheDocumentation() {
+        // the environment of the build could set SCORECAM_*; these are the flag defaults when it does not
+        ServerConfig c = ServerConfig.parse();
+        if (System.getenv().keySet().stream().noneMatch(k -> k.startsWith("SCORECAM_"))) {
+            assertEquals(Path.of("models"), c.modelDir());
+            assertEquals(50051, c.port());
+            assertEquals(9090, c.metricsPort());
+            assertEquals(2, c.streamWindow());
+            assertEquals(16 << 20, c.maxMessageBytes());
+            assertEquals(40_000_000L, c.maxPixels());
+            assertEquals(2.0, c.maxDelayMs());
+            assertEquals(0, c.batchSize());
+            assertEquals("cpu", c.device());
+            assertEquals(-1, c.cudaDeviceId());
+            assertEquals("0.0.0.0", c.host());
+            assertNull(c.authToken());
+            assertFalse(c.tlsEnabled());
+        }
+        assertEquals(Runtime.getRuntime().availableProcessors(), ServerConfig.parse("--workers=0").workers());
+    }
+
+    @Test
+    void flagsAreReadWithSizeSuffixes() {
+        ServerConfig c = ServerConfig.parse("--port", "6000", "--max-message-bytes=32MiB", "--max-pixels=2M",
+                "--device=cuda:1", "--stream-window=5", "--http2-stream-window=1MiB", "--cache-bytes=0",
+                "--auth-token=abc", "--workers=3", "--max-delay-ms=0.5");
+        assertEquals(6000, c.port());
+        assertEquals(32 << 20, c.maxMessageBytes());
+        assertEquals(2_000_000L, c.maxPixels());
+        assertEquals(1, c.cudaDeviceId());
+        assertEquals(5, c.streamWindow());
+        assertEquals(1 << 20, c.http2StreamWindow());
+        assertEquals(0, c.cacheBytes());
+        assertEquals("abc", c.authToken());
+        assertEquals(3, c.workers());
+        assertEquals(0.5, c.maxDelayMs());
+        assertEquals(0, ServerConfig.parse("--device=cuda").cudaDeviceId());
+    }
+
+    @Test
+    void badFlagsAndValuesGiveOneLineNamingTheProblem() {
+        assertTrue(error("--bogus").contains("--bogus"));
+        assertTrue(error("--port=70000").contains("--port"));
+        assertTrue(error("--port=abc").contains("abc"));
+        assertTrue(error("--stream-window=0").contains("--stream-window"));
+        assertTrue(error("--device=tpu").contains("--device"));
+        assertTrue(error("--max-message-bytes=lots").contains("lots"));
+        assertTrue(error("--max-message-bytes=3GiB").contains("--max-message-bytes"));
+        assertTrue(error("--tls-cert=cert.pem").contains("together"));
+        assertTrue(error("--tls-cert=/nonexistent/c.pem", "--tls-key=/nonexistent/k.pem").contains("--tls-cert"));
+        assertTrue(error("--auth-token= ").contains("--auth-token"));
+        for (String m : new String[]{error("--bogus"), error("--port=x")}) {
+            assertFalse(m.contains("\n"), "one line: " + m);
+        }
+    }
+
+    @Test
+    void helpIsRecognisedAndUsageListsEveryFlag() {
+        assertTrue(ServerConfig.parse("--help").helpRequested());
+        String usage = ServerConfig.usage();
+        for (String flag : new String[]{"--model-dir", "--default-model", "--port", "--metrics-port", "--batch-size",
+                "--max-delay-ms", "--workers", "--device", "--stream-window", "--max-message-bytes", "--max-pixels",
+                "--tls-cert", "--tls-key", "--auth-token", "--grace-period-ms", "--cache-bytes", "--host"}) {
+            assertTrue(usage.contains(flag), flag);
+        }
+    }
+
+    @Test
+    void sizeConverterReadsBinaryAndDecimalSuffixes() {
+        assertEquals(1024, SizeConverter.parse("1KiB"));
+        assertEquals(16L << 20, SizeConverter.parse("16MiB"));
+        assertEquals(40_000_000L, SizeConverter.parse("40M"));
+        assertEquals(123, SizeConverter.parse("123"));
+        assertEquals(3_000_000_000L, SizeConverter.parse("3G"));
+    }
+}
