@@ -124,22 +124,21 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                 .setWantOverlay(output == LoadCommand.Output.OVERLAY).build();
         int classes5 = Math.min(5, info.getNumClasses());
         int failures = 0;
-        long salt = 1;
         for (Method method : methodsToTry()) {
             RequestTemplate t = new RequestTemplate(base.toBuilder().setMethod(method).build(), source);
-            String unavailable = probeMethod(channel, t.withSalt(salt++));
+            String unavailable = probeMethod(channel, t.fresh());
             if (unavailable != null) {
                 out.printf(Locale.ROOT, "NOT_AVAILABLE model=%s method=%s reason=\"%s\"%n", m.name(), method, unavailable);
                 continue;
             }
             // (b) one class, (c) five classes: frames never seen before, so every one costs its passes
-            ThroughputProbe.Measurement one = probe.measure(t.withSalt(salt++), streams, window, warmup, seconds, 2);
+            ThroughputProbe.Measurement one = probe.measure(t.fresh(), streams, window, warmup, seconds, 2);
             detail(m.name(), method, "classes1", one);
-            RequestTemplate five = t.with(t.prototype().toBuilder().setTopK(classes5).build()).withSalt(salt++);
+            RequestTemplate five = t.with(t.prototype().toBuilder().setTopK(classes5).build()).fresh();
             ThroughputProbe.Measurement many = probe.measure(five, streams, window, warmup,
                     Math.max(smoke ? seconds : 1, seconds / 2), 2);
             detail(m.name(), method, "classes" + classes5, many);
-            int repeatPasses = repeatPasses(channel, t.withSalt(salt++));
+            int repeatPasses = repeatPasses(channel, t.fresh());
             if (one.frames() == 0 || one.notOk() > 0 || many.notOk() > 0) {
                 failures++;
                 out.printf(Locale.ROOT, "FAILED model=%s method=%s answered=%d not_ok=%d first_error=%s%n", m.name(),

@@ -92,8 +92,11 @@ public final class FrameSource {
         return unique && encoding == Encoding.RAW;
     }
 
-    /** Sets the image of {@code request} to frame {@code index} (cycling), stamped with {@code serial} when unique. */
-    public void fill(io.scorecam.api.v1.ExplainRequest.Builder request, long index, long serial) {
+    /**
+     * Sets the image of {@code request} to frame {@code index} (cycling); when unique, stamped with
+     * {@code serial} and {@code nonce}.
+     */
+    public void fill(io.scorecam.api.v1.ExplainRequest.Builder request, long index, long serial, long nonce) {
         int i = (int) Math.floorMod(index, (long) raws.size());
         if (encoding == Encoding.FILE) {
             request.setEncoded(ByteString.copyFrom(files.get(i)));
@@ -105,9 +108,12 @@ public final class FrameSource {
             return;
         }
         byte[] pixels = raw.getPixels().toByteArray();
-        // 8 bytes of the serial in the first pixels: a distinct frame for the cache, visually unchanged
+        // serial and nonce in the first 16 bytes (~5 pixels): a distinct frame for the cache, visually the same
         for (int b = 0; b < 8 && b < pixels.length; b++) {
             pixels[b] = (byte) (serial >>> (8 * b));
+        }
+        for (int b = 0; b < 8 && 8 + b < pixels.length; b++) {
+            pixels[8 + b] = (byte) (nonce >>> (8 * b));
         }
         request.setRaw(raw.toBuilder().setPixels(ByteString.copyFrom(pixels)));
     }

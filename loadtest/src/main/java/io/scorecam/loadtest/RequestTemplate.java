@@ -2,27 +2,35 @@ package io.scorecam.loadtest;
 
 import io.scorecam.api.v1.ExplainRequest;
 
-/** The fixed part of every request of a run plus the frames; builds the request for one frame. */
+import java.security.SecureRandom;
+
+/**
+ * The fixed part of every request of a run plus the frames; builds the request for one frame. Each template
+ * carries a random nonce that goes into unique frames with the frame id, so two runs (or two phases of the
+ * benchmark) never send the same pixels and never find each other's frames in the server's cache.
+ */
 public final class RequestTemplate {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private final ExplainRequest prototype;
     private final FrameSource frames;
-    private final long salt;
+    private final long nonce;
 
     /** {@code prototype}: model, method, classes, outputs, policy; its image is replaced per frame. */
     public RequestTemplate(ExplainRequest prototype, FrameSource frames) {
-        this(prototype, frames, 0);
+        this(prototype, frames, RANDOM.nextLong());
     }
 
-    private RequestTemplate(ExplainRequest prototype, FrameSource frames, long salt) {
+    private RequestTemplate(ExplainRequest prototype, FrameSource frames, long nonce) {
         this.prototype = prototype;
         this.frames = frames;
-        this.salt = salt;
+        this.nonce = nonce;
     }
 
     /** The request of frame number {@code frameNo} of a stream, with {@code frameId} (unique across streams). */
     public ExplainRequest request(long frameId, long frameNo) {
         ExplainRequest.Builder b = prototype.toBuilder().setFrameId(frameId);
-        frames.fill(b, frameNo, frameId ^ (salt << 52));
+        frames.fill(b, frameNo, frameId, nonce);
         return b.build();
     }
 
@@ -30,18 +38,13 @@ public final class RequestTemplate {
         return prototype;
     }
 
+    /** Other request fields, the same frames and nonce. */
     public RequestTemplate with(ExplainRequest newPrototype) {
-        return new RequestTemplate(newPrototype, frames, salt);
+        return new RequestTemplate(newPrototype, frames, nonce);
     }
 
-    /**
-     * The same requests with frames distinct from those of every other salt (unique frames only; frame ids
-     * stay below 2^52), so runs one after another never hit frames an earlier run left in the server's cache.
-     */
-    public RequestTemplate withSalt(long newSalt) {
-        if (newSalt < 0 || newSalt >= 4096) {
-            throw new IllegalArgumentException("salt must be in [0, 4096), got " + newSalt);
-        }
-        return new RequestTemplate(prototype, frames, newSalt);
+    /** The same requests with a new nonce: unique frames distinct from every earlier template's. */
+    public RequestTemplate fresh() {
+        return new RequestTemplate(prototype, frames, RANDOM.nextLong());
     }
 }
