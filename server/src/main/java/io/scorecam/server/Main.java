@@ -56,7 +56,7 @@ public final class Main {
                     + "' is not a directory (set --model-dir or SCORECAM_MODEL_DIR)");
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        InferenceBackend backend = new DjlOrtBackend(BackendOptions.defaults(DeviceSpec.parse(config.device())));
+        InferenceBackend backend = new DjlOrtBackend(BackendOptions.forWorkers(DeviceSpec.parse(config.device()), config.workers()));
         Explainer engine;
         try {
             engine = buildEngine(config, backend, registry);

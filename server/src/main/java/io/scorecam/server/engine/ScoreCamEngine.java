@@ -2,6 +2,7 @@ package io.scorecam.server.engine;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scorecam.server.batching.BatchScheduler;
+import io.scorecam.server.engine.method.EigenCam;
 import io.scorecam.server.engine.method.FasterScoreCam;
 import io.scorecam.server.engine.method.MapFinisher;
 import io.scorecam.server.engine.method.SaliencyMethod;
@@ -48,10 +49,12 @@ public final class ScoreCamEngine implements Explainer {
                     + "' is not among the loaded models " + models.keySet());
         }
         EngineMetrics metrics = new EngineMetrics(registry);
-        this.scheduler = new BatchScheduler(options.workers(), options.maxDelayMicros(), metrics);
+        int cores = Runtime.getRuntime().availableProcessors();
+        int workers = options.workers() > 0 ? options.workers() : cores; // 0 means one per core
+        this.scheduler = new BatchScheduler(workers, options.maxDelayMicros(), metrics);
         this.cache = new FrameCache(options.cacheBytes());
         AtomicInteger threadNo = new AtomicInteger();
-        this.cpu = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
+        this.cpu = Executors.newFixedThreadPool(cores, r -> {
             Thread t = new Thread(r, "scorecam-cpu-" + threadNo.getAndIncrement());
             t.setDaemon(true);
             return t;
@@ -59,6 +62,7 @@ public final class ScoreCamEngine implements Explainer {
         this.pipeline = new FramePipeline(scheduler, cache, cpu);
         methods.put(CamMethod.SCORE_CAM, new ScoreCam());
         methods.put(CamMethod.FASTER_SCORE_CAM, new FasterScoreCam());
+        methods.put(CamMethod.EIGEN_CAM, new EigenCam());
         metrics.gauge("scorecam.queue.items", "masked items waiting for a batch", scheduler,
                 BatchScheduler::queuedItems);
         metrics.gauge("scorecam.cache.bytes", "bytes held by the frame cache", cache, FrameCache::usedBytes);
@@ -118,8 +122,11 @@ public final class ScoreCamEngine implements Explainer {
                                 .map(ClassProbability::classId).toList()
                             : request.targetClasses();
                     List<ClassMap> maps = new ArrayList<>(classes.size());
+                    float[] shared = saliency.classAgnostic()
+                            ? saliency.layerMap(f, layer, rows, channels, classes.get(0), convention) : null;
                     for (int c : classes) {
-                        float[] layerMap = saliency.layerMap(f, layer, rows, channels, c, convention);
+                        float[] layerMap = shared != null ? shared
+                                : saliency.layerMap(f, layer, rows, channels, c, convention);
                         maps.add(finish(model, request, frame, c, layerMap, convention));
                     }
                     double total = cost.elapsedMs();

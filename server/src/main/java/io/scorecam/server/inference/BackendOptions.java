@@ -41,7 +41,8 @@ public record BackendOptions(DeviceSpec device, int intraOpThreads, int interOpT
      */
     public static BackendOptions forWorkers(DeviceSpec device, int workers) {
         int cores = Runtime.getRuntime().availableProcessors();
-        return defaults(device).withIntraOpThreads(Math.max(1, cores / Math.max(1, workers)));
+        int threads = workers > 0 ? workers : cores; // 0 means one worker per core
+        return defaults(device).withIntraOpThreads(Math.max(1, cores / threads));
     }
 
     public BackendOptions withDevice(DeviceSpec newDevice) {

@@ -1,0 +1,99 @@
+package io.scorecam.server.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.scorecam.server.image.ImageDecoder;
+import io.scorecam.server.image.RgbImage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Class discrimination on the bundled two-shape frames: the map of each shape's class must peak inside
+ * that shape's ground-truth box (pointing game) for at least 80% of the shapes.
+ */
+class PointingGameTest {
+    private static ScoreCamEngine engine;
+
+    @BeforeAll
+    static void load() {
+        engine = TestModels.engine(List.of(TestModels.bundledModel()), 16);
+    }
+
+    @AfterAll
+    static void close() {
+        engine.close();
+    }
+
+    private record Shape(int classId, int x0, int y0, int x1, int y1) { }
+
+    @Test
+    void eachClassMapPeaksInsideItsOwnShape() throws Exception {
+        Path frames = TestModels.bundledModel().resolve("frames");
+        JsonNode truth = new ObjectMapper().readTree(frames.resolve("boxes.json").toFile());
+        ImageDecoder decoder = new ImageDecoder(10_000_000L);
+        List<CompletableFuture<FrameResult>> results = new ArrayList<>();
+        List<List<Shape>> shapes = new ArrayList<>();
+        for (JsonNode frame : truth.get("frames")) {
+            List<Shape> objects = new ArrayList<>();
+            for (JsonNode o : frame.get("objects")) {
+                JsonNode b = o.get("box");
+                objects.add(new Shape(o.get("class_id").asInt(), b.get(0).asInt(), b.get(1).asInt(),
+                        b.get(2).asInt(), b.get(3).asInt()));
+            }
+            if (objects.size() != 2 || objects.get(0).classId() == objects.get(1).classId()) {
+                continue;
+            }
+            RgbImage image = decoder.decode(Files.readAllBytes(frames.resolve(frame.get("file").asText())));
+            shapes.add(objects);
+            results.add(engine.explain(new FrameRequest("", image,
+                    List.of(objects.get(0).classId(), objects.get(1).classId()), 1, CamMethod.SCORE_CAM,
+                    Convention.SEED, 0, MapSize.ORIGINAL, new CancellationToken())));
+        }
+        assertTrue(shapes.size() >= 20, "the bundled video needs >= 20 two-shape frames, has " + shapes.size());
+        int hits = 0;
+        int total = 0;
+        double energy = 0;
+        for (int f = 0; f < results.size(); f++) {
+            FrameResult r = results.get(f).get(5, TimeUnit.MINUTES);
+            for (int s = 0; s < 2; s++) {
+                Shape shape = shapes.get(f).get(s);
+                ClassMap map = r.maps().get(s);
+                int best = 0;
+                double inBox = 0;
+                double sum = 0;
+                for (int i = 0; i < map.values().length; i++) {
+                    if (map.values()[i] > map.values()[best]) {
+                        best = i;
+                    }
+                    sum += map.values()[i];
+                    if (inside(shape, i % map.width(), i / map.width())) {
+                        inBox += map.values()[i];
+                    }
+                }
+                total++;
+                if (inside(shape, best % map.width(), best / map.width())) {
+                    hits++;
+                }
+                energy += sum == 0 ? 0 : inBox / sum;
+            }
+        }
+        double pointing = hits / (double) total;
+        System.out.printf("pointing game %d/%d = %.3f, mean energy in box %.3f over %d two-shape frames%n",
+                hits, total, pointing, energy / total, results.size());
+        assertTrue(pointing >= 0.8, "pointing game " + hits + "/" + total);
+    }
+
+    private static boolean inside(Shape s, int x, int y) {
+        return x >= s.x0() && x < s.x1() && y >= s.y0() && y < s.y1();
+    }
+}
