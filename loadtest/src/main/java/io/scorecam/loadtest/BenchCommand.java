@@ -77,6 +77,8 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         }
         args.addAll(serverArgs);
         int failures = 0;
+        // the numbers only mean something on a quiet machine: say how busy it was
+        out.println("machine: " + machine());
         try (InProcessServer server = new InProcessServer(modelDir, args)) {
             int workers = server.config().workers();
             List<double[]> raws = new ArrayList<>();
@@ -102,7 +104,18 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
         }
+        out.println("machine at the end: " + machine());
         return failures == 0 ? 0 : 1;
+    }
+
+    private static String machine() {
+        String load;
+        try {
+            load = Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (Exception e) {
+            load = "unknown";
+        }
+        return "cores=" + Runtime.getRuntime().availableProcessors() + " loadavg=" + load;
     }
 
     private int benchModel(ManagedChannel channel, ThroughputProbe probe, ModelInfo info, ModelConfig m, int batch,
