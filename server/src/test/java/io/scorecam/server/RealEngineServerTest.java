@@ -106,4 +106,84 @@ class RealEngineServerTest {
             }
         }
     }
+
+    /** Mean items per scoring batch recorded so far: (sum of sizes, number of batches). */
+    private static double[] scoringBatches(PrometheusMeterRegistry registry) {
+        double total = 0;
+        double count = 0;
+        for (var summary : registry.find("scorecam.batch.size").summaries()) {
+            if (summary.getId().getTag("kind").contains("/scoring-")) {
+                total += summary.totalAmount();
+                count += summary.count();
+            }
+        }
+        return new double[]{total, count};
+    }
+
+    private static ExplainRequest noiseFrame(long id) {
+        byte[] px = new byte[224 * 224 * 3];
+        new java.util.Random(id).nextBytes(px); // distinct frames: no cache hits
+        return ExplainRequest.newBuilder().setFrameId(id).setMethod(Method.FASTER_SCORE_CAM).setMaxChannels(16)
+                .setRaw(io.scorecam.api.v1.RawImage.newBuilder().setWidth(224).setHeight(224)
+                        .setFormat(io.scorecam.api.v1.PixelFormat.RGB8).setPixels(ByteString.copyFrom(px))).build();
+    }
+
+    private static void runStreams(ManagedChannel channel, int streams, int frames, long firstId) throws Exception {
+        CountDownLatch done = new CountDownLatch(streams);
+        List<Status> statuses = new CopyOnWriteArrayList<>();
+        for (int s = 0; s < streams; s++) {
+            StreamObserver<ExplainRequest> out = ExplainServiceGrpc.newStub(channel).explainStream(new StreamObserver<>() {
+                public void onNext(ExplainResponse r) {
+                    assertEquals(FrameStatus.OK, r.getStatus(), r.getErrorMessage());
+                }
+
+                public void onError(Throwable t) {
+                    statuses.add(Status.fromThrowable(t));
+                    done.countDown();
+                }
+
+                public void onCompleted() {
+                    statuses.add(Status.OK);
+                    done.countDown();
+                }
+            });
+            for (int f = 0; f < frames; f++) {
+                out.onNext(noiseFrame(firstId + s * 1000L + f));
+            }
+            out.onCompleted();
+        }
+        assertTrue(done.await(120, TimeUnit.SECONDS), "streams did not finish");
+        assertTrue(statuses.stream().allMatch(Status::isOk), statuses.toString());
+    }
+
+    @Test
+    void batchesFromSeveralStreamsAreFullerThanFromOne() throws Exception {
+        Path models = SHARED.resolve("models");
+        assumeTrue(Files.isDirectory(models), "shared model not present");
+        // one frame in flight per stream: a lone stream can never fill more than one frame's 16 items
+        ServerConfig config = ServerConfig.parse("--host=127.0.0.1", "--port=0", "--metrics-port=0",
+                "--model-dir=" + models, "--batch-size=32", "--workers=1", "--stream-window=1", "--max-delay-ms=2");
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (DjlOrtBackend backend = new DjlOrtBackend(BackendOptions.defaults())) {
+            ScoreCamServer server = ScoreCamServer.start(config, Main.buildEngine(config, backend, registry), registry)
+                    .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
+                    .maxInboundMessageSize(64 << 20).build();
+            try {
+                double[] start = scoringBatches(registry);
+                runStreams(channel, 1, 4, 1);
+                double[] afterOne = scoringBatches(registry);
+                runStreams(channel, 4, 4, 100_000);
+                double[] afterFour = scoringBatches(registry);
+                double meanOne = (afterOne[0] - start[0]) / (afterOne[1] - start[1]);
+                double meanFour = (afterFour[0] - afterOne[0]) / (afterFour[1] - afterOne[1]);
+                System.out.printf("mean scoring batch: 1 stream %.1f items, 4 streams %.1f items%n", meanOne, meanFour);
+                assertTrue(meanOne <= 16.0, "one stream, one frame of 16 items at a time: " + meanOne);
+                assertTrue(meanFour > meanOne, "4 streams " + meanFour + " vs 1 stream " + meanOne);
+            } finally {
+                channel.shutdownNow();
+                server.shutdown().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
 }

@@ -55,6 +55,11 @@ public final class ServerConfig {
             description = "Threads that decode frames and encode maps; 0 means one per core.")
     private int codecThreads;
 
+    @Option(names = "--event-loops", defaultValue = "${env:SCORECAM_EVENT_LOOPS:-0}",
+            description = "Event loops accepting gRPC connections (they parse messages and route); 0 means one per core. "
+                    + "With --port 0 there is one.")
+    private int eventLoops;
+
     @Option(names = "--device", defaultValue = "${env:SCORECAM_DEVICE:-cpu}",
             description = "cpu or cuda[:N] (default: ${DEFAULT-VALUE}).")
     private String device;
@@ -141,6 +146,7 @@ public final class ServerConfig {
         requireRange("--batch-size", batchSize, 0, 1 << 16);
         requireRange("--workers", workers, 0, 1024);
         requireRange("--codec-threads", codecThreads, 0, 1024);
+        requireRange("--event-loops", eventLoops, 0, 256);
         requireRange("--stream-window", streamWindow, 1, 4096);
         requireRange("--max-message-bytes", maxMessageBytes, 1024, Integer.MAX_VALUE);
         requireRange("--max-pixels", maxPixels, 1, Long.MAX_VALUE);
@@ -228,6 +234,11 @@ public final class ServerConfig {
     /** Decode/encode threads (flag value 0 resolved to the number of cores). */
     public int codecThreads() {
         return codecThreads > 0 ? codecThreads : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** gRPC listener event loops (flag value 0 resolved to the number of cores). */
+    public int eventLoops() {
+        return eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
     }
 
     public String device() {

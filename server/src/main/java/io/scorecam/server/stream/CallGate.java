@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpServerRequest;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.function.BooleanSupplier;
 
 /**
  * First stop of every HTTP/2 request: refuses calls while the server shuts down (UNAVAILABLE) and calls
@@ -16,23 +17,22 @@ final class CallGate implements Handler<HttpServerRequest> {
 
     private final Handler<HttpServerRequest> next;
     private final byte[] expectedAuth;
-    private volatile boolean closed;
+    private final BooleanSupplier accepting;
 
-    /** @param authToken null: no authentication */
-    CallGate(Handler<HttpServerRequest> next, String authToken) {
+    /**
+     * @param authToken null: no authentication
+     * @param accepting false once the server shuts down: new calls (but health checks) get UNAVAILABLE
+     */
+    CallGate(Handler<HttpServerRequest> next, String authToken, BooleanSupplier accepting) {
         this.next = next;
         this.expectedAuth = authToken == null ? null : ("Bearer " + authToken).getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** From now on new calls (health included) get UNAVAILABLE. */
-    void close() {
-        closed = true;
+        this.accepting = accepting;
     }
 
     @Override
     public void handle(HttpServerRequest req) {
         boolean health = req.path().startsWith(HEALTH_PREFIX);
-        if (closed && !health) {
+        if (!health && !accepting.getAsBoolean()) {
             refuse(req, 14, "server is shutting down");
         } else if (expectedAuth != null && !health && !authorized(req.getHeader("authorization"))) {
             refuse(req, 16, req.getHeader("authorization") == null

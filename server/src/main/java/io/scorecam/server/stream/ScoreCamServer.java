@@ -8,6 +8,8 @@ import io.scorecam.server.engine.Explainer;
 import io.scorecam.server.image.ImageDecoder;
 import io.scorecam.server.metrics.MetricsServer;
 import io.scorecam.server.metrics.ServerMetrics;
+import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -21,15 +23,18 @@ import io.vertx.grpc.server.GrpcServerOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The running server: the gRPC endpoint (ExplainService, health, reflection) and the metrics endpoint.
- * Start one in-process with {@link #start}; {@link #shutdown} is the graceful stop used on SIGTERM.
- * The server owns the explainer from then on and closes it last.
+ * The running server: the gRPC endpoint (ExplainService, health, reflection) on --event-loops listeners
+ * sharing one port, and the metrics endpoint. Start one in-process with {@link #start}; {@link #shutdown}
+ * is the graceful stop used on SIGTERM. The server owns the explainer from then on and closes it last.
  */
 public final class ScoreCamServer {
     private static final Logger LOG = LoggerFactory.getLogger(ScoreCamServer.class);
@@ -38,23 +43,18 @@ public final class ScoreCamServer {
     private final ServerConfig config;
     private final Explainer explainer;
     private final ExecutorService codec;
-    private final CallGate gate;
     private final CallRegistry calls;
-    private final HttpServer http;
-    private final MetricsServer metricsServer;
+    private final List<HttpServer> listeners = new CopyOnWriteArrayList<>();
+    private volatile MetricsServer metricsServer;
     private volatile boolean serving = true;
     private Future<Void> shutdown;
 
-    private ScoreCamServer(Vertx vertx, ServerConfig config, Explainer explainer, ExecutorService codec,
-                           CallGate gate, CallRegistry calls, HttpServer http, MetricsServer metricsServer) {
+    private ScoreCamServer(Vertx vertx, ServerConfig config, Explainer explainer, ExecutorService codec) {
         this.vertx = vertx;
         this.config = config;
         this.explainer = explainer;
         this.codec = codec;
-        this.gate = gate;
-        this.calls = calls;
-        this.http = http;
-        this.metricsServer = metricsServer;
+        this.calls = new CallRegistry();
     }
 
     /** {@link #start(ServerConfig, Explainer, MapEncoder, MeterRegistry)} with the product's PNG/JPEG encoder. */
@@ -70,34 +70,26 @@ public final class ScoreCamServer {
     public static Future<ScoreCamServer> start(ServerConfig config, Explainer explainer, MapEncoder encoder,
                                                MeterRegistry registry) {
         Vertx vertx = Vertx.vertx();
+        ExecutorService codec = Executors.newFixedThreadPool(config.codecThreads(), daemonThreads("scorecam-codec-"));
+        ScoreCamServer server = new ScoreCamServer(vertx, config, explainer, codec);
         ServerMetrics metrics = new ServerMetrics(registry);
         metrics.bindQueueDepth(explainer::queuedItems);
-        ExecutorService codec = Executors.newFixedThreadPool(config.codecThreads(), daemonThreads("scorecam-codec-"));
         ModelCatalog catalog = new ModelCatalog(explainer.models());
-        FrameProcessor pipeline = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels())),
+        FrameProcessor processor = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels())),
                 new ResponseBuilder(encoder, catalog), explainer, codec, metrics);
-        CallRegistry calls = new CallRegistry();
+        ExplainCalls explainCalls = new ExplainCalls(vertx, processor, catalog, server.calls, metrics,
+                config.streamWindow(), config.maxMessageBytes());
 
-        GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(config.maxMessageBytes()));
-        Holder holder = new Holder();
-        HealthService health = HealthService.create(vertx);
-        health.register(ExplainServiceGrpcService.SERVICE_NAME, () -> Future.succeededFuture(holder.serving()));
-        health.register("", () -> Future.succeededFuture(holder.serving()));
-        grpc.addService(new ExplainCalls(vertx, pipeline, catalog, calls, metrics, config.streamWindow(),
-                config.maxMessageBytes()));
-        grpc.addService(health);
-        grpc.addService(new StreamingReflectionService());
-        CallGate gate = new CallGate(grpc, config.authToken());
-
-        HttpServer http = vertx.createHttpServer(httpOptions(config)).requestHandler(gate);
-        Future<MetricsServer> metricsStarted = config.metricsPort() != 0 && registry instanceof PrometheusMeterRegistry p
-                ? MetricsServer.start(vertx, p, config.host(), Math.max(0, config.metricsPort()))
-                : Future.succeededFuture(null);
-        return http.listen(config.port(), config.host())
-                .compose(h -> metricsStarted)
+        // Vert.x shares one listening socket among the instances and spreads connections over their loops;
+        // it cannot share an ephemeral port (each instance would get its own), so port 0 gets one listener
+        int instances = config.port() == 0 ? 1 : config.eventLoops();
+        Future<Integer> bound = server.deployListeners(explainCalls, instances);
+        return bound
+                .compose(port -> config.metricsPort() != 0 && registry instanceof PrometheusMeterRegistry p
+                        ? MetricsServer.start(vertx, p, config.host(), Math.max(0, config.metricsPort()))
+                        : Future.<MetricsServer>succeededFuture(null))
                 .map(ms -> {
-                    ScoreCamServer server = new ScoreCamServer(vertx, config, explainer, codec, gate, calls, http, ms);
-                    holder.server = server;
+                    server.metricsServer = ms;
                     return server;
                 })
                 .onFailure(e -> {
@@ -106,14 +98,25 @@ public final class ScoreCamServer {
                 });
     }
 
-    /** Lets the health supplier see the server once it exists. */
-    private static final class Holder {
-        volatile ScoreCamServer server;
-
-        boolean serving() {
-            ScoreCamServer s = server;
-            return s != null && s.serving;
-        }
+    /** {@code instances} HTTP/2 listeners, each with its own gRPC router and event loop; returns the bound port. */
+    private Future<Integer> deployListeners(ExplainCalls explainCalls, int instances) {
+        java.util.function.Supplier<Deployable> listener = () -> context -> {
+            GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(config.maxMessageBytes()));
+            HealthService health = HealthService.create(vertx);
+            health.register(ExplainServiceGrpcService.SERVICE_NAME, () -> Future.succeededFuture(serving));
+            health.register("", () -> Future.succeededFuture(serving));
+            grpc.addService(explainCalls);
+            grpc.addService(health);
+            grpc.addService(new StreamingReflectionService());
+            CallGate gate = new CallGate(grpc, config.authToken(), () -> serving);
+            return vertx.createHttpServer(httpOptions(config)).requestHandler(gate).listen(config.port(), config.host())
+                    .onSuccess(listeners::add);
+        };
+        return vertx.deployVerticle(listener, new DeploymentOptions().setInstances(instances)).compose(id -> {
+            long ports = listeners.stream().mapToInt(HttpServer::actualPort).distinct().count();
+            return ports == 1 ? Future.succeededFuture(port())
+                    : Future.failedFuture("listeners bound " + ports + " different ports");
+        });
     }
 
     private static HttpServerOptions httpOptions(ServerConfig config) {
@@ -128,7 +131,7 @@ public final class ScoreCamServer {
         return o;
     }
 
-    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+    private static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, prefix + n.incrementAndGet());
@@ -139,12 +142,13 @@ public final class ScoreCamServer {
 
     /** The gRPC port actually bound. */
     public int port() {
-        return http.actualPort();
+        return listeners.get(0).actualPort();
     }
 
     /** The metrics port actually bound, or -1 when metrics are off. */
     public int metricsPort() {
-        return metricsServer == null ? -1 : metricsServer.port();
+        MetricsServer ms = metricsServer;
+        return ms == null ? -1 : ms.port();
     }
 
     /** Calls in progress (streams and unary Explain calls). */
@@ -162,7 +166,6 @@ public final class ScoreCamServer {
             return shutdown;
         }
         serving = false;
-        gate.close();
         LOG.info("shutting down: draining {} call(s) for at most {} ms", calls.size(), config.gracePeriodMs());
         Promise<Void> graceOver = Promise.promise();
         long timer = vertx.setTimer(Math.max(1, config.gracePeriodMs()), id -> graceOver.tryComplete());
@@ -179,7 +182,7 @@ public final class ScoreCamServer {
                     // ending a call is immediate; the bound only guards against a call that never reports
                     return calls.drainAll().timeout(2, TimeUnit.SECONDS);
                 })
-                .transform(ar -> http.shutdown(1, TimeUnit.SECONDS))
+                .transform(ar -> Future.join(listeners.stream().map(l -> l.shutdown(1, TimeUnit.SECONDS)).toList()))
                 .transform(ar -> metricsServer == null ? Future.succeededFuture() : metricsServer.close())
                 .transform(ar -> vertx.executeBlocking(() -> {
                     explainer.close();

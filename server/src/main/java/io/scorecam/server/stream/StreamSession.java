@@ -25,6 +25,11 @@ import java.util.ArrayDeque;
  * out-of-order completions cannot pile up). BLOCK pauses the request stream while the window is full;
  * LATEST keeps reading and keeps only the newest waiting frame, answering each replaced one SKIPPED.
  * A full write queue (slow reader) pauses reading until it drains.
+ *
+ * <p>Memory: besides the window (+1 waiting frame under LATEST), Vert.x's gRPC read stream buffers up to
+ * 16 decoded messages before its pause reaches HTTP/2 flow control, and the HTTP/2 stream window holds
+ * more bytes in transit; so a stream holds at most about (window + 17) x --max-message-bytes +
+ * --http2-stream-window, whatever the client does.
  */
 final class StreamSession implements ActiveCall {
     /** LATEST: SKIPPED answers that may wait behind a slow frame before reading pauses (they are tiny). */

@@ -27,6 +27,7 @@ final class UnaryExplainCall implements ActiveCall {
     private final CancellationToken token;
     private final Promise<Void> closed = Promise.promise();
     private boolean finished;
+    private boolean received;
     private long deadlineTimer = -1;
 
     UnaryExplainCall(Vertx vertx, GrpcServerRequest<ExplainRequest, ExplainResponse> request,
@@ -44,8 +45,15 @@ final class UnaryExplainCall implements ActiveCall {
 
     void start() {
         long arrival = System.nanoTime();
-        request.handler(msg -> pipeline.process(msg, token, arrival)
-                .whenComplete((resp, err) -> ctx.runOnContext(v -> answer(resp, err))));
+        request.handler(msg -> {
+            received = true;
+            pipeline.process(msg, token, arrival).whenComplete((resp, err) -> ctx.runOnContext(v -> answer(resp, err)));
+        });
+        request.endHandler(v -> {
+            if (!received) {
+                end(GrpcStatus.INVALID_ARGUMENT, "the call ended without a request message");
+            }
+        });
         request.invalidMessageHandler(e -> {
             CallErrors.Status s = CallErrors.invalidMessage(e, maxMessageBytes);
             end(s.status(), s.message());

@@ -1,0 +1,52 @@
+package io.scorecam.server.stream;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.scorecam.api.v1.ExplainServiceGrpc;
+import io.scorecam.server.config.ServerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** --tls-cert/--tls-key serve gRPC over TLS (a throwaway self-signed certificate made with openssl). */
+class TlsTest {
+
+    @Test
+    void servesOverTlsWithPemCertificateAndKey(@TempDir Path dir) throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        boolean made;
+        try {
+            Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                    "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            made = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 && Files.exists(cert);
+        } catch (java.io.IOException e) {
+            made = false;
+        }
+        assumeTrue(made, "openssl is not available to make a test certificate");
+
+        ServerConfig config = ServerConfig.parse("--host=127.0.0.1", "--port=0", "--metrics-port=0",
+                "--tls-cert=" + cert, "--tls-key=" + key);
+        ScoreCamServer server = ScoreCamServer.start(config, new ControllableExplainer(), new TestMapEncoder(),
+                new SimpleMeterRegistry()).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", server.port())
+                .sslContext(GrpcSslContexts.forClient().trustManager(cert.toFile()).build()).build();
+        try {
+            var r = ExplainServiceGrpc.newBlockingStub(channel).explain(Frames.frame(77).build());
+            assertEquals(77f, r.getMaps(0).getValues(0));
+        } finally {
+            channel.shutdownNow();
+            server.shutdown().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        }
+    }
+}
