@@ -57,7 +57,7 @@ class BenchSmokeTest {
     @Test
     void smokeOnTheBundledModel() throws Exception {
         Path bundled = Path.of(System.getProperty("scorecam.repo.root", ".")).resolve("models/shapes");
-        Assumptions.assumeTrue(Files.isRegularFile(bundled.resolve("model.json")), "bundled model not present");
+        Assumptions.assumeTrue(Files.isRegularFile(bundled.resolve("model.onnx")), "bundled model not present");
         String out = runBench("--smoke", "--methods=SCORE_CAM", "--model-dir=" + bundled);
         assertTrue(out.lines().anyMatch(l -> l.startsWith("RESULT model=shapes method=SCORE_CAM ")), out);
     }

@@ -30,6 +30,11 @@ final class TinyModel {
     private TinyModel() {
     }
 
+    /** Writes the model to {@code args[0]}/tiny (for profiling the benchmark by hand). */
+    public static void main(String[] args) throws IOException {
+        System.out.println(write(Path.of(args[0])));
+    }
+
     static Path write(Path dir) throws IOException {
         Random random = new Random(3);
         List<NodeProto> nodes = new ArrayList<>();
