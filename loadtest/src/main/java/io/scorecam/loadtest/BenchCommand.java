@@ -98,7 +98,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                 for (int i = 0; i < server.models().size(); i++) {
                     ModelConfig m = server.models().get(i);
                     ModelInfo info = infos.stream().filter(x -> x.getName().equals(m.name())).findFirst().orElseThrow();
-                    failures += benchModel(channel, probe, info, m, (int) raws.get(i)[0], raws.get(i)[1], workers);
+                    failures += benchModel(server, channel, probe, info, m, (int) raws.get(i)[0], raws.get(i)[1], workers);
                 }
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -118,8 +118,8 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         return "cores=" + Runtime.getRuntime().availableProcessors() + " loadavg=" + load;
     }
 
-    private int benchModel(ManagedChannel channel, ThroughputProbe probe, ModelInfo info, ModelConfig m, int batch,
-                           double raw, int workers) throws Exception {
+    private int benchModel(InProcessServer server, ManagedChannel channel, ThroughputProbe probe, ModelInfo info,
+                           ModelConfig m, int batch, double rawBefore, int workers) throws Exception {
         Path frames = framesDir != null ? framesDir : m.modelFile().getParent().resolve("frames");
         FrameSource source = Files.isDirectory(frames)
                 ? FrameSource.fromDirectory(frames, FrameSource.Encoding.RAW, true)
@@ -131,12 +131,14 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                 info.getNumClasses(), batch, workers, streams, window,
                 Files.isDirectory(frames) ? frames.getFileName() + " (" + source.size() + " files, raw, unique)" : "noise",
                 output);
-        out.printf(Locale.ROOT, "raw ORT (plain model, batch %d, %d calling threads): %.1f images/s%n", batch, workers, raw);
+        out.printf(Locale.ROOT, "raw ORT (plain model, batch %d, %d calling threads): %.1f images/s%n", batch, workers,
+                rawBefore);
         ExplainRequest base = ExplainRequest.newBuilder().setModel(m.name()).setTopK(1).setPolicy(OverloadPolicy.BLOCK)
                 .setWantValues(output == LoadCommand.Output.VALUES).setWantPng(output == LoadCommand.Output.PNG)
                 .setWantOverlay(output == LoadCommand.Output.OVERLAY).build();
         int classes5 = Math.min(5, info.getNumClasses());
         int failures = 0;
+        List<Outcome> outcomes = new ArrayList<>();
         for (Method method : methodsToTry()) {
             RequestTemplate t = new RequestTemplate(base.toBuilder().setMethod(method).build(), source);
             String unavailable = probeMethod(channel, t.fresh());
@@ -158,14 +160,28 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                         method, one.frames(), one.notOk() + many.notOk(),
                         one.firstError() != null ? one.firstError() : many.firstError());
             }
-            double passes = method == Method.SCORE_CAM ? k + 1 : one.meanPasses();
-            double efficiency = raw > 0 ? one.framesPerSecond() * passes / raw : 0;
-            double ratio = many.framesPerSecond() > 0 ? one.framesPerSecond() / many.framesPerSecond() : 0;
+            outcomes.add(new Outcome(method, one, many, repeatPasses));
+        }
+        // raw ORT again, the server idle: if the machine's speed drifted during the run, the two differ and
+        // the RESULT lines use their mean
+        double rawAfter = RawOrtThroughput.imagesPerSecond(server.backend(), m, batch, workers,
+                smoke ? 0.1 : Math.max(1, warmup), seconds);
+        double raw = (rawBefore + rawAfter) / 2;
+        out.printf(Locale.ROOT, "DETAIL model=%s raw_images_per_s_before=%.1f raw_images_per_s_after=%.1f drift=%.2f%n",
+                m.name(), rawBefore, rawAfter, rawBefore > 0 ? rawAfter / rawBefore : 0);
+        for (Outcome o : outcomes) {
+            double passes = o.method() == Method.SCORE_CAM ? k + 1 : o.one().meanPasses();
+            double efficiency = raw > 0 ? o.one().framesPerSecond() * passes / raw : 0;
+            double ratio = o.many().framesPerSecond() > 0 ? o.one().framesPerSecond() / o.many().framesPerSecond() : 0;
             out.printf(Locale.ROOT, "RESULT model=%s method=%s K=%d raw_images_per_s=%.1f frames_per_s=%.3f "
-                            + "efficiency=%.3f classes5_vs_1=%.3f repeat_passes=%d%n", m.name(), method, k, raw,
-                    one.framesPerSecond(), efficiency, ratio, repeatPasses);
+                            + "efficiency=%.3f classes5_vs_1=%.3f repeat_passes=%d%n", m.name(), o.method(), k, raw,
+                    o.one().framesPerSecond(), efficiency, ratio, o.repeatPasses());
         }
         return failures;
+    }
+
+    private record Outcome(Method method, ThroughputProbe.Measurement one, ThroughputProbe.Measurement many,
+                           int repeatPasses) {
     }
 
     private Set<Method> methodsToTry() {
@@ -204,8 +220,10 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
 
     private void detail(String model, Method method, String phase, ThroughputProbe.Measurement r) {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
-                "DETAIL model=%s method=%s phase=%s frames_per_s=%.3f frames=%d seconds=%.1f passes_per_frame=%.1f",
-                model, method, phase, r.framesPerSecond(), r.frames(), r.seconds(), r.meanPasses()));
+                "DETAIL model=%s method=%s phase=%s frames_per_s=%.3f frames=%d seconds=%.1f passes_per_frame=%.1f "
+                        + "passes_per_s=%.1f frames_per_s_by_passes=%.3f",
+                model, method, phase, r.framesPerSecond(), r.frames(), r.seconds(), r.meanPasses(),
+                r.passesPerSecond(), r.meanPasses() > 0 ? r.passesPerSecond() / r.meanPasses() : 0));
         for (Map.Entry<String, ThroughputProbe.KindLoad> e : r.kinds().entrySet()) {
             ThroughputProbe.KindLoad l = e.getValue();
             b.append(String.format(Locale.ROOT, " | kind=%s batches=%.0f mean_batch=%.1f ort_busy=%.2f ort_items_per_s=%.1f",

@@ -86,11 +86,13 @@ public final class ThroughputProbe {
         runner.join();
         double elapsed = (t1 - t0) / 1e9;
         Map<String, KindLoad> kinds = new TreeMap<>();
+        double[] itemsTotal = {0};
         meters1.forEach((kind, m1) -> {
             double[] m0 = meters0.getOrDefault(kind, new double[3]);
             double batches = m1[0] - m0[0];
             double items = m1[1] - m0[1];
             double ort = m1[2] - m0[2];
+            itemsTotal[0] += items;
             if (batches > 0) {
                 kinds.put(kind, new KindLoad(batches, items / batches, ort / (elapsed * workers),
                         ort > 0 ? items / ort * workers : 0));
@@ -98,7 +100,7 @@ public final class ThroughputProbe {
         });
         StreamStats stats = result[0] == null ? new StreamStats() : result[0].stats();
         return new Measurement(frames / elapsed, frames == 0 ? 0 : passes / (double) frames, frames, elapsed,
-                errors.get(), stats.firstError(), kinds);
+                itemsTotal[0] / elapsed, errors.get(), stats.firstError(), kinds);
     }
 
     /** kind -> {batches, items, ORT seconds} so far. */
@@ -120,11 +122,15 @@ public final class ThroughputProbe {
      * @param meanPasses      mean forward_passes of those frames
      * @param frames          how many were answered in the window
      * @param seconds         length of the window
+     * @param passesPerSecond forward passes (items of all batch kinds) the server ran per second in the window:
+     *                        divided by the passes per frame, a frame rate that does not depend on how many
+     *                        frames happened to finish inside the window (smoother for slow models)
      * @param notOk           frames answered SKIPPED or ERROR during the whole run
      * @param firstError      the first error message, or null
      * @param kinds           per batch kind: what ORT did in the window
      */
-    public record Measurement(double framesPerSecond, double meanPasses, long frames, double seconds, long notOk,
+    public record Measurement(double framesPerSecond, double meanPasses, long frames, double seconds,
+                              double passesPerSecond, long notOk,
                               String firstError, Map<String, KindLoad> kinds) {
     }
 
