@@ -2,7 +2,7 @@
 """Summarises a JFR recording: where the sampled threads were, by top frame and by coarse stage.
 
     jfr print --events jdk.ExecutionSample,jdk.NativeMethodSample rec.jfr > samples.txt
-    python3 jfr-top.py samples.txt [--top 25]
+    python3 jfr-top.py samples.txt [--top 25] [--from HH:MM:SS] [--to HH:MM:SS]
 
 Java samples (jdk.ExecutionSample) show Java code on the CPU; native samples (jdk.NativeMethodSample) show
 threads inside native methods -- ONNX Runtime's run, but also threads parked in epoll or waiting.
@@ -26,17 +26,20 @@ STAGES = [
 ]
 
 
-def samples(lines):
-    kind, stack, in_stack = None, [], False
+def samples(lines, start=None, end=None):
+    kind, stack, in_stack, when = None, [], False, ""
     for line in lines:
         s = line.strip()
         if s.startswith("jdk.ExecutionSample") or s.startswith("jdk.NativeMethodSample"):
-            kind, stack, in_stack = s.split()[0], [], False
+            kind, stack, in_stack, when = s.split()[0], [], False, ""
+        elif s.startswith("startTime = "):
+            when = s.split()[2][:8]  # HH:MM:SS (a phase is seconds long; finer is not needed)
         elif s.startswith("stackTrace = ["):
             in_stack = True
         elif in_stack and s.startswith("]"):
             in_stack = False
-            yield kind, stack
+            if (start is None or when >= start) and (end is None or when <= end):
+                yield kind, stack
         elif in_stack and s and not s.startswith("..."):
             stack.append(re.sub(r"\s+line:.*$", "", s))
 
@@ -44,9 +47,11 @@ def samples(lines):
 def main():
     path = sys.argv[1]
     top = int(sys.argv[sys.argv.index("--top") + 1]) if "--top" in sys.argv else 25
+    start = sys.argv[sys.argv.index("--from") + 1] if "--from" in sys.argv else None
+    end = sys.argv[sys.argv.index("--to") + 1] if "--to" in sys.argv else None
     frames, stages, kinds = Counter(), Counter(), Counter()
     with open(path, encoding="utf-8", errors="replace") as fh:
-        for kind, stack in samples(fh):
+        for kind, stack in samples(fh, start, end):
             if not stack:
                 continue
             kinds[kind] += 1
