@@ -28,7 +28,7 @@ class OnnxTorch:
         self.weights = {t.name: torch.from_numpy(numpy_helper.to_array(t).copy()) for t in g.initializer}
         self.input = g.input[0].name
         self.output = g.output[0].name
-        pools = [n for n in g.node if n.op_type in ("GlobalAveragePool", "ReduceMean")]
+        pools = [n for n in g.node if n.op_type in ("GlobalAveragePool", "GlobalMaxPool", "ReduceMean", "ReduceMax")]
         self.layer = pools[-1].input[0]
 
     def run(self, x):
@@ -53,6 +53,10 @@ class OnnxTorch:
                 y = i[0].mean(dim=(2, 3), keepdim=True)
             elif n.op_type == "ReduceMean":
                 y = i[0].mean(dim=tuple(a["axes"]), keepdim=bool(a.get("keepdims", 1)))
+            elif n.op_type == "GlobalMaxPool":
+                y = i[0].amax(dim=(2, 3), keepdim=True)
+            elif n.op_type == "ReduceMax":
+                y = i[0].amax(dim=tuple(a["axes"]), keepdim=bool(a.get("keepdims", 1)))
             elif n.op_type == "Flatten":
                 y = torch.flatten(i[0], a.get("axis", 1))
             elif n.op_type == "Gemm":

@@ -1,4 +1,4 @@
-"""The small shapes CNN: conv blocks down to a 48x24x24 ReLU map, global average pooling, a linear head."""
+"""The small shapes CNN: conv blocks down to a 48x24x24 ReLU map, global max pooling, a linear head."""
 import torch
 from torch import nn
 
@@ -17,13 +17,9 @@ class ShapesNet(nn.Module):
             *block(32, 48),           # 24x24
             *block(48, 48),           # the Score-CAM layer: 48 channels at 24x24, after ReLU
         )
-        self.pool = nn.AdaptiveAvgPool2d(1)
         self.head = nn.Linear(48, classes)
-        # Warm-up only: with average pooling from the start the small shapes drown in the background and
-        # training stalls at chance; max pooling first teaches shape detectors, then GAP is fine-tuned.
-        self.max_pool = False
 
     def forward(self, x):
-        f = self.features(x)
-        pooled = torch.amax(f, dim=(2, 3)) if self.max_pool else torch.flatten(self.pool(f), 1)
-        return self.head(pooled)
+        # Global max pooling (exported as ReduceMax over H, W), as in weakly supervised localisation: with
+        # average pooling the small shapes drown in the cluttered background and training stalls at chance.
+        return self.head(torch.amax(self.features(x), dim=(2, 3)))

@@ -75,12 +75,10 @@ def train(args, on_epoch=None):
     tt = torch.from_numpy(targets)
     per_epoch = len(imgs) // args.batch
     for epoch in range(args.epochs):
-        if epoch in (0, args.max_epochs):  # phase 1: max-pool warm-up; phase 2: the exported GAP model
-            model.max_pool = epoch < args.max_epochs
-            n = args.max_epochs if model.max_pool else args.epochs - args.max_epochs
-            lr = args.lr if model.max_pool else args.lr / 2
-            opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
-            sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=n * per_epoch, pct_start=0.15)
+        if epoch == 0:
+            opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
+            sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=args.epochs * per_epoch,
+                                                        pct_start=0.15)
         model.train()
         perm = torch.randperm(len(imgs), generator=gen)
         total = 0.0
@@ -95,11 +93,11 @@ def train(args, on_epoch=None):
             sched.step()
             total += loss.item()
         a1, a2 = evaluate(model, test1, pres1), evaluate(model, test2, pres2)
-        print(f"epoch {epoch + 1} ({'max' if model.max_pool else 'avg'} pool): loss {total / (b + 1):.4f}  single top-1 {a1:.3f}  two-shape top-2 {a2:.3f}"
+        print(f"epoch {epoch + 1}: loss {total / (b + 1):.4f}  single top-1 {a1:.3f}  two-shape top-2 {a2:.3f}"
               f"  ({time.time() - t0:.0f}s)", flush=True)
-        if on_epoch is not None and not model.max_pool:
+        if on_epoch is not None:
             model.eval()
-            on_epoch(model)  # export after every GAP epoch, so an interrupted run still leaves a usable model
+            on_epoch(model)  # export after every epoch, so an interrupted run still leaves a usable model
     model.eval()
     return model, a1, a2
 
@@ -115,7 +113,7 @@ def export(model, out_dir):
     inferred = onnx.shape_inference.infer_shapes(m)
     shapes = {v.name: [d.dim_param or d.dim_value for d in v.type.tensor_type.shape.dim]
               for v in list(inferred.graph.value_info) + list(inferred.graph.output)}
-    pool = [n for n in m.graph.node if n.op_type in ("GlobalAveragePool", "ReduceMean")]
+    pool = [n for n in m.graph.node if n.op_type in ("GlobalAveragePool", "GlobalMaxPool", "ReduceMean", "ReduceMax")]
     print(f"onnx: {os.path.getsize(path)} bytes, ops {sorted({n.op_type for n in m.graph.node})}")
     for n in pool:
         print(f"onnx: {n.op_type} input '{n.input[0]}' shape {shapes.get(n.input[0])}")
@@ -135,8 +133,7 @@ def main():
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--train", type=int, default=9000)
     p.add_argument("--two-fraction", type=float, default=0.4)
-    p.add_argument("--epochs", type=int, default=6)
-    p.add_argument("--max-epochs", type=int, default=3, help="warm-up epochs with global max pooling")
+    p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--workers", type=int, default=2)

@@ -14,7 +14,10 @@ import io.scorecam.server.image.ImageDecoder;
 import io.scorecam.server.image.RgbImage;
 import io.scorecam.server.inference.BackendOptions;
 import io.scorecam.server.inference.DeviceSpec;
+import io.scorecam.server.inference.FloatTensor;
 import io.scorecam.server.inference.InferenceBackend;
+import io.scorecam.server.inference.InferenceSession;
+import io.scorecam.server.inference.Tensor;
 import io.scorecam.server.inference.ort.DjlOrtBackend;
 import io.scorecam.server.model.ModelConfig;
 import picocli.CommandLine;
@@ -25,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -84,6 +88,8 @@ public final class EngineBenchmark implements Callable<Integer> {
             System.out.printf("raw ORT images/s (plain model, batch %d): %.1f%n", batch, raw);
             System.out.printf("engine %s/%s frames/s: %.2f, mean forward passes per frame: %.1f%n", method,
                     convention, fps, passes);
+            System.out.printf("CPU time: raw %.3f ms/image, engine %.3f ms/frame, efficiency by CPU time %.3f%n",
+                    rawCpuPerImage * 1e3, engineCpuPerFrame * 1e3, rawCpuPerImage * passes / engineCpuPerFrame);
             System.out.printf("RESULT model=%s method=%s convention=%s K=%d raw_images_per_s=%.1f frames_per_s=%.2f "
                             + "efficiency_K1=%.3f efficiency_passes=%.3f%n", d.name(), method, convention, d.channels(),
                     raw, fps, fps * (d.channels() + 1) / raw, fps * passes / raw);
@@ -93,9 +99,54 @@ public final class EngineBenchmark implements Callable<Integer> {
     }
 
     private double rawImagesPerSecond(InferenceBackend backend, ModelConfig config, int batch) throws Exception {
-        // the engine runs batches from all its workers at once; so does this
-        return RawOrtThroughput.imagesPerSecond(backend, config, batch, EngineOptions.defaults().workers(), 1.0,
-                seconds);
+        int h = config.input().height();
+        int w = config.input().width();
+        try (InferenceSession session = backend.open(Files.readAllBytes(config.modelFile()), "raw")) {
+            FloatTensor input = FloatTensor.allocate(batch, 3, h, w);
+            Random random = new Random(1);
+            while (input.data().hasRemaining()) {
+                input.data().put(random.nextFloat());
+            }
+            input.data().flip();
+            Map<String, Tensor> inputs = Map.of(config.input().name(), input);
+            List<String> outputs = List.of(config.output().name());
+            long warmEnd = System.nanoTime() + 1_000_000_000L;
+            while (System.nanoTime() < warmEnd) {
+                session.run(inputs, outputs);
+            }
+            // the engine runs batches from all its workers at once; so does this
+            int threads = EngineOptions.defaults().workers();
+            AtomicLong images = new AtomicLong();
+            long end = System.nanoTime() + (long) (seconds * 1e9);
+            long start = System.nanoTime();
+            long cpuStart = processCpuNanos();
+            List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Thread thread = new Thread(() -> {
+                    while (System.nanoTime() < end) {
+                        session.run(inputs, outputs);
+                        images.addAndGet(batch);
+                    }
+                });
+                thread.start();
+                workers.add(thread);
+            }
+            for (Thread t : workers) {
+                t.join();
+            }
+            double wall = (System.nanoTime() - start) / 1e9;
+            rawCpuPerImage = (processCpuNanos() - cpuStart) / 1e9 / images.get();
+            return images.get() / wall;
+        }
+    }
+
+    /** CPU seconds the process spent per raw image / per engine frame: robust to other load on the machine. */
+    private double rawCpuPerImage;
+    private double engineCpuPerFrame;
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Returns {frames/s, mean forward passes per frame}. */
@@ -111,6 +162,7 @@ public final class EngineBenchmark implements Callable<Integer> {
         AtomicLong passes = new AtomicLong();
         long end = System.nanoTime() + (long) (secs * 1e9);
         long start = System.nanoTime();
+        long cpuStart = processCpuNanos();
         List<Thread> producers = new ArrayList<>();
         for (int s = 0; s < streams; s++) {
             int offset = s;
@@ -142,6 +194,7 @@ public final class EngineBenchmark implements Callable<Integer> {
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         long n = Math.max(1, done.get());
+        engineCpuPerFrame = (processCpuNanos() - cpuStart) / 1e9 / n;
         return new double[] {done.get() / elapsed, passes.get() / (double) n};
     }
 

@@ -30,6 +30,7 @@ final class ScoringPass implements BatchKind<ScoringPass.Item> {
     private final int width;
     private final int layerHeight;
     private final int layerWidth;
+    private static final List<String> OUTPUTS = List.of(GraphSurgery.SCORES, GraphSurgery.MAP_MIN, GraphSurgery.MAP_MAX);
     private volatile int maxBatch;
 
     ScoringPass(String name, InferenceSession session, int inputChannels, int height, int width,
@@ -58,11 +59,10 @@ final class ScoringPass implements BatchKind<ScoringPass.Item> {
         return maxBatch;
     }
 
-    @Override
-    public List<Object> run(List<Item> items) {
+    /** The graph's inputs for a batch: each distinct frame once, one map and one frame index per item. */
+    Map<String, Tensor> inputs(List<Item> items) {
         int b = items.size();
         int mapSize = layerHeight * layerWidth;
-        // each distinct frame goes in once; items point at it by index
         Map<FrameFeatures, Integer> frameIndex = new IdentityHashMap<>();
         List<float[]> frames = new ArrayList<>();
         LongTensor index = LongTensor.allocate(b);
@@ -84,9 +84,21 @@ final class ScoringPass implements BatchKind<ScoringPass.Item> {
         for (float[] f : frames) {
             frameBuffer.put(f);
         }
-        Map<String, FloatTensor> out = session.run(Map.<String, Tensor>of(
-                        GraphSurgery.FRAMES, frameTensor, GraphSurgery.MAPS, maps, GraphSurgery.INDEX, index),
-                List.of(GraphSurgery.SCORES, GraphSurgery.MAP_MIN, GraphSurgery.MAP_MAX));
+        return Map.of(GraphSurgery.FRAMES, frameTensor, GraphSurgery.MAPS, maps, GraphSurgery.INDEX, index);
+    }
+
+    InferenceSession session() {
+        return session;
+    }
+
+    static List<String> outputs() {
+        return OUTPUTS;
+    }
+
+    @Override
+    public List<Object> run(List<Item> items) {
+        int b = items.size();
+        Map<String, FloatTensor> out = session.run(inputs(items), OUTPUTS);
         float[] scores = out.get(GraphSurgery.SCORES).toArray();
         float[] mins = out.get(GraphSurgery.MAP_MIN).toArray();
         float[] maxs = out.get(GraphSurgery.MAP_MAX).toArray();

@@ -39,7 +39,7 @@ class EngineExactnessTest {
         MODEL_DIRS.add(TestModels.writeModelDir(dir, "resnet", SyntheticModels.resnetLike(2), false));
         MODEL_DIRS.add(TestModels.writeModelDir(dir, "pytorch", SyntheticModels.pytorchLike(3, 13), false));
         MODEL_DIRS.add(TestModels.writeModelDir(dir, "softmax", SyntheticModels.endsInSoftmax(4), true));
-        //MODEL_DIRS.add(TestModels.bundledModel());
+        MODEL_DIRS.add(TestModels.bundledModel());
         // batch 5: K is never a multiple of it, so frames split across batches
         engine = TestModels.engine(MODEL_DIRS, 5);
     }
@@ -51,7 +51,7 @@ class EngineExactnessTest {
 
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
-        for (String model : List.of("vgg", "resnet", "pytorch", "softmax")) {
+        for (String model : List.of("vgg", "resnet", "pytorch", "softmax", "shapes")) {
             for (Convention c : Convention.values()) {
                 cases.add(Arguments.of(model, c));
             }

@@ -1,0 +1,109 @@
+package io.scorecam.cli;
+
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.scorecam.api.v1.ExplainRequest;
+import io.scorecam.cli.demo.EmbeddedServer;
+import io.scorecam.cli.replay.Frame;
+import io.scorecam.cli.replay.FrameSource;
+import io.scorecam.server.config.ConfigException;
+import io.scorecam.server.errors.ScoreCamException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** {@code scorecam demo}: the whole product in one command, on this machine, with the bundled model. */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Starts an embedded server on a free loopback port with the bundled model, replays the "
+                + "bundled sample frames, writes overlays to --out and prints the summary.")
+final class DemoCommand implements java.util.concurrent.Callable<Integer> {
+    /** The embedded server is ours: if it stops answering for this long, something is broken. */
+    private static final long IDLE_TIMEOUT_MS = 600_000;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model-dir", paramLabel = "DIR", defaultValue = "models",
+            description = "Model repository: one sub-directory per model (default: ${DEFAULT-VALUE}).")
+    Path modelDir;
+
+    @Option(names = "--frames", paramLabel = "DIR",
+            description = "Frames to replay (default: the first MODEL/frames folder under --model-dir).")
+    Path framesDir;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "scorecam-demo",
+            description = "Where overlays, maps and results.jsonl go (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Only the first N frames (default: all).")
+    int limit;
+
+    @Mixin
+    ExplainOptions explain;
+
+    @Override
+    public Integer call() {
+        if (limit < 0) {
+            throw new CliException("--limit must be >= 0, got " + limit, CliException.USAGE);
+        }
+        if (!Files.isDirectory(modelDir)) {
+            throw new CliException("model directory '" + modelDir + "' not found: run from the repository root "
+                    + "or pass --model-dir", CliException.USAGE);
+        }
+        Path frames = framesDir != null ? framesDir : bundledFrames(modelDir);
+        ExplainRequest template = explain.template().build();
+        PrintWriter stdout = spec.commandLine().getOut();
+        List<Frame> loaded = FrameSource.read(FrameSource.list(frames), limit, spec.commandLine().getErr());
+        stdout.println("Starting an embedded server with the models in " + modelDir.toAbsolutePath().normalize() + " ...");
+        stdout.flush();
+        try (EmbeddedServer server = startServer()) {
+            stdout.println("Replaying " + loaded.size() + " frames from " + frames + " to " + server.address());
+            stdout.flush();
+            ManagedChannel channel = Grpc.newChannelBuilder(server.address(), InsecureChannelCredentials.create())
+                    .maxInboundMessageSize(256 * 1024 * 1024).build();
+            try {
+                ReplayExecution.run(stdout, channel, server.address(), template, loaded, 1, 0, 1, out, true,
+                        ReplayExecution.interactive(), IDLE_TIMEOUT_MS);
+            } finally {
+                channel.shutdownNow();
+                ReplayCommand.awaitQuietly(channel);
+            }
+        }
+        stdout.println("Overlays (JET heat map over each frame, one per class), maps (.npy) and results.jsonl: "
+                + out.toAbsolutePath().normalize());
+        return 0;
+    }
+
+    private EmbeddedServer startServer() {
+        try {
+            return EmbeddedServer.start(modelDir);
+        } catch (ConfigException | ScoreCamException e) {
+            throw new CliException("cannot serve the models in " + modelDir + ": " + e.getMessage());
+        }
+    }
+
+    /** MODEL/frames of the first model (by name) that has one. */
+    static Path bundledFrames(Path modelDir) {
+        try (Stream<Path> models = Files.list(modelDir)) {
+            return models.filter(Files::isDirectory)
+                    .sorted()
+                    .map(m -> m.resolve("frames"))
+                    .filter(Files::isDirectory)
+                    .findFirst()
+                    .orElseThrow(() -> new CliException("no MODEL/frames folder under " + modelDir
+                            + ": pass --frames DIR"));
+        } catch (IOException e) {
+            throw new CliException("cannot list " + modelDir + ": " + e.getMessage());
+        }
+    }
+}

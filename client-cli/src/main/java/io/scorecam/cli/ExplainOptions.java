@@ -1,0 +1,87 @@
+package io.scorecam.cli;
+
+import com.google.protobuf.ProtocolMessageEnum;
+import io.scorecam.api.v1.Convention;
+import io.scorecam.api.v1.ExplainRequest;
+import io.scorecam.api.v1.MapSize;
+import io.scorecam.api.v1.Method;
+import picocli.CommandLine.Option;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** What to explain and how: the per-request fields shared by replay, explain and demo. */
+public final class ExplainOptions {
+    @Option(names = "--model", paramLabel = "NAME", description = "Model name (default: the server's default model).")
+    String model = "";
+
+    @Option(names = "--classes", paramLabel = "ID[,ID...]", split = ",",
+            description = "Classes to explain, e.g. 3,7 (default: the --top-k predicted classes).")
+    List<Integer> classes = List.of();
+
+    @Option(names = "--top-k", paramLabel = "K", description = "Explain the K best predicted classes (default: ${DEFAULT-VALUE}).")
+    int topK = 1;
+
+    @Option(names = "--method", paramLabel = "METHOD",
+            description = "SCORE_CAM, FASTER_SCORE_CAM, RECIPRO_CAM or EIGEN_CAM (default: ${DEFAULT-VALUE}).")
+    String method = "SCORE_CAM";
+
+    @Option(names = "--max-channels", paramLabel = "N",
+            description = "FASTER_SCORE_CAM: channels to score (default: the server's).")
+    int maxChannels;
+
+    @Option(names = "--convention", paramLabel = "NAME",
+            description = "SEED, OFFICIAL or GRAD_CAM_LIB (default: ${DEFAULT-VALUE}).")
+    String convention = "SEED";
+
+    @Option(names = "--map-size", paramLabel = "SIZE",
+            description = "MODEL_INPUT, ORIGINAL or LAYER (default: ${DEFAULT-VALUE}).")
+    String mapSize = "MODEL_INPUT";
+
+    /** A request with every option set but the image and frame id; checks the values first. */
+    public ExplainRequest.Builder template() {
+        if (topK < 1 || topK > 1000) {
+            throw usage("--top-k must be 1..1000, got " + topK);
+        }
+        if (maxChannels < 0) {
+            throw usage("--max-channels must be >= 0, got " + maxChannels);
+        }
+        ExplainRequest.Builder b = ExplainRequest.newBuilder()
+                .setModel(model == null ? "" : model)
+                .setTopK(topK)
+                .setMethod(parse("--method", method, Method.values(), Method::valueOf))
+                .setConvention(parse("--convention", convention, Convention.values(), Convention::valueOf))
+                .setMapSize(parse("--map-size", mapSize, MapSize.values(), MapSize::valueOf))
+                .setMaxChannels(maxChannels)
+                .setWantValues(true);
+        for (Integer c : classes) {
+            if (c == null || c < 0) {
+                throw usage("--classes takes class ids >= 0, got " + c);
+            }
+            b.addTargetClasses(c);
+        }
+        return b;
+    }
+
+    /** Proto enums also hold *_UNSPECIFIED and UNRECOGNIZED: accept only the real choices, in any case. */
+    static <E extends Enum<E> & ProtocolMessageEnum> E parse(String flag, String value, E[] all,
+                                                            java.util.function.Function<String, E> valueOf) {
+        List<E> choices = Arrays.stream(all)
+                .filter(e -> !e.name().endsWith("UNSPECIFIED") && !"UNRECOGNIZED".equals(e.name()))
+                .toList();
+        String wanted = value.strip().toUpperCase(Locale.ROOT).replace('-', '_');
+        for (E e : choices) {
+            if (e.name().equals(wanted)) {
+                return valueOf.apply(wanted);
+            }
+        }
+        throw usage(flag + " '" + value + "' is not one of "
+                + choices.stream().map(Enum::name).collect(Collectors.joining(", ")));
+    }
+
+    private static CliException usage(String message) {
+        return new CliException(message, CliException.USAGE);
+    }
+}

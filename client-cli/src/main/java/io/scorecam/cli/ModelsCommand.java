@@ -1,0 +1,53 @@
+package io.scorecam.cli;
+
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.scorecam.api.v1.ExplainServiceGrpc;
+import io.scorecam.api.v1.ListModelsRequest;
+import io.scorecam.api.v1.ListModelsResponse;
+import io.scorecam.api.v1.ModelInfo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/** {@code scorecam models}: what the server serves (ListModels). */
+@Command(name = "models", mixinStandardHelpOptions = true, description = "Lists the server's models.")
+final class ModelsCommand implements Callable<Integer> {
+    private static final String ROW = "%-24s %-9s %-8s %-6s %-28s %-7s %s%n";
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Override
+    public Integer call() {
+        ManagedChannel channel = connection.open();
+        ListModelsResponse response;
+        try {
+            response = ExplainServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .listModels(ListModelsRequest.getDefaultInstance());
+        } catch (StatusRuntimeException e) {
+            throw GrpcErrors.failure(e, connection.server());
+        } finally {
+            channel.shutdownNow();
+            ReplayCommand.awaitQuietly(channel);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, ROW, "MODEL", "INPUT", "CLASSES", "K", "TARGET LAYER", "LAYER", "OUTPUT");
+        for (ModelInfo m : response.getModelsList()) {
+            out.printf(Locale.ROOT, ROW, m.getName() + (m.getIsDefault() ? " (default)" : ""),
+                    m.getInputWidth() + "x" + m.getInputHeight(), m.getNumClasses(), m.getChannels(),
+                    m.getTargetLayer(), m.getLayerWidth() + "x" + m.getLayerHeight(), m.getOutputKind());
+        }
+        out.flush();
+        return 0;
+    }
+}
