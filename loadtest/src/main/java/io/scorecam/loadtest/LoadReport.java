@@ -1,0 +1,83 @@
+package io.scorecam.loadtest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** The outcome of a {@code load} run: a human summary, one machine-readable SUMMARY line, and JSON. */
+public record LoadReport(Map<String, Object> setup, LoadRun.Result result, ServerSampler.ServerView server) {
+
+    public String summary() {
+        StreamStats s = result.stats();
+        LatencyRecorder.LatencyStats c = result.latency().corrected();
+        LatencyRecorder.LatencyStats u = result.latency().uncorrected();
+        boolean open = Boolean.TRUE.equals(setup.get("open_loop"));
+        StringBuilder b = new StringBuilder();
+        b.append("load: ").append(setup).append('\n');
+        b.append(String.format(Locale.ROOT, "frames: sent=%d ok=%d skipped=%d errors=%d unsent=%d unanswered=%d "
+                        + "stream_failures=%d in %.1f s -> %.2f OK frames/s, %.1f forward passes per frame, %d cache hits%n",
+                s.sent(), s.ok(), s.skipped(), s.errors(), s.unsent(), s.unanswered(), s.streamFailures(),
+                result.seconds(), okPerSecond(), s.meanPasses(), s.cacheHits()));
+        b.append(String.format(Locale.ROOT, "latency ms %s: p50=%.1f p95=%.1f p99=%.1f max=%.1f mean=%.1f (n=%d)%n",
+                open ? "(corrected, from the intended send time)" : "(from the send)", c.p50(), c.p95(), c.p99(),
+                c.max(), c.mean(), c.count()));
+        if (open) {
+            b.append(String.format(Locale.ROOT, "latency ms (uncorrected, from the actual send): p50=%.1f p95=%.1f "
+                    + "p99=%.1f max=%.1f%n", u.p50(), u.p95(), u.p99(), u.max()));
+        }
+        if (server != null) {
+            b.append(String.format(Locale.ROOT, "server: mean batch size by kind %s, batch queue depth mean=%.1f "
+                            + "max=%.0f (%d samples)%s%n", format(server.meanBatchSize()), server.meanQueueDepth(),
+                    server.maxQueueDepth(), server.samples(),
+                    server.scrapeError() == null ? "" : ", scrape error: " + server.scrapeError()));
+        }
+        if (s.firstError() != null) {
+            b.append("first error: ").append(s.firstError()).append('\n');
+        }
+        b.append(String.format(Locale.ROOT, "SUMMARY mode=%s streams=%s sent=%d ok=%d skipped=%d errors=%d "
+                        + "ok_frames_per_s=%.2f p50_ms=%.1f p95_ms=%.1f p99_ms=%.1f max_ms=%.1f%n",
+                open ? "open" : "closed", setup.get("streams"), s.sent(), s.ok(), s.skipped(), s.errors(),
+                okPerSecond(), c.p50(), c.p95(), c.p99(), c.max()));
+        return b.toString();
+    }
+
+    public double okPerSecond() {
+        return result.seconds() > 0 ? result.stats().ok() / result.seconds() : 0;
+    }
+
+    public void writeJson(Path file) throws IOException {
+        StreamStats s = result.stats();
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("setup", setup);
+        Map<String, Object> frames = new LinkedHashMap<>();
+        frames.put("sent", s.sent());
+        frames.put("ok", s.ok());
+        frames.put("skipped", s.skipped());
+        frames.put("errors", s.errors());
+        frames.put("unsent", s.unsent());
+        frames.put("unanswered", s.unanswered());
+        frames.put("stream_failures", s.streamFailures());
+        frames.put("cache_hits", s.cacheHits());
+        frames.put("mean_forward_passes", s.meanPasses());
+        frames.put("first_error", s.firstError());
+        doc.put("frames", frames);
+        doc.put("seconds", result.seconds());
+        doc.put("ok_frames_per_s", okPerSecond());
+        doc.put("latency_ms", result.latency().corrected());
+        doc.put("latency_ms_uncorrected", result.latency().uncorrected());
+        doc.put("server", server);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), doc);
+    }
+
+    private static String format(Map<String, Double> byKind) {
+        StringBuilder b = new StringBuilder("{");
+        byKind.forEach((k, v) -> b.append(b.length() > 1 ? ", " : "").append(k).append('=')
+                .append(String.format(Locale.ROOT, "%.1f", v)));
+        return b.append('}').toString();
+    }
+}

@@ -1,0 +1,211 @@
+package io.scorecam.loadtest;
+
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.scorecam.api.v1.ExplainRequest;
+import io.scorecam.api.v1.ExplainResponse;
+import io.scorecam.api.v1.ExplainServiceGrpc;
+import io.scorecam.api.v1.FrameStatus;
+
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Drives one ExplainStream call. Frames become due on the plan's schedule (open loop) or when an answer
+ * frees a slot of the window (closed loop); a due frame leaves as soon as gRPC flow control lets it
+ * (never buffered beyond {@code isReady()}), so a server that stops reading holds frames back in the client
+ * where their waiting still counts from the intended send time.
+ */
+public final class StreamDriver implements ClientResponseObserver<ExplainRequest, ExplainResponse> {
+    /** Sees every response as it arrives (the benchmark times completions with it). */
+    public interface ResponseListener {
+        void onResponse(ExplainResponse response, long answeredNanos);
+    }
+
+    private final int streamIndex;
+    private final RequestTemplate template;
+    private final StreamPlan plan;
+    private final LatencyRecorder latency;
+    private final StreamStats stats;
+    private final ResponseListener listener;
+    private final Object lock = new Object();
+    private final ArrayDeque<long[]> due = new ArrayDeque<>(); // {frame number, intended nanos}
+    private final Map<Long, long[]> inFlight = new ConcurrentHashMap<>(); // frame id -> {intended, sent}
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private ClientCallStreamObserver<ExplainRequest> requests;
+    private long nextFrame;
+    private volatile boolean stopping;
+    private volatile boolean completedSending;
+    private volatile long startNanos;
+
+    public StreamDriver(int streamIndex, RequestTemplate template, StreamPlan plan, LatencyRecorder latency,
+                        StreamStats stats, ResponseListener listener) {
+        this.streamIndex = streamIndex;
+        this.template = template;
+        this.plan = plan;
+        this.latency = latency;
+        this.stats = stats;
+        this.listener = listener;
+    }
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<ExplainRequest> requestStream) {
+        this.requests = requestStream;
+        requestStream.setOnReadyHandler(this::sendDue);
+    }
+
+    /**
+     * Opens the call and sends frames until the plan's duration or frame count is reached or {@link #stop()}
+     * is called, waits at most {@code drainNanos} for the last answers, then half-closes and waits for the end.
+     * Blocks the calling thread.
+     */
+    public void run(ExplainServiceGrpc.ExplainServiceStub stub, long drainNanos) throws InterruptedException {
+        stub.explainStream(this);
+        startNanos = System.nanoTime();
+        if (plan.openLoop()) {
+            runOpenLoop();
+        } else {
+            synchronized (lock) {
+                for (int i = 0; i < plan.window(); i++) {
+                    makeDue(startNanos);
+                }
+            }
+            sendDue();
+            while (!stopping && !planOver(System.nanoTime())) {
+                LockSupport.parkNanos(1_000_000L);
+            }
+        }
+        stopping = true;
+        finish(drainNanos);
+    }
+
+    /** Ends sending: no new frame becomes due; the ones in flight are still awaited. */
+    public void stop() {
+        stopping = true;
+    }
+
+    private void runOpenLoop() {
+        long interval = plan.intervalNanos();
+        long first = startNanos + plan.offsetNanos();
+        for (long i = 0; !stopping; i++) {
+            long intended = first + i * interval;
+            if (planOver(intended) || (plan.maxFrames() > 0 && i >= plan.maxFrames())) {
+                break;
+            }
+            long wait;
+            while ((wait = intended - System.nanoTime()) > 0 && !stopping) {
+                LockSupport.parkNanos(Math.min(wait, 50_000_000L));
+            }
+            if (stopping) {
+                break;
+            }
+            synchronized (lock) {
+                makeDue(intended);
+            }
+            sendDue();
+        }
+    }
+
+    private boolean planOver(long nanos) {
+        boolean timeOver = plan.durationNanos() > 0 && nanos - startNanos >= plan.durationNanos();
+        boolean countOver = plan.maxFrames() > 0 && nextFrame >= plan.maxFrames();
+        return timeOver || countOver;
+    }
+
+    private void makeDue(long intendedNanos) {
+        due.add(new long[] {nextFrame++, intendedNanos});
+    }
+
+    /** Sends due frames while the transport is ready (called by the sender and by gRPC's onReady). */
+    private void sendDue() {
+        synchronized (lock) {
+            while (!due.isEmpty() && requests.isReady() && !completedSending) {
+                long[] frame = due.poll();
+                long id = ((long) streamIndex << 40) | frame[0];
+                long sent = System.nanoTime();
+                inFlight.put(id, new long[] {frame[1], sent});
+                stats.sent.incrementAndGet();
+                // streams start at different frames so they do not send each other's (cacheable) frames
+                requests.onNext(template.request(id, frame[0] + streamIndex));
+            }
+        }
+    }
+
+    private void finish(long drainNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + drainNanos;
+        while (!inFlight.isEmpty() && ended.getCount() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(1_000_000L);
+        }
+        synchronized (lock) {
+            stats.unsent.addAndGet(due.size());
+            due.clear();
+            completedSending = true;
+            if (ended.getCount() > 0) {
+                if (inFlight.isEmpty()) {
+                    requests.onCompleted();
+                } else {
+                    requests.cancel("load run over", null);
+                }
+            }
+        }
+        stats.unanswered.addAndGet(inFlight.size());
+        inFlight.clear();
+        ended.await(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void onNext(ExplainResponse response) {
+        long now = System.nanoTime();
+        long[] times = inFlight.remove(response.getFrameId());
+        if (response.getStatus() == FrameStatus.OK) {
+            stats.ok.incrementAndGet();
+            stats.forwardPasses.addAndGet(response.getForwardPasses());
+            if (response.getForwardPasses() == 0) {
+                stats.cacheHits.incrementAndGet();
+            }
+            if (times != null) {
+                if (plan.openLoop()) {
+                    latency.recordOpenLoop(times[0], times[1], now);
+                } else {
+                    latency.recordClosedLoop(times[0], now, 0);
+                }
+            }
+        } else if (response.getStatus() == FrameStatus.SKIPPED) {
+            stats.skipped.incrementAndGet();
+        } else {
+            stats.errors.incrementAndGet();
+            stats.error(response.getErrorCode() + ": " + response.getErrorMessage());
+        }
+        if (listener != null) {
+            listener.onResponse(response, now);
+        }
+        if (!plan.openLoop() && !stopping) {
+            synchronized (lock) {
+                if (!planOver(now)) {
+                    makeDue(now);
+                }
+            }
+            sendDue();
+        }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        Status status = Status.fromThrowable(t);
+        if (!(completedSending && status.getCode() == Status.Code.CANCELLED)) {
+            stats.streamFailures.incrementAndGet();
+            stats.error("stream " + streamIndex + " failed: " + status.getCode() + " " + status.getDescription());
+        }
+        ended.countDown();
+    }
+
+    @Override
+    public void onCompleted() {
+        ended.countDown();
+    }
+}

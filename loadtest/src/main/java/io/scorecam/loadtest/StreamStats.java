@@ -1,0 +1,68 @@
+package io.scorecam.loadtest;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Frame counts of one or more streams (thread-safe; streams of a run share one). */
+public final class StreamStats {
+    final AtomicLong sent = new AtomicLong();
+    final AtomicLong ok = new AtomicLong();
+    final AtomicLong skipped = new AtomicLong();
+    final AtomicLong errors = new AtomicLong();
+    final AtomicLong unsent = new AtomicLong();
+    final AtomicLong unanswered = new AtomicLong();
+    final AtomicLong streamFailures = new AtomicLong();
+    final AtomicLong forwardPasses = new AtomicLong();
+    final AtomicLong cacheHits = new AtomicLong();
+    final AtomicReference<String> firstError = new AtomicReference<>();
+
+    public long sent() {
+        return sent.get();
+    }
+
+    public long ok() {
+        return ok.get();
+    }
+
+    public long skipped() {
+        return skipped.get();
+    }
+
+    public long errors() {
+        return errors.get();
+    }
+
+    /** Frames whose send time came but that never left the client before the run ended (it was held back). */
+    public long unsent() {
+        return unsent.get();
+    }
+
+    /** Frames sent but not answered by the end of the drain. */
+    public long unanswered() {
+        return unanswered.get();
+    }
+
+    /** Streams that ended with a gRPC error instead of completing. */
+    public long streamFailures() {
+        return streamFailures.get();
+    }
+
+    /** Mean forward passes of the OK frames. */
+    public double meanPasses() {
+        return ok.get() == 0 ? 0 : forwardPasses.get() / (double) ok.get();
+    }
+
+    /** OK frames that cost no forward pass (served from the frame cache). */
+    public long cacheHits() {
+        return cacheHits.get();
+    }
+
+    /** The first error seen (frame ERROR or stream failure), or null. */
+    public String firstError() {
+        return firstError.get();
+    }
+
+    void error(String message) {
+        firstError.compareAndSet(null, message);
+    }
+}
