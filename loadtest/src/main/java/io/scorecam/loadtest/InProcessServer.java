@@ -1,14 +1,12 @@
 package io.scorecam.loadtest;
 
+import io.scorecam.server.Main;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scorecam.server.config.ServerConfig;
 import io.scorecam.server.engine.EngineOptions;
 import io.scorecam.server.engine.ScoreCamEngine;
-import io.scorecam.server.inference.BackendOptions;
-import io.scorecam.server.inference.DeviceSpec;
 import io.scorecam.server.inference.InferenceBackend;
-import io.scorecam.server.inference.ort.DjlOrtBackend;
 import io.scorecam.server.model.ModelConfig;
 import io.scorecam.server.model.ModelRepository;
 import io.scorecam.server.stream.ScoreCamServer;
@@ -48,7 +46,7 @@ public final class InProcessServer implements AutoCloseable {
                 : ModelRepository.scan(modelDir);
         // as the server's Main: workers x intra-op threads = cores, so batches of different workers never
         // oversubscribe the CPU
-        this.backend = new DjlOrtBackend(BackendOptions.forWorkers(DeviceSpec.parse(config.device()), config.workers()));
+        this.backend = Main.buildBackend(config);
         EngineOptions options = new EngineOptions(config.batchSize(), Math.round(config.maxDelayMs() * 1000),
                 config.workers(), config.cacheBytes(), config.defaultModel(), EngineOptions.defaults().fasterChannels());
         try {

@@ -56,7 +56,7 @@ public final class Main {
                     + "' is not a directory (set --model-dir or SCORECAM_MODEL_DIR)");
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        InferenceBackend backend = new DjlOrtBackend(BackendOptions.forWorkers(DeviceSpec.parse(config.device()), config.workers()));
+        InferenceBackend backend = buildBackend(config);
         Explainer engine;
         try {
             engine = buildEngine(config, backend, registry);
@@ -90,6 +90,11 @@ public final class Main {
                 config.host(), server.port(), config.tlsEnabled() ? "TLS" : "plaintext",
                 config.authToken() != null ? ", bearer token required" : "",
                 server.metricsPort() > 0 ? "on :" + server.metricsPort() + "/metrics" : "off", models);
+    }
+
+    /** The one place the backend is built: ORT threads are split between the batch workers. */
+    public static InferenceBackend buildBackend(ServerConfig config) {
+        return new DjlOrtBackend(BackendOptions.forWorkers(DeviceSpec.parse(config.device()), config.workers()));
     }
 
     /** The one place the engine is built: it reads what it needs from the config and registers its meters. */

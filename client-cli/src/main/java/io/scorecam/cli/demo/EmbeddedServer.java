@@ -6,10 +6,7 @@ import io.scorecam.server.config.ConfigException;
 import io.scorecam.server.config.ServerConfig;
 import io.scorecam.server.engine.Explainer;
 import io.scorecam.server.errors.ScoreCamException;
-import io.scorecam.server.inference.BackendOptions;
-import io.scorecam.server.inference.DeviceSpec;
 import io.scorecam.server.inference.InferenceBackend;
-import io.scorecam.server.inference.ort.DjlOrtBackend;
 import io.scorecam.server.stream.MapImagesEncoder;
 import io.scorecam.server.stream.ScoreCamServer;
 
@@ -48,7 +45,7 @@ public final class EmbeddedServer implements AutoCloseable {
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(extraFlags, 0, args, base.length, extraFlags.length);
         ServerConfig config = ServerConfig.parse(args);
-        InferenceBackend backend = new DjlOrtBackend(BackendOptions.defaults(DeviceSpec.parse(config.device())));
+        InferenceBackend backend = Main.buildBackend(config);
         Explainer engine;
         try {
             engine = Main.buildEngine(config, backend, new SimpleMeterRegistry());
