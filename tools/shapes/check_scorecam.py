@@ -42,6 +42,16 @@ class OnnxTorch:
                 assert p[0] == p[2] and p[1] == p[3], "asymmetric pads"
                 y = F.conv2d(i[0], i[1], i[2] if len(i) > 2 else None, stride=a.get("strides", 1),
                              padding=(p[0], p[1]), dilation=a.get("dilations", 1), groups=a.get("group", 1))
+            elif n.op_type == "Constant":
+                y = torch.from_numpy(numpy_helper.to_array(a["value"]).copy())
+            elif n.op_type == "Pad":
+                pads = [int(v) for v in i[1].tolist()]  # [x1_begin, x2_begin, ..., x1_end, x2_end]
+                mode = {"constant": "constant", "edge": "replicate", "reflect": "reflect"}[a.get("mode", b"constant").decode()]
+                half = len(pads) // 2
+                torch_pads = []
+                for d in reversed(range(2, half)):
+                    torch_pads += [pads[d], pads[d + half]]
+                y = F.pad(i[0], torch_pads, mode=mode)
             elif n.op_type == "Identity":
                 y = i[0]
             elif n.op_type == "Relu":

@@ -86,7 +86,10 @@ def train(args, on_epoch=None):
             idx = perm[b * args.batch:(b + 1) * args.batch]
             x = d4(to_input(imgs[idx.numpy()]), int(torch.randint(8, (1,), generator=gen)))
             # soft targets: cross-entropy of the logits against 1 or 0.5/0.5
-            loss = -(tt[idx] * F.log_softmax(model(x), dim=1)).sum(1).mean()
+            logits, features = model.forward_with_features(x)
+            # plus an L1 penalty on the Score-CAM layer: sparse channels that fire on shapes, not on clutter,
+            # make masked passes (and so the saliency maps) class-specific
+            loss = -(tt[idx] * F.log_softmax(logits, dim=1)).sum(1).mean() + args.sparsity * features.mean()
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -133,9 +136,10 @@ def main():
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--train", type=int, default=9000)
     p.add_argument("--two-fraction", type=float, default=0.4)
-    p.add_argument("--epochs", type=int, default=10)
+    p.add_argument("--epochs", type=int, default=7)
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--lr", type=float, default=3e-3)
+    p.add_argument("--sparsity", type=float, default=0.3, help="weight of the L1 penalty on the last conv layer")
     p.add_argument("--workers", type=int, default=2)
     args = p.parse_args()
     os.makedirs(args.out, exist_ok=True)
