@@ -14,10 +14,7 @@ import io.scorecam.server.image.ImageDecoder;
 import io.scorecam.server.image.RgbImage;
 import io.scorecam.server.inference.BackendOptions;
 import io.scorecam.server.inference.DeviceSpec;
-import io.scorecam.server.inference.FloatTensor;
 import io.scorecam.server.inference.InferenceBackend;
-import io.scorecam.server.inference.InferenceSession;
-import io.scorecam.server.inference.Tensor;
 import io.scorecam.server.inference.ort.DjlOrtBackend;
 import io.scorecam.server.model.ModelConfig;
 import picocli.CommandLine;
@@ -28,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -99,55 +95,16 @@ public final class EngineBenchmark implements Callable<Integer> {
     }
 
     private double rawImagesPerSecond(InferenceBackend backend, ModelConfig config, int batch) throws Exception {
-        int h = config.input().height();
-        int w = config.input().width();
-        try (InferenceSession session = backend.open(Files.readAllBytes(config.modelFile()), "raw")) {
-            FloatTensor input = FloatTensor.allocate(batch, 3, h, w);
-            Random random = new Random(1);
-            while (input.data().hasRemaining()) {
-                input.data().put(random.nextFloat());
-            }
-            input.data().flip();
-            Map<String, Tensor> inputs = Map.of(config.input().name(), input);
-            List<String> outputs = List.of(config.output().name());
-            long warmEnd = System.nanoTime() + 1_000_000_000L;
-            while (System.nanoTime() < warmEnd) {
-                session.run(inputs, outputs);
-            }
-            // the engine runs batches from all its workers at once; so does this
-            int threads = EngineOptions.defaults().workers();
-            AtomicLong images = new AtomicLong();
-            long end = System.nanoTime() + (long) (seconds * 1e9);
-            long start = System.nanoTime();
-            long cpuStart = processCpuNanos();
-            List<Thread> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                Thread thread = new Thread(() -> {
-                    while (System.nanoTime() < end) {
-                        session.run(inputs, outputs);
-                        images.addAndGet(batch);
-                    }
-                });
-                thread.start();
-                workers.add(thread);
-            }
-            for (Thread t : workers) {
-                t.join();
-            }
-            double wall = (System.nanoTime() - start) / 1e9;
-            rawCpuPerImage = (processCpuNanos() - cpuStart) / 1e9 / images.get();
-            return images.get() / wall;
-        }
+        // the engine runs batches from all its workers at once; so does this
+        RawOrtThroughput.Result raw = RawOrtThroughput.measure(backend, config, batch,
+                EngineOptions.defaults().workers(), 1.0, seconds);
+        rawCpuPerImage = raw.cpuSecondsPerImage();
+        return raw.imagesPerSecond();
     }
 
     /** CPU seconds the process spent per raw image / per engine frame: robust to other load on the machine. */
     private double rawCpuPerImage;
     private double engineCpuPerFrame;
-
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean)
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    }
 
     /** Returns {frames/s, mean forward passes per frame}. */
     private double[] engineFramesPerSecond(ScoreCamEngine engine, String model, List<RgbImage> frames)
@@ -162,7 +119,7 @@ public final class EngineBenchmark implements Callable<Integer> {
         AtomicLong passes = new AtomicLong();
         long end = System.nanoTime() + (long) (secs * 1e9);
         long start = System.nanoTime();
-        long cpuStart = processCpuNanos();
+        long cpuStart = RawOrtThroughput.processCpuNanos();
         List<Thread> producers = new ArrayList<>();
         for (int s = 0; s < streams; s++) {
             int offset = s;
@@ -194,7 +151,7 @@ public final class EngineBenchmark implements Callable<Integer> {
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         long n = Math.max(1, done.get());
-        engineCpuPerFrame = (processCpuNanos() - cpuStart) / 1e9 / n;
+        engineCpuPerFrame = (RawOrtThroughput.processCpuNanos() - cpuStart) / 1e9 / n;
         return new double[] {done.get() / elapsed, passes.get() / (double) n};
     }
 

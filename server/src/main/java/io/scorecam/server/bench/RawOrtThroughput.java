@@ -29,6 +29,15 @@ public final class RawOrtThroughput {
      */
     public static double imagesPerSecond(InferenceBackend backend, ModelConfig config, int batch, int threads,
                                          double warmupSeconds, double seconds) throws Exception {
+        return measure(backend, config, batch, threads, warmupSeconds, seconds).imagesPerSecond();
+    }
+
+    /** Images per second and the process CPU seconds spent per image in the timed phase. */
+    public record Result(double imagesPerSecond, double cpuSecondsPerImage) { }
+
+    /** As {@link #imagesPerSecond}, with CPU time: robust to other load on the machine. */
+    public static Result measure(InferenceBackend backend, ModelConfig config, int batch, int threads,
+                                 double warmupSeconds, double seconds) throws Exception {
         int h = config.input().height();
         int w = config.input().width();
         try (InferenceSession session = backend.open(Files.readAllBytes(config.modelFile()), "raw")) {
@@ -45,6 +54,7 @@ public final class RawOrtThroughput {
                 session.run(inputs, outputs);
             } while (System.nanoTime() < warmEnd);
             AtomicLong images = new AtomicLong();
+            long cpuStart = processCpuNanos();
             long start = System.nanoTime();
             long end = start + (long) (seconds * 1e9);
             List<Thread> workers = new ArrayList<>();
@@ -71,7 +81,15 @@ public final class RawOrtThroughput {
             if (!failures.isEmpty()) {
                 throw new IllegalStateException("raw ORT run failed", failures.get(0));
             }
-            return images.get() / ((System.nanoTime() - start) / 1e9);
+            double wall = (System.nanoTime() - start) / 1e9;
+            double cpu = (processCpuNanos() - cpuStart) / 1e9;
+            return new Result(images.get() / wall, cpu / Math.max(1, images.get()));
         }
+    }
+
+    /** CPU time of the whole process so far. */
+    public static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 }
