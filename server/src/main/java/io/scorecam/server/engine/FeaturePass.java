@@ -1,6 +1,5 @@
 package io.scorecam.server.engine;
 
-import io.scorecam.server.batching.BatchKind;
 import io.scorecam.server.inference.FloatTensor;
 import io.scorecam.server.inference.InferenceSession;
 import io.scorecam.server.inference.Tensor;
@@ -14,11 +13,10 @@ import java.util.Map;
  * Session A as a batch kind: preprocessed frames in, the model's output and the target layer out.
  * Each item is one frame's [3,H,W] tensor; each result a {@link FeatureOutput}.
  */
-final class FeaturePass implements BatchKind<float[]> {
+final class FeaturePass extends SessionPass<float[]> {
     /** Raw output [C] and activations [K*h*w] of one frame. */
     record FeatureOutput(float[] outputs, float[] activations) { }
 
-    private final String name;
     private final InferenceSession session;
     private final String inputName;
     private final String outputName;
@@ -26,11 +24,10 @@ final class FeaturePass implements BatchKind<float[]> {
     private final int inputChannels;
     private final int height;
     private final int width;
-    private volatile int maxBatch;
 
     FeaturePass(String modelName, InferenceSession session, String inputName, String outputName, String layerName,
                 int inputChannels, int height, int width, int maxBatch) {
-        this.name = modelName + "/features";
+        super(modelName + "/features", maxBatch);
         this.session = session;
         this.inputName = inputName;
         this.outputName = outputName;
@@ -38,21 +35,6 @@ final class FeaturePass implements BatchKind<float[]> {
         this.inputChannels = inputChannels;
         this.height = height;
         this.width = width;
-        this.maxBatch = maxBatch;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    void setMaxBatch(int size) {
-        this.maxBatch = size;
-    }
-
-    @Override
-    public int maxBatch() {
-        return maxBatch;
     }
 
     @Override

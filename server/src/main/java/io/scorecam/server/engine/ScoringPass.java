@@ -1,6 +1,5 @@
 package io.scorecam.server.engine;
 
-import io.scorecam.server.batching.BatchKind;
 import io.scorecam.server.inference.FloatTensor;
 import io.scorecam.server.inference.InferenceSession;
 import io.scorecam.server.inference.LongTensor;
@@ -19,11 +18,10 @@ import java.util.Map;
  * the graph upsamples, normalises and multiplies the maps into their frames itself, so the batch input
  * is only the distinct frames once plus one small map per item.
  */
-final class ScoringPass implements BatchKind<ScoringPass.Item> {
+final class ScoringPass extends SessionPass<ScoringPass.Item> {
     /** One masked pass: channel {@code channel} of {@code frame}. */
     record Item(FrameFeatures frame, int channel) { }
 
-    private final String name;
     private final InferenceSession session;
     private final int inputChannels;
     private final int height;
@@ -31,32 +29,16 @@ final class ScoringPass implements BatchKind<ScoringPass.Item> {
     private final int layerHeight;
     private final int layerWidth;
     private static final List<String> OUTPUTS = List.of(GraphSurgery.SCORES, GraphSurgery.MAP_MIN, GraphSurgery.MAP_MAX);
-    private volatile int maxBatch;
 
     ScoringPass(String name, InferenceSession session, int inputChannels, int height, int width,
                 int layerHeight, int layerWidth, int maxBatch) {
-        this.name = name;
+        super(name, maxBatch);
         this.session = session;
         this.inputChannels = inputChannels;
         this.height = height;
         this.width = width;
         this.layerHeight = layerHeight;
         this.layerWidth = layerWidth;
-        this.maxBatch = maxBatch;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    void setMaxBatch(int size) {
-        this.maxBatch = size;
-    }
-
-    @Override
-    public int maxBatch() {
-        return maxBatch;
     }
 
     /** The graph's inputs for a batch: each distinct frame once, one map and one frame index per item. */
