@@ -29,8 +29,4 @@ public record EngineOptions(int batchSize,
     public EngineOptions withCacheBytes(long bytes) {
         return new EngineOptions(batchSize, maxDelayMicros, workers, bytes, defaultModel, fasterChannels);
     }
-
-    public EngineOptions withDefaultModel(String name) {
-        return new EngineOptions(batchSize, maxDelayMicros, workers, cacheBytes, name, fasterChannels);
-    }
 }

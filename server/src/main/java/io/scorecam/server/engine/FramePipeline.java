@@ -86,7 +86,7 @@ final class FramePipeline {
             return CompletableFuture.completedFuture(new ScoreRow[model.channels]);
         }
         FrameCache.ScoreKey key = new FrameCache.ScoreKey(model.name(), frame.hash(), convention);
-        ScoreTable table = cache.getOrCreate(key, new ScoreTable(model.channels, model.classes).bytes(),
+        ScoreTable table = cache.getOrCreate(key, ScoreTable.bytesFor(model.channels, model.classes),
                 k -> new ScoreTable(model.channels, model.classes));
         List<Integer> missing = table.claimMissing(channels);
         if (!missing.isEmpty()) {

@@ -16,7 +16,12 @@ public final class ScoreTable {
     @SuppressWarnings("unchecked")
     public ScoreTable(int channels, int classes) {
         this.rows = new CompletableFuture[channels];
-        this.bytes = 4L * channels * (classes + 2) + 16L * channels + 64;
+        this.bytes = bytesFor(channels, classes);
+    }
+
+    /** What a full table of this size holds, for the cache's budget (known before any pass runs). */
+    public static long bytesFor(int channels, int classes) {
+        return 4L * channels * (classes + 2) + 16L * channels + 64;
     }
 
     /**

@@ -8,9 +8,6 @@ import io.scorecam.api.v1.ExplainResponse;
 import io.scorecam.api.v1.FrameStatus;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,13 +20,11 @@ class BackpressureTest {
     private static final int FRAMES = 500;
 
     /** A client that asks for responses one at a time, each {@code delayMs} after the previous one. */
-    private static final class SlowReader implements ClientResponseObserver<ExplainRequest, ExplainResponse> {
-        final List<ExplainResponse> responses = new CopyOnWriteArrayList<>();
-        final CountDownLatch done = new CountDownLatch(1);
+    private static final class SlowReader extends Collector
+            implements ClientResponseObserver<ExplainRequest, ExplainResponse> {
         final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         volatile long delayMs;
         volatile boolean reading;
-        volatile Status status;
         ClientCallStreamObserver<ExplainRequest> call;
 
         SlowReader(long delayMs, boolean reading) {
@@ -50,20 +45,8 @@ class BackpressureTest {
 
         @Override
         public void onNext(ExplainResponse r) {
-            responses.add(r);
+            super.onNext(r);
             timer.schedule(() -> call.request(1), delayMs, TimeUnit.MILLISECONDS);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            status = Status.fromThrowable(t);
-            done.countDown();
-        }
-
-        @Override
-        public void onCompleted() {
-            status = Status.OK;
-            done.countDown();
         }
 
         void awaitAll() throws InterruptedException {

@@ -10,7 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /** TEST ONLY: collects a stream's responses and its final status. */
-final class Collector implements StreamObserver<ExplainResponse> {
+class Collector implements StreamObserver<ExplainResponse> {
     final List<ExplainResponse> responses = new CopyOnWriteArrayList<>();
     final CountDownLatch done = new CountDownLatch(1);
     volatile Status status;
