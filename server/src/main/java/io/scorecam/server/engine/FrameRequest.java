@@ -12,6 +12,8 @@ import java.util.List;
  * @param targetClasses classes to explain; empty: the topK predicted classes
  * @param topK          how many predicted classes to explain when targetClasses is empty (>= 1)
  * @param maxChannels   FASTER_SCORE_CAM only: channels to score (0: the engine's default)
+ * @param wantMetrics   measure each map's faithfulness ({@link Faithfulness})
+ * @param metricSteps   deletion / insertion steps (0: the engine's default)
  */
 public record FrameRequest(String model,
                            RgbImage image,
@@ -21,5 +23,13 @@ public record FrameRequest(String model,
                            Convention convention,
                            int maxChannels,
                            MapSize mapSize,
-                           CancellationToken cancellation) {
+                           CancellationToken cancellation,
+                           boolean wantMetrics,
+                           int metricSteps) {
+
+    /** A request without faithfulness metrics. */
+    public FrameRequest(String model, RgbImage image, List<Integer> targetClasses, int topK, CamMethod method,
+                        Convention convention, int maxChannels, MapSize mapSize, CancellationToken cancellation) {
+        this(model, image, targetClasses, topK, method, convention, maxChannels, mapSize, cancellation, false, 0);
+    }
 }

@@ -127,7 +127,7 @@ public final class ScoreCamEngine implements Explainer {
                     for (int c : classes) {
                         float[] layerMap = shared != null ? shared
                                 : saliency.layerMap(f, layer, rows, channels, c, convention);
-                        maps.add(finish(model, request, frame, c, layerMap, convention));
+                        maps.add(finish(model, request, frame, c, layerMap, convention, saliency.classAgnostic()));
                     }
                     double total = cost.elapsedMs();
                     return new FrameResult(top, maps, cost.passes(), cost.queueMs(),
@@ -136,7 +136,7 @@ public final class ScoreCamEngine implements Explainer {
     }
 
     private ClassMap finish(LoadedModel model, FrameRequest request, PreparedFrame frame, int classId,
-                            float[] layerMap, Convention convention) {
+                            float[] layerMap, Convention convention, boolean classAgnostic) {
         MapSize size = request.mapSize() == null ? MapSize.MODEL_INPUT : request.mapSize();
         int w = model.config.input().width();
         int h = model.config.input().height();
@@ -147,9 +147,10 @@ public final class ScoreCamEngine implements Explainer {
             int ow = request.image().width();
             int oh = request.image().height();
             float[] original = model.preprocessor.mapToOriginal(done.values(), w, h, ow, oh);
-            return new ClassMap(classId, probability, ow, oh, original, done.rawMax());
+            return new ClassMap(classId, probability, ow, oh, original, done.rawMax(), classAgnostic, null);
         }
-        return new ClassMap(classId, probability, done.width(), done.height(), done.values(), done.rawMax());
+        return new ClassMap(classId, probability, done.width(), done.height(), done.values(), done.rawMax(),
+                classAgnostic, null);
     }
 
     private LoadedModel model(String name) {

@@ -17,6 +17,8 @@ import java.util.List;
 final class RequestConverter {
     /** Sanity bound on top_k; a model with fewer classes makes the engine answer with the real limit. */
     private static final int MAX_TOP_K = 1000;
+    /** Deletion / insertion curves longer than this cost more passes than any evaluation needs. */
+    static final int MAX_METRIC_STEPS = 256;
 
     private final ImageDecoder decoder;
 
@@ -31,8 +33,12 @@ final class RequestConverter {
             throw ScoreCamException.invalid("top_k " + r.getTopK() + " is above the limit of " + MAX_TOP_K);
         }
         int topK = Math.max(1, r.getTopK());
+        if (Integer.compareUnsigned(r.getMetricSteps(), MAX_METRIC_STEPS) > 0) {
+            throw ScoreCamException.invalid("metric_steps " + Integer.toUnsignedString(r.getMetricSteps())
+                    + " is above the limit of " + MAX_METRIC_STEPS);
+        }
         return new FrameRequest(r.getModel(), image, classes, topK, method(r), convention(r),
-                r.getMaxChannels(), mapSize(r), token);
+                r.getMaxChannels(), mapSize(r), token, r.getWantMetrics(), r.getMetricSteps());
     }
 
     private RgbImage image(ExplainRequest r) {

@@ -8,6 +8,7 @@ import io.scorecam.api.v1.FrameStatus;
 import io.scorecam.api.v1.SaliencyMap;
 import io.scorecam.server.engine.ClassMap;
 import io.scorecam.server.engine.ClassProbability;
+import io.scorecam.server.engine.Faithfulness;
 import io.scorecam.server.engine.FrameResult;
 import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.image.RgbImage;
@@ -41,7 +42,11 @@ final class ResponseBuilder {
                     .setProbability(m.probability())
                     .setWidth(m.width())
                     .setHeight(m.height())
-                    .setRawMax(m.rawMax());
+                    .setRawMax(m.rawMax())
+                    .setClassAgnostic(m.classAgnostic());
+            if (m.faithfulness() != null) {
+                map.setFaithfulness(faithfulness(m.faithfulness()));
+            }
             if (values) {
                 for (float v : m.values()) {
                     map.addValues(v);
@@ -57,6 +62,23 @@ final class ResponseBuilder {
             b.addMaps(map);
         }
         return timing.applyTo(b).build();
+    }
+
+    private static io.scorecam.api.v1.Faithfulness faithfulness(Faithfulness f) {
+        io.scorecam.api.v1.Faithfulness.Builder b = io.scorecam.api.v1.Faithfulness.newBuilder()
+                .setOriginalScore(f.originalScore())
+                .setExplanationScore(f.explanationScore())
+                .setDrop(f.drop())
+                .setIncrease(f.increase())
+                .setDeletionAuc(f.deletionAuc())
+                .setInsertionAuc(f.insertionAuc());
+        for (float v : f.deletionCurve()) {
+            b.addDeletionCurve(v);
+        }
+        for (float v : f.insertionCurve()) {
+            b.addInsertionCurve(v);
+        }
+        return b.build();
     }
 
     static ExplainResponse error(long frameId, ErrorCode code, String message, Timing timing) {
