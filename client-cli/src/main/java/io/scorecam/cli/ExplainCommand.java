@@ -6,6 +6,7 @@ import io.scorecam.api.v1.ClassScore;
 import io.scorecam.api.v1.ExplainRequest;
 import io.scorecam.api.v1.ExplainResponse;
 import io.scorecam.api.v1.ExplainServiceGrpc;
+import io.scorecam.api.v1.Faithfulness;
 import io.scorecam.api.v1.FrameStatus;
 import io.scorecam.api.v1.SaliencyMap;
 import io.scorecam.cli.output.FrameOutput;
@@ -75,7 +76,7 @@ final class ExplainCommand implements java.util.concurrent.Callable<Integer> {
                 Map<String, Object> record = new LinkedHashMap<>();
                 record.put("file", frame.fileName());
                 output.write("", frame.stem(), frame.bytes(), record, r, ms);
-                print(stdout, frame, r, ms);
+                print(stdout, frame, r, ms, template.getWantMetrics());
                 errors += r.getStatus() == FrameStatus.OK ? 0 : 1;
             }
         } catch (StatusRuntimeException e) {
@@ -91,7 +92,7 @@ final class ExplainCommand implements java.util.concurrent.Callable<Integer> {
         return errors == frames.size() ? CliException.FAILED : 0;
     }
 
-    private static void print(PrintWriter out, Frame frame, ExplainResponse r, double ms) {
+    private static void print(PrintWriter out, Frame frame, ExplainResponse r, double ms, boolean metricsAsked) {
         if (r.getStatus() != FrameStatus.OK) {
             out.printf(Locale.ROOT, "%s: %s %s: %s%n", frame.fileName(), r.getStatus(), r.getErrorCode(), r.getErrorMessage());
             return;
@@ -101,7 +102,17 @@ final class ExplainCommand implements java.util.concurrent.Callable<Integer> {
             out.printf(Locale.ROOT, "  %5d  %6.4f  %s%n", s.getClassId(), s.getProbability(), s.getLabel());
         }
         for (SaliencyMap m : r.getMapsList()) {
-            out.printf(Locale.ROOT, "  map of class %d (%s): %dx%d%n", m.getClassId(), m.getLabel(), m.getWidth(), m.getHeight());
+            out.printf(Locale.ROOT, "  map of class %d (%s): %dx%d%s%n", m.getClassId(), m.getLabel(), m.getWidth(),
+                    m.getHeight(), m.getClassAgnostic() ? " (class-agnostic)" : "");
+            if (m.hasFaithfulness()) {
+                Faithfulness f = m.getFaithfulness();
+                out.printf(Locale.ROOT, "    score %.4f -> %.4f on the frame x map: drop %.2f %%, increase %s; "
+                                + "deletion AUC %.4f, insertion AUC %.4f%n", f.getOriginalScore(),
+                        f.getExplanationScore(), 100 * f.getDrop(), f.getIncrease() ? "yes" : "no",
+                        f.getDeletionAuc(), f.getInsertionAuc());
+            } else if (metricsAsked) {
+                out.println("    no faithfulness metrics in the answer (the server does not compute them)");
+            }
         }
         out.flush();
     }

@@ -40,6 +40,15 @@ public final class ExplainOptions {
             description = "MODEL_INPUT, ORIGINAL or LAYER (default: ${DEFAULT-VALUE}).")
     String mapSize = "MODEL_INPUT";
 
+    @Option(names = "--metrics",
+            description = "Faithfulness of every map (Average Drop, Increase in Confidence, deletion/insertion AUC); "
+                    + "costs 2 x steps + 1 extra forward passes per map.")
+    boolean metrics;
+
+    @Option(names = "--metric-steps", paramLabel = "N",
+            description = "With --metrics: deletion/insertion steps, 1..256 (default: the server's, 32).")
+    int metricSteps;
+
     /** A request with every option set but the image and frame id; checks the values first. */
     public ExplainRequest.Builder template() {
         if (topK < 1 || topK > 1000) {
@@ -48,6 +57,12 @@ public final class ExplainOptions {
         if (maxChannels < 0) {
             throw usage("--max-channels must be >= 0, got " + maxChannels);
         }
+        if (metricSteps < 0 || metricSteps > 256) {
+            throw usage("--metric-steps must be 1..256, got " + metricSteps);
+        }
+        if (metricSteps > 0 && !metrics) {
+            throw usage("--metric-steps needs --metrics");
+        }
         ExplainRequest.Builder b = ExplainRequest.newBuilder()
                 .setModel(model == null ? "" : model)
                 .setTopK(topK)
@@ -55,7 +70,9 @@ public final class ExplainOptions {
                 .setConvention(parse("--convention", convention, Convention.values(), Convention::valueOf))
                 .setMapSize(parse("--map-size", mapSize, MapSize.values(), MapSize::valueOf))
                 .setMaxChannels(maxChannels)
-                .setWantValues(true);
+                .setWantValues(true)
+                .setWantMetrics(metrics)
+                .setMetricSteps(metricSteps);
         for (Integer c : classes) {
             if (c == null || c < 0) {
                 throw usage("--classes takes class ids >= 0, got " + c);

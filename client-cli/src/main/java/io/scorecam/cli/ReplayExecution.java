@@ -41,7 +41,7 @@ final class ReplayExecution {
         } catch (IllegalStateException e) {
             throw new CliException(e.getMessage());
         }
-        out.print(SummaryTable.format(summary, streams));
+        out.print(SummaryTable.format(summary, streams, template.getWantMetrics()));
         out.flush();
         return summary;
     }

@@ -2,6 +2,7 @@ package io.scorecam.cli.output;
 
 import io.scorecam.api.v1.ClassScore;
 import io.scorecam.api.v1.ExplainResponse;
+import io.scorecam.api.v1.Faithfulness;
 import io.scorecam.api.v1.SaliencyMap;
 import io.scorecam.server.errors.ScoreCamException;
 import io.scorecam.server.image.ImageDecoder;
@@ -87,6 +88,12 @@ public final class FrameOutput implements AutoCloseable {
         c.put("raw_max", m.getRawMax());
         c.put("width", m.getWidth());
         c.put("height", m.getHeight());
+        if (m.getClassAgnostic()) {
+            c.put("class_agnostic", true);
+        }
+        if (m.hasFaithfulness()) {
+            c.put("faithfulness", faithfulness(m.getFaithfulness()));
+        }
         String base = stem + ".class-" + m.getClassId();
         float[] values = values(m);
         if (background != null && values.length > 0) {
@@ -100,6 +107,20 @@ public final class FrameOutput implements AutoCloseable {
             c.put("npy", root.relativize(npy).toString());
         }
         return c;
+    }
+
+    /** The proto's fields under its JSON names, curves included (they are what the AUCs summarise). */
+    private static Map<String, Object> faithfulness(Faithfulness f) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("original_score", f.getOriginalScore());
+        out.put("explanation_score", f.getExplanationScore());
+        out.put("drop", f.getDrop());
+        out.put("increase", f.getIncrease());
+        out.put("deletion_auc", f.getDeletionAuc());
+        out.put("insertion_auc", f.getInsertionAuc());
+        out.put("deletion_curve", f.getDeletionCurveList());
+        out.put("insertion_curve", f.getInsertionCurveList());
+        return out;
     }
 
     private static float[] values(SaliencyMap m) {

@@ -1,5 +1,6 @@
 package io.scorecam.cli.replay;
 
+import io.scorecam.api.v1.ExplainResponse;
 import io.scorecam.api.v1.FrameStatus;
 import org.HdrHistogram.Histogram;
 
@@ -11,6 +12,7 @@ public final class ReplayStats {
     private static final long MAX_MICROS = 3_600_000_000L;
 
     private final Histogram latency = new Histogram(MAX_MICROS, 3);
+    private final FaithfulnessStats faithfulness = new FaithfulnessStats();
     private long ok;
     private long skipped;
     private long error;
@@ -22,7 +24,13 @@ public final class ReplayStats {
         firstSendNanos = Math.min(firstSendNanos, nanos);
     }
 
-    public synchronized void answered(FrameStatus status, long latencyNanos, int passes, long nowNanos) {
+    /** Counts an answered frame and the faithfulness of its maps. */
+    public void answered(ExplainResponse response, long latencyNanos, long nowNanos) {
+        answered(response.getStatus(), latencyNanos, response.getForwardPasses(), nowNanos);
+        faithfulness.add(response);
+    }
+
+    private synchronized void answered(FrameStatus status, long latencyNanos, int passes, long nowNanos) {
         lastAnswerNanos = Math.max(lastAnswerNanos, nowNanos);
         switch (status) {
             case OK -> {
@@ -42,7 +50,7 @@ public final class ReplayStats {
                 seconds > 0 ? ok / seconds : 0,
                 ms(latency.getValueAtPercentile(50)), ms(latency.getValueAtPercentile(95)),
                 ms(latency.getValueAtPercentile(99)), ms(latency.getMaxValue()),
-                ok > 0 ? (double) forwardPasses / ok : 0);
+                ok > 0 ? (double) forwardPasses / ok : 0, faithfulness.snapshot());
     }
 
     private static double ms(long micros) {
@@ -51,7 +59,8 @@ public final class ReplayStats {
 
     /** The numbers of the summary table; latencies in milliseconds (0 when no frame was OK). */
     public record Snapshot(long ok, long skipped, long error, double seconds, double fps, double okFps,
-                           double p50, double p95, double p99, double max, double meanForwardPasses) {
+                           double p50, double p95, double p99, double max, double meanForwardPasses,
+                           FaithfulnessStats.Snapshot faithfulness) {
         public long total() {
             return ok + skipped + error;
         }

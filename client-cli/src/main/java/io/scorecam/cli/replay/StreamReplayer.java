@@ -172,7 +172,7 @@ public final class StreamReplayer {
             return;
         }
         long latency = now - p.sentNanos();
-        stats.answered(response.getStatus(), latency, response.getForwardPasses(), now);
+        stats.answered(response, latency, now);
         try {
             listener.answered(stream, p.loop(), p.frame(), response, latency);
         } catch (RuntimeException e) {
