@@ -2,6 +2,7 @@ package io.scorecam.loadtest;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import io.scorecam.api.v1.Convention;
 import io.scorecam.api.v1.ExplainRequest;
 import io.scorecam.api.v1.ExplainResponse;
 import io.scorecam.api.v1.ExplainServiceGrpc;
@@ -9,6 +10,8 @@ import io.scorecam.api.v1.ListModelsRequest;
 import io.scorecam.api.v1.Method;
 import io.scorecam.api.v1.ModelInfo;
 import io.scorecam.api.v1.OverloadPolicy;
+import io.scorecam.loadtest.fidelity.FidelityBench;
+import io.scorecam.loadtest.fidelity.FidelityRun;
 import io.scorecam.server.bench.RawOrtThroughput;
 import io.scorecam.server.model.ModelConfig;
 import picocli.CommandLine.Command;
@@ -18,6 +21,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -55,6 +59,25 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
     List<String> serverArgs = new ArrayList<>();
     @Option(names = "--smoke", description = "everything for a moment (~1-2 s of measuring) to prove it works")
     boolean smoke;
+    @Option(names = "--fidelity", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "after the throughput phases, the fidelity report of each method vs exact Score-CAM "
+                    + "on the model's frames (default: ${DEFAULT-VALUE})")
+    boolean fidelity;
+    @Option(names = "--fidelity-frames", defaultValue = "60",
+            description = "frames of the fidelity report per model, evenly spaced over the folder (default: ${DEFAULT-VALUE})")
+    int fidelityFrames;
+    @Option(names = "--fidelity-conventions", split = ",", defaultValue = "SEED,GRAD_CAM_LIB",
+            description = "conventions the fidelity report compares under (default: ${DEFAULT-VALUE})")
+    List<Convention> fidelityConventions;
+    @Option(names = "--metric-steps", defaultValue = "0",
+            description = "deletion/insertion steps of the fidelity report's metrics (default: 0, the server's)")
+    int metricSteps;
+    @Option(names = "--fidelity-model", description = "one more model directory for the fidelity report only "
+            + "(its own in-process server; frames/s measured there)")
+    Path fidelityModel;
+    @Option(names = "--fidelity-images", description = "the images for --fidelity-model (default: its frames folder); "
+            + "a boxes.json there adds the pointing game")
+    Path fidelityImages;
 
     private PrintStream out = System.out;
 
@@ -70,6 +93,11 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         if (smoke) {
             seconds = Math.min(seconds, 0.3);
             warmup = Math.min(warmup, 0.1);
+            fidelityFrames = fidelityFrames <= 0 ? 4 : Math.min(fidelityFrames, 4);
+            metricSteps = metricSteps == 0 ? 4 : metricSteps;
+        }
+        if (metricSteps < 0 || metricSteps > 256) {
+            throw new IllegalArgumentException("--metric-steps must be 0..256, got " + metricSteps);
         }
         List<String> args = new ArrayList<>();
         if (smoke) {
@@ -103,6 +131,9 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
+        }
+        if (fidelity && fidelityModel != null) {
+            failures += fidelityModel(args);
         }
         out.println("machine at the end: " + machine());
         return failures == 0 ? 0 : 1;
@@ -177,7 +208,54 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                             + "efficiency=%.3f classes5_vs_1=%.3f repeat_passes=%d%n", m.name(), o.method(), k, raw,
                     o.one().framesPerSecond(), efficiency, ratio, o.repeatPasses());
         }
+        if (fidelity) {
+            Map<Method, Double> fps = new EnumMap<>(Method.class);
+            outcomes.forEach(o -> fps.put(o.method(), o.one().framesPerSecond()));
+            failures += fidelity(channel, null, m.name(), Files.isDirectory(frames) ? frames : null, fps);
+        }
         return failures;
+    }
+
+    /** The fidelity report of one model; 1 when it failed (printed as FIDELITY_FAILED), else 0. */
+    private int fidelity(ManagedChannel channel, ThroughputProbe probe, String model, Path frames,
+                         Map<Method, Double> fps) {
+        if (frames == null) {
+            out.printf(Locale.ROOT, "FIDELITY_SKIPPED model=%s reason=\"no frames folder: noise says nothing about maps\"%n",
+                    model);
+            return 0;
+        }
+        try {
+            FidelityBench.run(channel, probe, model, frames, List.copyOf(methodsToTry()),
+                    new FidelityRun.Settings(fidelityConventions, fidelityFrames, metricSteps), fps,
+                    new FidelityBench.Throughput(streams, window, warmup, seconds), out);
+            return 0;
+        } catch (Exception e) {
+            out.printf(Locale.ROOT, "FIDELITY_FAILED model=%s reason=\"%s\"%n", model, e);
+            return 1;
+        }
+    }
+
+    /** --fidelity-model: its own in-process server (same flags), frames/s measured there, then the report. */
+    private int fidelityModel(List<String> args) throws Exception {
+        Path images = fidelityImages != null ? fidelityImages : fidelityModel.resolve("frames");
+        if (!Files.isDirectory(images)) {
+            throw new IllegalArgumentException("--fidelity-model " + fidelityModel + " needs --fidelity-images DIR "
+                    + "(it has no frames folder)");
+        }
+        try (InProcessServer server = new InProcessServer(fidelityModel, args)) {
+            server.start();
+            ManagedChannel channel = ClientChannels.open(server.address(), null);
+            try {
+                ThroughputProbe probe = new ThroughputProbe(channel, server.registry(), server.config().workers());
+                int failures = 0;
+                for (ModelConfig m : server.models()) {
+                    failures += fidelity(channel, probe, m.name(), images, Map.of());
+                }
+                return failures;
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
     }
 
     private record Outcome(Method method, ThroughputProbe.Measurement one, ThroughputProbe.Measurement many,
