@@ -55,11 +55,76 @@ class BenchSmokeTest {
     }
 
     @Test
-    void smokeOnTheBundledModel() throws Exception {
+    void smokeOnTheBundledModelIncludesTheFidelityReport() throws Exception {
+        Path bundled = bundled();
+        String out = runBench("--smoke", "--model-dir=" + bundled);
+        assertTrue(out.lines().anyMatch(l -> l.startsWith("RESULT model=shapes method=SCORE_CAM ")), out);
+        List<String> available = out.lines().filter(l -> l.startsWith("RESULT "))
+                .map(l -> fields(l).get("method")).toList();
+        for (String convention : List.of("SEED", "GRAD_CAM_LIB")) {
+            List<Map<String, String>> rows = out.lines().filter(l -> l.startsWith("FIDELITY "))
+                    .map(BenchSmokeTest::fields).filter(f -> f.get("convention").equals(convention)).toList();
+            // every method of the bench is either a row or said to be unavailable
+            assertEquals(available, rows.stream().map(f -> f.get("method")).toList(), out);
+            assertEquals(4 - available.size(), out.lines().filter(l -> l.startsWith("FIDELITY_NOT_AVAILABLE ")
+                    && l.contains(" convention=" + convention + " ")).count(), out);
+            long maps = Long.parseLong(rows.get(0).get("maps"));
+            assertTrue(maps >= 4, "one map per frame at least (two on two-shape frames): " + maps);
+            for (Map<String, String> f : rows) {
+                assertEquals("shapes", f.get("model"));
+                assertEquals(maps, Long.parseLong(f.get("maps")), "same frames and classes for every method: " + f);
+                assertEquals(maps, Long.parseLong(f.get("pointing_maps")), "every bundled frame has boxes: " + f);
+                double pointing = Double.parseDouble(f.get("pointing"));
+                assertTrue(pointing >= 0 && pointing <= 1, f.toString());
+                assertTrue(Double.parseDouble(f.get("fps")) > 0, f.toString());
+                if (f.get("method").equals("SCORE_CAM")) {
+                    assertEquals("n/a", f.get("pearson"), "exact is the reference");
+                } else {
+                    double r = Double.parseDouble(f.get("pearson"));
+                    assertTrue(r >= -1 && r <= 1, f.toString());
+                }
+                assertMetrics(f, maps);
+            }
+        }
+        assertFalse(out.contains("FIDELITY_FAILED"), out);
+    }
+
+    @Test
+    void fidelityModelGetsItsOwnServerAndMeasuredFrameRates() throws Exception {
+        Path model = TinyModel.write(dir);
+        Path frames = bundled().resolve("frames"); // shape classes 0..4 exist in the tiny model's 6
+        String out = runBench("--smoke", "--methods=SCORE_CAM,EIGEN_CAM", "--fidelity-conventions=SEED",
+                "--model-dir=" + model, "--fidelity-model=" + model, "--fidelity-images=" + frames);
+        assertTrue(out.contains("FIDELITY_SKIPPED model=tiny reason="), "the bench model has no frames: " + out);
+        List<Map<String, String>> rows = out.lines().filter(l -> l.startsWith("FIDELITY "))
+                .map(BenchSmokeTest::fields).toList();
+        assertEquals(List.of("SCORE_CAM", "EIGEN_CAM"), rows.stream().map(f -> f.get("method")).toList(), out);
+        for (Map<String, String> f : rows) {
+            assertTrue(Double.parseDouble(f.get("fps")) > 0, "measured on the fidelity model's server: " + f);
+            assertMetrics(f, Long.parseLong(f.get("maps")));
+        }
+    }
+
+    /** Metrics are all there (from a server that computes them) or all n/a (from one that does not). */
+    private static void assertMetrics(Map<String, String> f, long maps) {
+        long metricMaps = Long.parseLong(f.get("metric_maps"));
+        if (metricMaps == 0) {
+            for (String k : List.of("avg_drop", "increase", "del_auc", "ins_auc")) {
+                assertEquals("n/a", f.get(k), f.toString());
+            }
+            return;
+        }
+        assertEquals(maps, metricMaps, f.toString());
+        double drop = Double.parseDouble(f.get("avg_drop"));
+        double increase = Double.parseDouble(f.get("increase"));
+        assertTrue(drop >= 0 && drop <= 100 && increase >= 0 && increase <= 100, f.toString());
+        assertTrue(Double.parseDouble(f.get("del_auc")) >= 0 && Double.parseDouble(f.get("ins_auc")) >= 0, f.toString());
+    }
+
+    private static Path bundled() {
         Path bundled = Path.of(System.getProperty("scorecam.repo.root", ".")).resolve("models/shapes");
         Assumptions.assumeTrue(Files.isRegularFile(bundled.resolve("model.onnx")), "bundled model not present");
-        String out = runBench("--smoke", "--methods=SCORE_CAM", "--model-dir=" + bundled);
-        assertTrue(out.lines().anyMatch(l -> l.startsWith("RESULT model=shapes method=SCORE_CAM ")), out);
+        return bundled;
     }
 
     private static String runBench(String... args) {
