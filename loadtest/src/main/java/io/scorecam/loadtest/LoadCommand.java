@@ -66,6 +66,13 @@ public final class LoadCommand implements Callable<Integer> {
     MapSize mapSize;
     @Option(names = "--output", defaultValue = "PNG", description = "VALUES, PNG or OVERLAY (default: ${DEFAULT-VALUE})")
     Output output;
+    @Option(names = "--faithfulness",
+            description = "ask for the faithfulness metrics of every map (want_metrics; --metrics is the scrape URL): "
+                    + "the report adds Average Drop, Increase in Confidence and deletion/insertion AUC")
+    boolean faithfulness;
+    @Option(names = "--metric-steps", defaultValue = "0",
+            description = "with --faithfulness: deletion/insertion steps (default: 0, the server's)")
+    int metricSteps;
     @Option(names = "--policy", defaultValue = "BLOCK", description = "BLOCK or LATEST (LATEST: dropped frames come back SKIPPED)")
     OverloadPolicy policy;
     @Option(names = "--drain-seconds", defaultValue = "60", description = "wait for the last answers (default: ${DEFAULT-VALUE})")
@@ -84,6 +91,9 @@ public final class LoadCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (streams < 1) {
             throw new IllegalArgumentException("--streams must be at least 1, got " + streams);
+        }
+        if (metricSteps < 0 || metricSteps > 256 || (metricSteps > 0 && !faithfulness)) {
+            throw new IllegalArgumentException("--metric-steps must be 0..256 and needs --faithfulness, got " + metricSteps);
         }
         ManagedChannel channel = ClientChannels.open(server, authToken);
         try {
@@ -129,7 +139,8 @@ public final class LoadCommand implements Callable<Integer> {
 
     ExplainRequest prototype(String modelName) {
         ExplainRequest.Builder b = ExplainRequest.newBuilder().setModel(modelName).setTopK(topK).setMethod(method)
-                .setConvention(convention).setMaxChannels(maxChannels).setMapSize(mapSize).setPolicy(policy);
+                .setConvention(convention).setMaxChannels(maxChannels).setMapSize(mapSize).setPolicy(policy)
+                .setWantMetrics(faithfulness).setMetricSteps(metricSteps);
         switch (output) {
             case VALUES -> b.setWantValues(true);
             case PNG -> b.setWantPng(true);
@@ -156,6 +167,10 @@ public final class LoadCommand implements Callable<Integer> {
         s.put("top_k", topK);
         s.put("output", output.name());
         s.put("policy", policy.name());
+        s.put("want_metrics", faithfulness);
+        if (faithfulness) {
+            s.put("metric_steps", metricSteps);
+        }
         s.put("encoding", frames.encoding().name());
         s.put("unique_frames", frames.unique());
         s.put("distinct_source_frames", frames.size());

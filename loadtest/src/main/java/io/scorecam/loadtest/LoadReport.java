@@ -3,6 +3,8 @@ package io.scorecam.loadtest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.scorecam.loadtest.fidelity.FaithfulnessMean;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -35,6 +37,19 @@ public record LoadReport(Map<String, Object> setup, LoadRun.Result result, Serve
                             + "max=%.0f (%d samples)%s%n", format(server.meanBatchSize()), server.meanQueueDepth(),
                     server.maxQueueDepth(), server.samples(),
                     server.scrapeError() == null ? "" : ", scrape error: " + server.scrapeError()));
+        }
+        FaithfulnessMean f = s.faithfulness();
+        if (f.maps() > 0) {
+            b.append(String.format(Locale.ROOT, "faithfulness over %d maps: Average Drop %.2f %%, Increase in "
+                            + "Confidence %.2f %%, deletion AUC %.4f, insertion AUC %.4f%s%n", f.maps(),
+                    f.averageDropPct(), f.increasePct(), f.deletionAuc(), f.insertionAuc(),
+                    f.withoutMetrics() > 0 ? " (" + f.withoutMetrics() + " maps came without metrics)" : ""));
+            b.append(String.format(Locale.ROOT, "FAITHFULNESS maps=%d avg_drop=%.3f increase=%.3f del_auc=%.5f "
+                            + "ins_auc=%.5f maps_without_metrics=%d%n", f.maps(), f.averageDropPct(), f.increasePct(),
+                    f.deletionAuc(), f.insertionAuc(), f.withoutMetrics()));
+        } else if (Boolean.TRUE.equals(setup.get("want_metrics"))) {
+            b.append("faithfulness: asked for, but none of the " + f.withoutMetrics()
+                    + " maps came with metrics (the server does not compute them)\n");
         }
         if (s.firstError() != null) {
             b.append("first error: ").append(s.firstError()).append('\n');
@@ -70,6 +85,7 @@ public record LoadReport(Map<String, Object> setup, LoadRun.Result result, Serve
         doc.put("ok_frames_per_s", okPerSecond());
         doc.put("latency_ms", result.latency().corrected());
         doc.put("latency_ms_uncorrected", result.latency().uncorrected());
+        doc.put("faithfulness", s.faithfulness().toMap());
         doc.put("server", server);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), doc);
     }

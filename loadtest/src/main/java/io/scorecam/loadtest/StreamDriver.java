@@ -165,6 +165,7 @@ public final class StreamDriver implements ClientResponseObserver<ExplainRequest
         if (response.getStatus() == FrameStatus.OK) {
             stats.ok.incrementAndGet();
             stats.forwardPasses.addAndGet(response.getForwardPasses());
+            stats.faithfulness.add(response);
             if (response.getForwardPasses() == 0) {
                 stats.cacheHits.incrementAndGet();
             }

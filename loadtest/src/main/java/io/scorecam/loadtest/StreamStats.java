@@ -1,5 +1,7 @@
 package io.scorecam.loadtest;
 
+import io.scorecam.loadtest.fidelity.FaithfulnessMean;
+
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -15,6 +17,7 @@ public final class StreamStats {
     final AtomicLong forwardPasses = new AtomicLong();
     final AtomicLong cacheHits = new AtomicLong();
     final AtomicReference<String> firstError = new AtomicReference<>();
+    final FaithfulnessMean faithfulness = new FaithfulnessMean();
 
     public long sent() {
         return sent.get();
@@ -55,6 +58,11 @@ public final class StreamStats {
     /** OK frames that cost no forward pass (served from the frame cache). */
     public long cacheHits() {
         return cacheHits.get();
+    }
+
+    /** Faithfulness metrics of the OK frames' maps (when the run asked for them). */
+    public FaithfulnessMean faithfulness() {
+        return faithfulness;
     }
 
     /** The first error seen (frame ERROR or stream failure), or null. */
