@@ -33,10 +33,13 @@ import java.util.concurrent.TimeUnit;
  * {@code bench}: how close the whole server comes to the physical limit of exact Score-CAM. In one JVM and
  * one run: (a) raw ORT images/s of the plain model at the server's batch size and threads, (b) frames/s
  * end to end through a real server over loopback, (c) 5 classes vs 1 and a repeated frame, (d) the same
- * for every other method the server accepts. Ends with one RESULT line per model and method.
+ * for every other method the server accepts. Ends with one RESULT line per model and method, then (e) the
+ * fidelity report of each method against exact Score-CAM (computed in {@code fidelity/}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Efficiency benchmark: raw ORT vs Score-CAM through a real in-process server.")
+        description = {"Efficiency benchmark: raw ORT vs Score-CAM through a real in-process server.",
+                "Then the fidelity report: each method vs exact Score-CAM (Pearson, pointing game, Average Drop, "
+                        + "Increase in Confidence, deletion/insertion AUC, frames/s)."})
 public final class BenchCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--model-dir", defaultValue = "models/shapes",
             description = "a model directory (model.json + model.onnx) or a repository of them (default: ${DEFAULT-VALUE})")
