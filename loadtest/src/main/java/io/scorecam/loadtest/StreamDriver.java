@@ -117,6 +117,12 @@ public final class StreamDriver implements ClientResponseObserver<ExplainRequest
         return timeOver || countOver;
     }
 
+    private boolean hasDue() {
+        synchronized (lock) {
+            return !due.isEmpty();
+        }
+    }
+
     private void makeDue(long intendedNanos) {
         due.add(new long[] {nextFrame++, intendedNanos});
     }
@@ -138,7 +144,10 @@ public final class StreamDriver implements ClientResponseObserver<ExplainRequest
 
     private void finish(long drainNanos) throws InterruptedException {
         long deadline = System.nanoTime() + drainNanos;
-        while (!inFlight.isEmpty() && ended.getCount() > 0 && System.nanoTime() < deadline) {
+        // a frame-count plan can be over before its last frames left (the call was not ready yet): those
+        // were asked for, so they still go out (onReady sends them) within the drain time
+        while ((!inFlight.isEmpty() || (plan.maxFrames() > 0 && hasDue())) && ended.getCount() > 0
+                && System.nanoTime() < deadline) {
             LockSupport.parkNanos(1_000_000L);
         }
         synchronized (lock) {
