@@ -67,7 +67,8 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                     + "on the model's frames (default: ${DEFAULT-VALUE})")
     boolean fidelity;
     @Option(names = "--fidelity-frames", defaultValue = "60",
-            description = "frames of the fidelity report per model, evenly spaced over the folder (default: ${DEFAULT-VALUE})")
+            description = "frames of the fidelity report per model, evenly spaced over the folder; 0: all "
+                    + "(default: ${DEFAULT-VALUE})")
     int fidelityFrames;
     @Option(names = "--fidelity-conventions", split = ",", defaultValue = "SEED,GRAD_CAM_LIB",
             description = "conventions the fidelity report compares under (default: ${DEFAULT-VALUE})")
