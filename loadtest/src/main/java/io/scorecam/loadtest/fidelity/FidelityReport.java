@@ -9,11 +9,13 @@ public final class FidelityReport {
     }
 
     public static String table(List<FidelityRow> rows) {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-12s %-17s %-12s %6s %8s %9s %9s %9s %8s %8s %9s%n",
+        int width = Math.max(5, rows.stream().mapToInt(r -> r.model().length()).max().orElse(0));
+        String model = "%-" + width + "s";
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, model + " %-17s %-12s %6s %8s %9s %9s %9s %8s %8s %9s%n",
                 "model", "method", "convention", "maps", "pearson", "pointing", "avg_drop%", "increase%", "del_auc",
                 "ins_auc", "frames/s"));
         for (FidelityRow r : rows) {
-            b.append(String.format(Locale.ROOT, "%-12s %-17s %-12s %6d %8s %9s %9s %9s %8s %8s %9s%n", r.model(),
+            b.append(String.format(Locale.ROOT, model + " %-17s %-12s %6d %8s %9s %9s %9s %8s %8s %9s%n", r.model(),
                     r.method(), r.convention(), r.maps(), num(r.pearson(), 3), num(r.pointing(), 3),
                     num(r.averageDropPct(), 2), num(r.increasePct(), 2), num(r.deletionAuc(), 4),
                     num(r.insertionAuc(), 4), num(r.framesPerSecond(), 2)));

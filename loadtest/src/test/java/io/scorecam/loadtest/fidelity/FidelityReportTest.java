@@ -68,6 +68,14 @@ class FidelityReportTest {
         assertTrue(table.lines().count() == 2 && table.contains("SCORE_CAM") && table.contains("n/a"), table);
     }
 
+    @Test
+    void tableColumnsFitLongModelNames() {
+        FidelityRow r = new MethodFidelity().row("mobilenetv2-12-int8", "EIGEN_CAM", "SEED", 40);
+        List<String> lines = FidelityReport.table(List.of(r)).lines().toList();
+        assertEquals(lines.get(0).indexOf("method"), lines.get(1).indexOf("EIGEN_CAM"), String.join("\n", lines));
+        assertEquals(lines.get(0).length(), lines.get(1).length(), String.join("\n", lines));
+    }
+
     static Map<String, String> fields(String line) {
         assertTrue(line.startsWith("FIDELITY "), line);
         Map<String, String> f = new LinkedHashMap<>();
