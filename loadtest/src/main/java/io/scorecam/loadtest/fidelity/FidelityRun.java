@@ -103,8 +103,9 @@ public final class FidelityRun {
                     original = call(base.clone().setMethod(method).setMapSize(MapSize.ORIGINAL).setWantMetrics(false));
                 }
             } catch (StatusRuntimeException x) {
-                if (method == Method.SCORE_CAM) {
-                    throw x; // no reference, no report
+                if (method == Method.SCORE_CAM || e.getValue().maps() > 0) {
+                    // no reference, no report; a method that worked on earlier frames is broken, not unavailable
+                    throw new IllegalStateException(method + " failed on " + name + ": " + x.getStatus(), x);
                 }
                 scores.remove(method);
                 out.printf(Locale.ROOT, "FIDELITY_NOT_AVAILABLE model=%s method=%s convention=%s reason=\"%s: %s\"%n",

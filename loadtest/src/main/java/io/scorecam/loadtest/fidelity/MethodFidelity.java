@@ -22,6 +22,11 @@ public final class MethodFidelity {
         faithfulness.add(map);
     }
 
+    /** Maps counted so far. */
+    public long maps() {
+        return maps;
+    }
+
     /** @param r a correlation, or NaN when it is undefined */
     public void addPearson(double r) {
         if (Double.isNaN(r)) {
