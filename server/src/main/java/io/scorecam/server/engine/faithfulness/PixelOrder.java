@@ -5,13 +5,15 @@ import java.util.Arrays;
 /**
  * The order RISE's deletion and insertion change pixels in: descending map value, ties broken by the lower
  * pixel index first (a fixed rule, so results do not depend on a sort's stability). Kept as ranks, so a
- * probe image needs no list of pixels: pixel p is changed after k pixels iff rank(p) &lt; k.
+ * the pixels changed after k steps are the first k of the order, and pixel p is among them iff rank(p) &lt; k.
  */
 public final class PixelOrder {
     private final int[] rank;
+    private final int[] pixels;
 
-    private PixelOrder(int[] rank) {
+    private PixelOrder(int[] rank, int[] pixels) {
         this.rank = rank;
+        this.pixels = pixels;
     }
 
     /** The order of a map's pixels (row-major); NaN is not a saliency value and is rejected. */
@@ -30,10 +32,12 @@ public final class PixelOrder {
         }
         Arrays.sort(keys);
         int[] rank = new int[n];
+        int[] pixels = new int[n];
         for (int i = 0; i < n; i++) {
-            rank[(int) (keys[i] & 0x7fffffffL)] = i;
+            pixels[i] = (int) (keys[i] & 0x7fffffffL);
+            rank[pixels[i]] = i;
         }
-        return new PixelOrder(rank);
+        return new PixelOrder(rank, pixels);
     }
 
     public int size() {
@@ -45,12 +49,13 @@ public final class PixelOrder {
         return rank[pixel];
     }
 
-    /** Pixel indices, most salient first. */
+    /** Pixel indices, most salient first (a copy). */
     public int[] pixels() {
-        int[] pixels = new int[rank.length];
-        for (int p = 0; p < rank.length; p++) {
-            pixels[rank[p]] = p;
-        }
-        return pixels;
+        return pixels.clone();
+    }
+
+    /** The pixel at a position of the order. */
+    public int pixel(int position) {
+        return pixels[position];
     }
 }
