@@ -34,21 +34,28 @@ class ProbeImagesTest {
         ProbeImages images = new ProbeImages(input, 3, H, W);
         PixelOrder order = PixelOrder.of(map);
         float[] blur = RiseBlur.blur(input, 3, H, W);
-        int changed = 11;
         float[] explanation = written(images.explanation(map));
-        float[] deletion = written(images.deletion(order, changed));
-        float[] insertion = written(images.insertion(order, changed));
         float[] allDeleted = written(images.deletion(order, H * W));
         float[] noneInserted = written(images.insertion(order, 0));
         for (int c = 0; c < 3; c++) {
             for (int p = 0; p < H * W; p++) {
                 int at = c * H * W + p;
-                boolean first = order.rank(p) < changed;
                 assertEquals(input[at] * map[p], explanation[at], 0f);
-                assertEquals(first ? 0f : input[at], deletion[at], 0f);
-                assertEquals(first ? input[at] : blur[at], insertion[at], 0f);
                 assertEquals(0f, allDeleted[at], 0f);
                 assertEquals(blur[at], noneInserted[at], 0f);
+            }
+        }
+        // below and above half of the pixels the images are built from opposite ends
+        for (int changed : new int[] {1, 11, 15, 16, 20, 29, 30}) {
+            float[] deletion = written(images.deletion(order, changed));
+            float[] insertion = written(images.insertion(order, changed));
+            for (int c = 0; c < 3; c++) {
+                for (int p = 0; p < H * W; p++) {
+                    int at = c * H * W + p;
+                    boolean first = order.rank(p) < changed;
+                    assertEquals(first ? 0f : input[at], deletion[at], 0f, "deletion " + changed);
+                    assertEquals(first ? input[at] : blur[at], insertion[at], 0f, "insertion " + changed);
+                }
             }
         }
     }
