@@ -159,6 +159,26 @@ class FaithfulnessMeterTest {
         }
     }
 
+    @Test
+    void metricsMeasureTheModelInputMapWhateverMapSizeWasAsked() throws Exception {
+        RgbImage image = singleShapeFrames().get(1).image();
+        List<Faithfulness> seen = new ArrayList<>();
+        for (MapSize size : MapSize.values()) {
+            FrameRequest r = new FrameRequest("", image, List.of(), 2, CamMethod.SCORE_CAM, Convention.GRAD_CAM_LIB,
+                    0, size, new CancellationToken(), true, 6);
+            FrameResult result = engine.explain(r).get(2, TimeUnit.MINUTES);
+            assertEquals(2, result.maps().size());
+            seen.add(result.maps().get(1).faithfulness());
+        }
+        for (Faithfulness f : seen) {
+            assertEquals(seen.get(0).explanationScore(), f.explanationScore(), 1e-6);
+            for (int i = 0; i <= 6; i++) {
+                assertEquals(seen.get(0).deletionCurve()[i], f.deletionCurve()[i], 1e-6);
+                assertEquals(seen.get(0).insertionCurve()[i], f.insertionCurve()[i], 1e-6);
+            }
+        }
+    }
+
     /** Softmax probability of a class for one image (the bundled model outputs logits). */
     private static float score(TestModels.PlainOrt ort, float[] chw, int classId) {
         float[] logits = ort.run(chw, config.output().name());
