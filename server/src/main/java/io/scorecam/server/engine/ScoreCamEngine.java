@@ -119,7 +119,8 @@ public final class ScoreCamEngine implements Explainer {
         int maxChannels = request.maxChannels() > 0 ? request.maxChannels() : options.fasterChannels();
         int[] channels = saliency.channelsToScore(frame.features(), layer, convention, maxChannels);
         List<float[]> layerMaps = new ArrayList<>(); // filled by the maps stage, read by the metrics stage after it
-        CompletableFuture<FrameResult> explained = pipeline.scores(model, frame, convention, channels, request.cancellation(), cost)
+        CompletableFuture<FrameResult> explained = pipeline
+                .scores(model, frame, convention, channels, request.cancellation(), cost)
                 .thenApplyAsync(rows -> {
                     FrameFeatures f = frame.features();
                     List<ClassProbability> top = Predictions.top(f.probs(),

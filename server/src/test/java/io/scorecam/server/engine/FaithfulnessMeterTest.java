@@ -130,7 +130,8 @@ class FaithfulnessMeterTest {
         for (int i = 0; i < hw; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (a, b) -> map[a] != map[b] ? Float.compare(map[b], map[a]) : Integer.compare(a, b));
+        java.util.Arrays.sort(order, (a, b) -> map[a] != map[b] ? Float.compare(map[b], map[a])
+                : Integer.compare(a, b));
         float[] blurred = blur2d(input, h, w);
         int step = (hw + steps - 1) / steps;
         try (TestModels.PlainOrt ort = new TestModels.PlainOrt(Files.readAllBytes(config.modelFile()),

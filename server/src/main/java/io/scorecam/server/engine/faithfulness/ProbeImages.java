@@ -51,7 +51,8 @@ public final class ProbeImages {
 
     /** The input after deleting {@code changed} pixels; every pixel (the all-zero image) needs no order. */
     public Probe deletion(PixelOrder order, int changed) {
-        return new Probe(this, Kind.DELETION, null, changed >= plane ? null : checkOrder(order), Math.min(changed, plane));
+        return new Probe(this, Kind.DELETION, null, changed >= plane ? null : checkOrder(order),
+                Math.min(changed, plane));
     }
 
     /** The blur after inserting {@code changed} pixels; none (the blur itself) needs no order. */
