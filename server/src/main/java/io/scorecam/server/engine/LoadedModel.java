@@ -27,6 +27,8 @@ final class LoadedModel implements AutoCloseable {
     final int classes;
     private int batchSize;
     final FeaturePass featurePass;
+    /** Faithfulness probe images, on the feature session (model output only). */
+    final ProbePass probePass;
 
     private final OnnxModel onnx;
     private final InferenceBackend backend;
@@ -50,12 +52,15 @@ final class LoadedModel implements AutoCloseable {
         this.batchSize = batchSize;
         this.featurePass = new FeaturePass(config.name(), featureSession, config.input().name(),
                 config.output().name(), layerName, 3, config.input().height(), config.input().width(), batchSize);
+        this.probePass = new ProbePass(config.name(), featureSession, config.input().name(), config.output().name(),
+                3, config.input().height(), config.input().width(), !outputsProbabilities(), batchSize);
     }
 
     /** Set once at load time (after tuning), before the model is published to request threads. */
     void setBatchSize(int size) {
         this.batchSize = size;
         featurePass.setMaxBatch(size);
+        probePass.setMaxBatch(size);
         scoringPasses.values().forEach(p -> p.setMaxBatch(size));
     }
 
