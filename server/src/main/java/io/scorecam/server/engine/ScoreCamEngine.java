@@ -5,6 +5,7 @@ import io.scorecam.server.batching.BatchScheduler;
 import io.scorecam.server.engine.method.EigenCam;
 import io.scorecam.server.engine.method.FasterScoreCam;
 import io.scorecam.server.engine.method.MapFinisher;
+import io.scorecam.server.engine.method.ReciproCam;
 import io.scorecam.server.engine.method.SaliencyMethod;
 import io.scorecam.server.engine.method.SaliencyMethod.LayerShape;
 import io.scorecam.server.engine.method.ScoreCam;
@@ -62,6 +63,7 @@ public final class ScoreCamEngine implements Explainer {
         this.pipeline = new FramePipeline(scheduler, cache, cpu);
         methods.put(CamMethod.SCORE_CAM, new ScoreCam());
         methods.put(CamMethod.FASTER_SCORE_CAM, new FasterScoreCam());
+        methods.put(CamMethod.RECIPRO_CAM, new ReciproCam());
         methods.put(CamMethod.EIGEN_CAM, new EigenCam());
         metrics.gauge("scorecam.queue.items", "masked items waiting for a batch", scheduler,
                 BatchScheduler::queuedItems);
@@ -112,8 +114,10 @@ public final class ScoreCamEngine implements Explainer {
         LayerShape layer = new LayerShape(model.channels, model.layerHeight, model.layerWidth);
         int maxChannels = request.maxChannels() > 0 ? request.maxChannels() : options.fasterChannels();
         int[] channels = saliency.channelsToScore(frame.features(), layer, convention, maxChannels);
-        return pipeline.scores(model, frame, convention, channels, request.cancellation(), cost)
-                .thenApplyAsync(rows -> {
+        CompletableFuture<ScoreRow[]> scored = saliency.itemKind() == SaliencyMethod.ItemKind.HEAD_CELL
+                ? pipeline.cellScores(model, frame, channels, request.cancellation(), cost)
+                : pipeline.scores(model, frame, convention, channels, request.cancellation(), cost);
+        return scored.thenApplyAsync(rows -> {
                     FrameFeatures f = frame.features();
                     List<ClassProbability> top = Predictions.top(f.probs(),
                             Math.max(MIN_PREDICTIONS, Math.max(1, request.topK())));
