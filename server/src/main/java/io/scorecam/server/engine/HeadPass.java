@@ -44,9 +44,9 @@ final class HeadPass extends SessionPass<HeadPass.Item> {
     Map<String, Tensor> inputs(List<Item> items) {
         int b = items.size();
         int hw = height * width;
-        FloatTensor centres = FloatTensor.allocate(b, channels, 1, 1);
+        FloatTensor centres = FloatTensor.allocate(b, channels, 1);
         FloatBuffer c = centres.data().duplicate();
-        FloatTensor weights = FloatTensor.allocate(b, 1, height, width); // zero-filled
+        FloatTensor weights = FloatTensor.allocate(b, 1, hw); // zero-filled
         FloatBuffer w = weights.data().duplicate();
         for (int n = 0; n < b; n++) {
             Item item = items.get(n);

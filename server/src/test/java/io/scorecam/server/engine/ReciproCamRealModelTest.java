@@ -22,7 +22,6 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -106,7 +105,7 @@ class ReciproCamRealModelTest {
         assertTrue(dog > cat, "the dog's map should sit higher than the cat's: " + dog + " vs " + cat);
     }
 
-    /** The head graph on the unmasked map (F with weights of ones) reproduces the model's own output. */
+    /** The head graph on the unmasked map (F times the identity) reproduces the model's own output. */
     @Test
     void headOnUnmaskedFeaturesReproducesTheModelOutput() throws Exception {
         ModelConfig config = ModelConfig.load(modelDir);
@@ -125,13 +124,17 @@ class ReciproCamRealModelTest {
                 float[] chw = preprocessor.toChw(image);
                 float[] logits = full.run(chw, config.output().name());
                 float[] layer = full.run(chw, d.targetLayer());
-                float[] ones = new float[d.layerHeight() * d.layerWidth()];
-                Arrays.fill(ones, 1f);
+                int hw = d.layerHeight() * d.layerWidth();
+                float[] identity = new float[hw * hw];
+                for (int p = 0; p < hw; p++) {
+                    identity[p * hw + p] = 1f;
+                }
                 float[] headLogits;
+                // centres F [1, K, h*w] times weights I [1, h*w, h*w]: the head on the unmasked map
                 try (OnnxTensor f = OnnxTensor.createTensor(env, FloatBuffer.wrap(layer),
-                        new long[] {1, d.channels(), d.layerHeight(), d.layerWidth()});
-                     OnnxTensor weights = OnnxTensor.createTensor(env, FloatBuffer.wrap(ones),
-                             new long[] {1, 1, d.layerHeight(), d.layerWidth()});
+                        new long[] {1, d.channels(), hw});
+                     OnnxTensor weights = OnnxTensor.createTensor(env, FloatBuffer.wrap(identity),
+                             new long[] {1, hw, hw});
                      OrtSession.Result out = head.run(Map.of(HeadGraph.CENTRES, f, HeadGraph.WEIGHTS, weights),
                              Set.of(HeadGraph.SCORES))) {
                     FloatBuffer fb = ((OnnxTensor) out.get(HeadGraph.SCORES).orElseThrow()).getFloatBuffer();
