@@ -65,6 +65,10 @@ public final class HeadGraph {
             throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION, model.sourceName()
                     + ": initializers stored as external data are not supported; save the model as one file");
         }
+        if (model.opsetVersion() < 5) {
+            throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION, model.sourceName() + ": default-domain opset "
+                    + model.opsetVersion() + " < 5 (Reshape without a shape input); convert the model to a newer opset");
+        }
         if (model.outputs().stream().noneMatch(o -> o.getName().equals(spec.modelOutput()))) {
             throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION,
                     model.sourceName() + ": '" + spec.modelOutput() + "' is not a graph output");
