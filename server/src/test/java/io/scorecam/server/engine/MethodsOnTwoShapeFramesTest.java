@@ -12,7 +12,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -35,6 +37,8 @@ class MethodsOnTwoShapeFramesTest {
     private static ScoreCamEngine engine;
     private static List<RgbImage> images;
     private static List<List<Shape>> shapes;
+    /** SCORE_CAM's maps (frame * 2 + shape), for the printed correlation of the other methods. */
+    private static final Map<Integer, float[]> exactMaps = new HashMap<>();
 
     private record Shape(int classId, int x0, int y0, int x1, int y1) {
         int area() {
@@ -81,6 +85,8 @@ class MethodsOnTwoShapeFramesTest {
         boolean agnostic = method == CamMethod.EIGEN_CAM;
         int own = 0;
         int ownDensity = 0;
+        double pearsonSum = 0;
+        int pearsonCount = 0;
         int total = 0;
         for (int f = 0; f < images.size(); f++) {
             RgbImage image = images.get(f);
@@ -106,6 +112,17 @@ class MethodsOnTwoShapeFramesTest {
                 if (agnostic) {
                     assertArrayEquals(r.maps().get(0).values(), r.maps().get(1).values(), "EIGEN_CAM: one map");
                 }
+                if (kinds[s] == MapSize.MODEL_INPUT) {
+                    for (int c = 0; c < 2; c++) {
+                        float[] values = r.maps().get(c).values();
+                        if (method == CamMethod.SCORE_CAM) {
+                            exactMaps.put(f * 2 + c, values);
+                        } else if (exactMaps.containsKey(f * 2 + c)) {
+                            pearsonSum += pearson(values, exactMaps.get(f * 2 + c));
+                            pearsonCount++;
+                        }
+                    }
+                }
                 original = r;
             }
             for (int s = 0; s < 2; s++) {
@@ -124,9 +141,33 @@ class MethodsOnTwoShapeFramesTest {
         double fraction = ownDensity / (double) total;
         System.out.printf("%s: a shape's class map is denser in its own box than in the other's for %d/%d shapes"
                 + " = %.3f (more total energy: %d/%d)%n", method, ownDensity, total, fraction, own, total);
+        if (pearsonCount > 0) { // printed only: a fidelity figure, not a correctness property
+            System.out.printf("%s: mean Pearson correlation with SCORE_CAM's maps (SEED, model input size) %.3f "
+                    + "over %d maps%n", method, pearsonSum / pearsonCount, pearsonCount);
+        }
         if (!agnostic) {
             assertTrue(fraction >= DISCRIMINATION_BOUND, method + ": own-box fraction " + fraction);
         }
+    }
+
+    private static double pearson(float[] a, float[] b) {
+        double ma = 0;
+        double mb = 0;
+        for (int i = 0; i < a.length; i++) {
+            ma += a[i];
+            mb += b[i];
+        }
+        ma /= a.length;
+        mb /= b.length;
+        double sab = 0;
+        double saa = 0;
+        double sbb = 0;
+        for (int i = 0; i < a.length; i++) {
+            sab += (a[i] - ma) * (b[i] - mb);
+            saa += (a[i] - ma) * (a[i] - ma);
+            sbb += (b[i] - mb) * (b[i] - mb);
+        }
+        return saa == 0 || sbb == 0 ? 0 : sab / Math.sqrt(saa * sbb);
     }
 
     private static double energyIn(ClassMap map, Shape box) {
