@@ -83,6 +83,14 @@ public final class HeadGraph {
                         model.sourceName() + ": the model already has a tensor named '" + name + "'");
             }
         }
+        for (NodeProto n : model.graph().getNodeList()) {
+            for (String out : n.getOutputList()) {
+                if (out.startsWith(P)) {
+                    throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION, model.sourceName()
+                            + ": tensor '" + out + "' uses the reserved prefix '" + P + "'");
+                }
+            }
+        }
         Walk walk = new Walk(model, spec);
         walk.run();
 
