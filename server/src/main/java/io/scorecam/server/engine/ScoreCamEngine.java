@@ -6,6 +6,7 @@ import io.scorecam.server.engine.faithfulness.FaithfulnessMeter;
 import io.scorecam.server.engine.method.EigenCam;
 import io.scorecam.server.engine.method.FasterScoreCam;
 import io.scorecam.server.engine.method.MapFinisher;
+import io.scorecam.server.engine.method.ReciproCam;
 import io.scorecam.server.engine.method.SaliencyMethod;
 import io.scorecam.server.engine.method.SaliencyMethod.LayerShape;
 import io.scorecam.server.engine.method.ScoreCam;
@@ -65,6 +66,7 @@ public final class ScoreCamEngine implements Explainer {
         this.frameMetrics = new FrameMetrics(scheduler);
         methods.put(CamMethod.SCORE_CAM, new ScoreCam());
         methods.put(CamMethod.FASTER_SCORE_CAM, new FasterScoreCam());
+        methods.put(CamMethod.RECIPRO_CAM, new ReciproCam());
         methods.put(CamMethod.EIGEN_CAM, new EigenCam());
         metrics.gauge("scorecam.queue.items", "masked items waiting for a batch", scheduler,
                 BatchScheduler::queuedItems);
@@ -118,10 +120,11 @@ public final class ScoreCamEngine implements Explainer {
         LayerShape layer = new LayerShape(model.channels, model.layerHeight, model.layerWidth);
         int maxChannels = request.maxChannels() > 0 ? request.maxChannels() : options.fasterChannels();
         int[] channels = saliency.channelsToScore(frame.features(), layer, convention, maxChannels);
+        CompletableFuture<ScoreRow[]> scored = saliency.itemKind() == SaliencyMethod.ItemKind.HEAD_CELL
+                ? pipeline.cellScores(model, frame, channels, request.cancellation(), cost)
+                : pipeline.scores(model, frame, convention, channels, request.cancellation(), cost);
         List<float[]> layerMaps = new ArrayList<>(); // filled by the maps stage, read by the metrics stage after it
-        CompletableFuture<FrameResult> explained = pipeline
-                .scores(model, frame, convention, channels, request.cancellation(), cost)
-                .thenApplyAsync(rows -> {
+        CompletableFuture<FrameResult> explained = scored.thenApplyAsync(rows -> {
                     FrameFeatures f = frame.features();
                     List<ClassProbability> top = Predictions.top(f.probs(),
                             Math.max(MIN_PREDICTIONS, Math.max(1, request.topK())));
