@@ -56,8 +56,10 @@ public final class EngineBenchmark implements Callable<Integer> {
     int batchSize;
     @Option(names = "--convention", defaultValue = "SEED")
     Convention convention;
-    @Option(names = "--method", defaultValue = "SCORE_CAM")
-    CamMethod method;
+    @Option(names = "--method", defaultValue = "SCORE_CAM", split = ",",
+            description = "one or more of SCORE_CAM, FASTER_SCORE_CAM, RECIPRO_CAM, EIGEN_CAM (comma-separated),"
+                    + " measured one after the other against the same raw number")
+    List<CamMethod> methods;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new EngineBenchmark()).execute(args));
@@ -76,19 +78,23 @@ public final class EngineBenchmark implements Callable<Integer> {
             int batch = engine.batchSize(d.name());
             double raw = rawImagesPerSecond(backend, config, batch);
             List<RgbImage> frames = frames(config);
-            double[] engineResult = engineFramesPerSecond(engine, d.name(), frames);
-            double fps = engineResult[0];
-            double passes = engineResult[1];
             System.out.printf("model=%s K=%d layer=%s %dx%d batch=%d streams=%d%n", d.name(), d.channels(),
                     d.targetLayer(), d.layerWidth(), d.layerHeight(), batch, streams);
             System.out.printf("raw ORT images/s (plain model, batch %d): %.1f%n", batch, raw);
-            System.out.printf("engine %s/%s frames/s: %.2f, mean forward passes per frame: %.1f%n", method,
-                    convention, fps, passes);
-            System.out.printf("CPU time: raw %.3f ms/image, engine %.3f ms/frame, efficiency by CPU time %.3f%n",
-                    rawCpuPerImage * 1e3, engineCpuPerFrame * 1e3, rawCpuPerImage * passes / engineCpuPerFrame);
-            System.out.printf("RESULT model=%s method=%s convention=%s K=%d raw_images_per_s=%.1f frames_per_s=%.2f "
-                            + "efficiency_K1=%.3f efficiency_passes=%.3f%n", d.name(), method, convention, d.channels(),
-                    raw, fps, fps * (d.channels() + 1) / raw, fps * passes / raw);
+            for (CamMethod method : methods) {
+                // RECIPRO_CAM's passes are head passes (the model after the target layer), far cheaper than
+                // full ones: its efficiency figures exceed 1
+                double[] engineResult = engineFramesPerSecond(engine, d.name(), frames, method);
+                double fps = engineResult[0];
+                double passes = engineResult[1];
+                System.out.printf("engine %s/%s frames/s: %.2f, mean forward passes per frame: %.1f%n", method,
+                        convention, fps, passes);
+                System.out.printf("CPU time: raw %.3f ms/image, engine %.3f ms/frame, efficiency by CPU time %.3f%n",
+                        rawCpuPerImage * 1e3, engineCpuPerFrame * 1e3, rawCpuPerImage * passes / engineCpuPerFrame);
+                System.out.printf("RESULT model=%s method=%s convention=%s K=%d raw_images_per_s=%.1f "
+                                + "frames_per_s=%.2f efficiency_K1=%.3f efficiency_passes=%.3f%n", d.name(), method,
+                        convention, d.channels(), raw, fps, fps * (d.channels() + 1) / raw, fps * passes / raw);
+            }
         }
         backend.close();
         return 0;
@@ -107,14 +113,14 @@ public final class EngineBenchmark implements Callable<Integer> {
     private double engineCpuPerFrame;
 
     /** Returns {frames/s, mean forward passes per frame}. */
-    private double[] engineFramesPerSecond(ScoreCamEngine engine, String model, List<RgbImage> frames)
-            throws Exception {
-        runFor(engine, model, frames, 1.0); // warm-up: scoring session, JIT
-        return runFor(engine, model, frames, seconds);
+    private double[] engineFramesPerSecond(ScoreCamEngine engine, String model, List<RgbImage> frames,
+                                           CamMethod method) throws Exception {
+        runFor(engine, model, frames, 1.0, method); // warm-up: scoring or head session, JIT
+        return runFor(engine, model, frames, seconds, method);
     }
 
-    private double[] runFor(ScoreCamEngine engine, String model, List<RgbImage> frames, double secs)
-            throws Exception {
+    private double[] runFor(ScoreCamEngine engine, String model, List<RgbImage> frames, double secs,
+                            CamMethod method) throws Exception {
         AtomicLong done = new AtomicLong();
         AtomicLong passes = new AtomicLong();
         long end = System.nanoTime() + (long) (secs * 1e9);

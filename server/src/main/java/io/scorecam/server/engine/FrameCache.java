@@ -17,6 +17,9 @@ public final class FrameCache {
     /** Masked-pass scores: the convention decides the masks and the score, so it is part of the key. */
     public record ScoreKey(String model, FrameHash frame, Convention convention) { }
 
+    /** Recipro-CAM head-pass scores per cell: the same under every convention (only finishing differs). */
+    public record CellKey(String model, FrameHash frame) { }
+
     private record Entry(Object value, long bytes) { }
 
     private final long capacityBytes;

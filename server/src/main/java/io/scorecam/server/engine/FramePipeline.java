@@ -1,5 +1,6 @@
 package io.scorecam.server.engine;
 
+import io.scorecam.server.batching.BatchKind;
 import io.scorecam.server.batching.BatchScheduler;
 import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.errors.ScoreCamException;
@@ -101,20 +102,62 @@ final class FramePipeline {
             for (int k : missing) {
                 items.add(new ScoringPass.Item(frame.features(), k));
             }
-            cost.addPasses(items.size());
-            scheduler.submit(pass, items, token, cost::addQueueNanos).whenComplete((results, error) -> {
-                if (error != null) {
-                    table.release(missing, unwrap(error));
-                    return;
-                }
-                for (int i = 0; i < missing.size(); i++) {
-                    table.fill(missing.get(i), (ScoreRow) results.get(i));
-                }
-            });
+            runInto(table, missing, pass, items, token, cost);
         }
         return table.rows(channels).exceptionallyCompose(error -> retryable(error, token, attempt)
                 ? scores(model, frame, convention, channels, token, cost, attempt + 1)
                 : CompletableFuture.failedFuture(unwrap(error)));
+    }
+
+    /**
+     * Recipro-CAM's head-pass score rows (indexed by cell b = i*w + j) of a frame, shared like
+     * {@link #scores}: one table per frame, whatever the convention. Call on a CPU-pool thread: the first
+     * call builds the model's head session.
+     */
+    CompletableFuture<ScoreRow[]> cellScores(LoadedModel model, PreparedFrame frame, int[] cells,
+                                             CancellationToken token, FrameCost cost) {
+        return cellScores(model, frame, cells, token, cost, 1);
+    }
+
+    private CompletableFuture<ScoreRow[]> cellScores(LoadedModel model, PreparedFrame frame, int[] cells,
+                                                     CancellationToken token, FrameCost cost, int attempt) {
+        int n = model.layerHeight * model.layerWidth;
+        FrameCache.CellKey key = new FrameCache.CellKey(model.name(), frame.hash());
+        ScoreTable table = cache.getOrCreate(key, ScoreTable.bytesFor(n, model.classes),
+                k -> new ScoreTable(n, model.classes));
+        List<Integer> missing = table.claimMissing(cells);
+        if (!missing.isEmpty()) {
+            HeadPass pass;
+            try {
+                pass = model.headPass();
+            } catch (RuntimeException e) {
+                table.release(missing, e);
+                return CompletableFuture.failedFuture(e);
+            }
+            List<HeadPass.Item> items = new ArrayList<>(missing.size());
+            for (int b : missing) {
+                items.add(new HeadPass.Item(frame.features(), b));
+            }
+            runInto(table, missing, pass, items, token, cost);
+        }
+        return table.rows(cells).exceptionallyCompose(error -> retryable(error, token, attempt)
+                ? cellScores(model, frame, cells, token, cost, attempt + 1)
+                : CompletableFuture.failedFuture(unwrap(error)));
+    }
+
+    /** Queues the claimed rows' items; fills the table with their results or releases the rows on failure. */
+    private <I> void runInto(ScoreTable table, List<Integer> claimed, BatchKind<I> pass, List<I> items,
+                             CancellationToken token, FrameCost cost) {
+        cost.addPasses(items.size());
+        scheduler.submit(pass, items, token, cost::addQueueNanos).whenComplete((results, error) -> {
+            if (error != null) {
+                table.release(claimed, unwrap(error));
+                return;
+            }
+            for (int i = 0; i < claimed.size(); i++) {
+                table.fill(claimed.get(i), (ScoreRow) results.get(i));
+            }
+        });
     }
 
     private static FrameFeatures build(LoadedModel model, float[] input, FeaturePass.FeatureOutput out) {

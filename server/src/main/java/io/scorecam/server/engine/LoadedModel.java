@@ -5,6 +5,8 @@ import io.scorecam.server.inference.InferenceBackend;
 import io.scorecam.server.inference.InferenceSession;
 import io.scorecam.server.model.ModelConfig;
 import io.scorecam.server.onnx.GraphSurgery;
+import io.scorecam.server.onnx.HeadGraph;
+import io.scorecam.server.onnx.HeadGraphSpec;
 import io.scorecam.server.onnx.OnnxModel;
 import io.scorecam.server.onnx.ScoringGraphSpec;
 
@@ -27,12 +29,23 @@ final class LoadedModel implements AutoCloseable {
     final int classes;
     private int batchSize;
     final FeaturePass featurePass;
+    /** Faithfulness probe images, on the feature session (model output only). */
+    final ProbePass probePass;
+    /**
+     * Bound on the masked feature maps one head batch materialises inside ORT (per worker). The cost per
+     * head pass measured about flat from 16 to 576 items per batch, so a small bound costs nothing.
+     */
+    static final long HEAD_BATCH_BYTES = 16L << 20;
 
     private final OnnxModel onnx;
     private final InferenceBackend backend;
     private final InferenceSession featureSession;
     private final Map<Convention, ScoringPass> scoringPasses = new EnumMap<>(Convention.class);
     private final Map<Convention, InferenceSession> scoringSessions = new EnumMap<>(Convention.class);
+    /** Recipro-CAM's head session, built on first use; a model that cannot be split keeps its error. */
+    private HeadPass headPass;
+    private InferenceSession headSession;
+    private RuntimeException headFailure;
 
     LoadedModel(ModelConfig config, Preprocessor preprocessor, OnnxModel onnx, InferenceBackend backend,
                 InferenceSession featureSession, String layerName, int channels, int layerHeight, int layerWidth,
@@ -50,12 +63,15 @@ final class LoadedModel implements AutoCloseable {
         this.batchSize = batchSize;
         this.featurePass = new FeaturePass(config.name(), featureSession, config.input().name(),
                 config.output().name(), layerName, 3, config.input().height(), config.input().width(), batchSize);
+        this.probePass = new ProbePass(config.name(), featureSession, config.input().name(), config.output().name(),
+                3, config.input().height(), config.input().width(), !outputsProbabilities(), batchSize);
     }
 
     /** Set once at load time (after tuning), before the model is published to request threads. */
     void setBatchSize(int size) {
         this.batchSize = size;
         featurePass.setMaxBatch(size);
+        probePass.setMaxBatch(size);
         scoringPasses.values().forEach(p -> p.setMaxBatch(size));
     }
 
@@ -93,6 +109,39 @@ final class LoadedModel implements AutoCloseable {
         return pass;
     }
 
+    /**
+     * Recipro-CAM's head pass (the model from the target layer on), building its graph and session the
+     * first time; throws FAILED_PRECONDITION, every time, when the head bypasses the target layer.
+     */
+    synchronized HeadPass headPass() {
+        if (headFailure != null) {
+            throw headFailure;
+        }
+        if (headPass == null) {
+            try {
+                HeadGraphSpec spec = new HeadGraphSpec(layerName, config.output().name(), channels, layerHeight,
+                        layerWidth, !outputsProbabilities());
+                headSession = backend.open(HeadGraph.build(onnx, spec), name() + "/head");
+            } catch (RuntimeException e) {
+                headFailure = e;
+                throw e;
+            }
+            headPass = new HeadPass(name() + "/head", headSession, channels, layerHeight, layerWidth,
+                    headBatchSize());
+        }
+        return headPass;
+    }
+
+    /**
+     * One frame's h*w cells per batch (one batch serves every class of the frame), fewer when the masked
+     * maps [B, K, h, w] the graph materialises would pass {@link #HEAD_BATCH_BYTES}.
+     */
+    private int headBatchSize() {
+        long perItem = 4L * channels * layerHeight * layerWidth;
+        long cap = Math.max(1, HEAD_BATCH_BYTES / perItem);
+        return (int) Math.min(cap, (long) layerHeight * layerWidth);
+    }
+
     ModelDescription describe(boolean isDefault) {
         return new ModelDescription(name(), config.input().width(), config.input().height(), classes, channels,
                 layerName, layerWidth, layerHeight, isDefault, List.copyOf(config.labels()),
@@ -102,6 +151,9 @@ final class LoadedModel implements AutoCloseable {
     @Override
     public synchronized void close() {
         scoringSessions.values().forEach(InferenceSession::close);
+        if (headSession != null) {
+            headSession.close();
+        }
         featureSession.close();
     }
 }

@@ -2,9 +2,11 @@ package io.scorecam.server.engine;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scorecam.server.batching.BatchScheduler;
+import io.scorecam.server.engine.faithfulness.FaithfulnessMeter;
 import io.scorecam.server.engine.method.EigenCam;
 import io.scorecam.server.engine.method.FasterScoreCam;
 import io.scorecam.server.engine.method.MapFinisher;
+import io.scorecam.server.engine.method.ReciproCam;
 import io.scorecam.server.engine.method.SaliencyMethod;
 import io.scorecam.server.engine.method.SaliencyMethod.LayerShape;
 import io.scorecam.server.engine.method.ScoreCam;
@@ -39,6 +41,7 @@ public final class ScoreCamEngine implements Explainer {
     private final ExecutorService cpu;
     private final Map<CamMethod, SaliencyMethod> methods = new EnumMap<>(CamMethod.class);
     private final FramePipeline pipeline;
+    private final FrameMetrics frameMetrics;
 
     private ScoreCamEngine(List<LoadedModel> loaded, EngineOptions options, MeterRegistry registry) {
         loaded.forEach(m -> models.put(m.name(), m));
@@ -60,8 +63,10 @@ public final class ScoreCamEngine implements Explainer {
             return t;
         });
         this.pipeline = new FramePipeline(scheduler, cache, cpu);
+        this.frameMetrics = new FrameMetrics(scheduler);
         methods.put(CamMethod.SCORE_CAM, new ScoreCam());
         methods.put(CamMethod.FASTER_SCORE_CAM, new FasterScoreCam());
+        methods.put(CamMethod.RECIPRO_CAM, new ReciproCam());
         methods.put(CamMethod.EIGEN_CAM, new EigenCam());
         metrics.gauge("scorecam.queue.items", "masked items waiting for a batch", scheduler,
                 BatchScheduler::queuedItems);
@@ -98,6 +103,9 @@ public final class ScoreCamEngine implements Explainer {
             LoadedModel model = model(request.model());
             SaliencyMethod method = method(request.method());
             validateClasses(model, request.targetClasses());
+            if (request.wantMetrics()) {
+                FaithfulnessMeter.steps(request.metricSteps()); // fail before any pass, not after the maps
+            }
             FrameCost cost = new FrameCost();
             return pipeline.features(model, request, cost)
                     .thenComposeAsync(frame -> explainFrame(model, method, request, frame, cost), cpu);
@@ -112,8 +120,11 @@ public final class ScoreCamEngine implements Explainer {
         LayerShape layer = new LayerShape(model.channels, model.layerHeight, model.layerWidth);
         int maxChannels = request.maxChannels() > 0 ? request.maxChannels() : options.fasterChannels();
         int[] channels = saliency.channelsToScore(frame.features(), layer, convention, maxChannels);
-        return pipeline.scores(model, frame, convention, channels, request.cancellation(), cost)
-                .thenApplyAsync(rows -> {
+        CompletableFuture<ScoreRow[]> scored = saliency.itemKind() == SaliencyMethod.ItemKind.HEAD_CELL
+                ? pipeline.cellScores(model, frame, channels, request.cancellation(), cost)
+                : pipeline.scores(model, frame, convention, channels, request.cancellation(), cost);
+        List<float[]> layerMaps = new ArrayList<>(); // filled by the maps stage, read by the metrics stage after it
+        CompletableFuture<FrameResult> explained = scored.thenApplyAsync(rows -> {
                     FrameFeatures f = frame.features();
                     List<ClassProbability> top = Predictions.top(f.probs(),
                             Math.max(MIN_PREDICTIONS, Math.max(1, request.topK())));
@@ -128,11 +139,23 @@ public final class ScoreCamEngine implements Explainer {
                         float[] layerMap = shared != null ? shared
                                 : saliency.layerMap(f, layer, rows, channels, c, convention);
                         maps.add(finish(model, request, frame, c, layerMap, convention, saliency.classAgnostic()));
+                        layerMaps.add(layerMap);
                     }
                     double total = cost.elapsedMs();
                     return new FrameResult(top, maps, cost.passes(), cost.queueMs(),
                             Math.max(0, total - cost.queueMs()));
                 }, cpu);
+        return !request.wantMetrics() ? explained : explained.thenComposeAsync(result -> frameMetrics.attach(
+                model, request, frame.features(), result, layerMaps, convention, cost), cpu);
+    }
+
+    /** Test seam: the faithfulness of a given map (model input resolution) for a class on a frame. */
+    CompletableFuture<Faithfulness> measureFaithfulness(FrameRequest request, int classId, float[] map) {
+        LoadedModel model = model(request.model());
+        FrameCost cost = new FrameCost();
+        return pipeline.features(model, request, cost).thenComposeAsync(frame -> frameMetrics.measure(model,
+                frame.features(), List.of(new FaithfulnessMeter.Target(classId, map)), request.metricSteps(),
+                request.cancellation(), cost), cpu).thenApply(measured -> measured.get(0));
     }
 
     private ClassMap finish(LoadedModel model, FrameRequest request, PreparedFrame frame, int classId,

@@ -103,6 +103,38 @@ public final class SyntheticModels {
         return new Model(g.build(3, 32, 32, 3, 13), target, 3, 32, 32, 12, 8, 8, 3, 13);
     }
 
+    /**
+     * A QOperator int8 head (MobileNetV2-12-int8's): the target is a DequantizeLinear output read only by
+     * Shape (for the batch size of a Reshape), while the head pools the uint8 tensor behind it with
+     * com.microsoft's QLinearGlobalAveragePool. Not in {@link #all}: only ORT runs the com.microsoft op.
+     */
+    public static Model qoperatorLike(long seed) {
+        Graph g = new Graph(seed);
+        String x = g.relu(g.conv(INPUT, 3, 8, 3, 2, 1));               // 8x16x16
+        String relu = g.relu(g.conv(x, 8, 12, 3, 2, 1));              // 12x8x8
+        String[] layerQ = g.quantParams(0.05f);
+        String quantised = g.add(node("QuantizeLinear", g.name("quant"), List.of(relu, layerQ[0], layerQ[1])));
+        String target = g.add(node("DequantizeLinear", g.name("dequant"), List.of(quantised, layerQ[0], layerQ[1])));
+        String[] poolQ = g.quantParams(0.02f);
+        String qgap = g.name("qgap");
+        String pooledQ = g.add(NodeProto.newBuilder().setOpType("QLinearGlobalAveragePool").setDomain("com.microsoft")
+                .setName(qgap).addAllInput(List.of(quantised, layerQ[0], layerQ[1], poolQ[0], poolQ[1]))
+                .addOutput(qgap).addAttribute(intAttr("channels_last", 0)).build());
+        String pooled = g.add(node("DequantizeLinear", g.name("dequant"), List.of(pooledQ, poolQ[0], poolQ[1])));
+        // torch's x.view(x.size(0), -1): the batch size comes from Shape(target)
+        String shape = g.add(node("Shape", g.name("shape"), List.of(target)));
+        String first = g.name("first");
+        g.init(int64Vector(first, 0));
+        String batch = g.add(node("Gather", g.name("batch"), List.of(shape, first), intAttr("axis", 0)));
+        String rest = g.name("minus_one");
+        g.init(int64Vector(rest, -1));
+        String dims = g.add(node("Concat", g.name("dims"), List.of(batch, rest), intAttr("axis", 0)));
+        String flat = g.add(node("Reshape", g.name("flatten"), List.of(pooled, dims)));
+        g.gemm(flat, 12, 4, OUTPUT);
+        g.microsoft = true;
+        return new Model(g.build(3, 32, 32, 4, 13), target, 3, 32, 32, 12, 8, 8, 4, 13);
+    }
+
     /** Strided convs, residual Add, GlobalAveragePool, Flatten, Gemm; input 3x40x30, layer 8x10x7 (scale 4 x 4.29). */
     public static Model resnetLike(long seed) {
         return resnetHead(seed, false, 6);
@@ -162,6 +194,8 @@ public final class SyntheticModels {
         private final List<TensorProto> initializers = new ArrayList<>();
         private int counter;
         private String last;
+        /** Import the com.microsoft domain (for its quantised ops). */
+        boolean microsoft;
 
         Graph(long seed) {
             this.random = new Random(seed);
@@ -213,6 +247,16 @@ public final class SyntheticModels {
                     intsAttr("kernel_shape", 2, 2), intsAttr("strides", 2, 2)));
         }
 
+        /** A float scale and a uint8 zero point 0 as initializers: {scale, zeroPoint}. */
+        String[] quantParams(float scaleValue) {
+            String scale = name("q_scale");
+            init(floatTensor(scale, new long[0], new float[] {scaleValue}));
+            String zero = name("q_zero");
+            init(TensorProto.newBuilder().setName(zero).setDataType(TensorProto.DataType.UINT8.getNumber())
+                    .setRawData(com.google.protobuf.ByteString.copyFrom(new byte[] {0})).build());
+            return new String[] {scale, zero};
+        }
+
         /** QuantizeLinear to uint8 and back (scale 0.05, zero point 0: ReLU outputs up to 12.75). */
         String qdq(String in) {
             String scale = name("q_scale");
@@ -238,9 +282,12 @@ public final class SyntheticModels {
                     .addInput(OnnxNodes.tensorInfo(INPUT, TensorProto.DataType.FLOAT, "batch", channels, height, width))
                     .addOutput(OnnxNodes.tensorInfo(OUTPUT, TensorProto.DataType.FLOAT, "batch", classes))
                     .addAllInitializer(initializers).addAllNode(nodes).build();
-            return ModelProto.newBuilder().setIrVersion(8).setProducerName("scorecam-tests")
-                    .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
-                    .setGraph(graph).build().toByteArray();
+            ModelProto.Builder model = ModelProto.newBuilder().setIrVersion(8).setProducerName("scorecam-tests")
+                    .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset));
+            if (microsoft) {
+                model.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("com.microsoft").setVersion(1));
+            }
+            return model.setGraph(graph).build().toByteArray();
         }
     }
 }

@@ -11,16 +11,28 @@ import io.scorecam.server.engine.ScoreRow;
  */
 public interface SaliencyMethod {
 
+    /** What the items of {@link #channelsToScore} are, and so which passes score them. */
+    enum ItemKind {
+        /** Channel k: the fused scoring graph on the frame masked by channel k's upsampled map. */
+        MASKED_INPUT,
+        /** Cell b = i*w + j of the target layer: the model's head on the Recipro-CAM masked feature map. */
+        HEAD_CELL
+    }
+
     /**
-     * Channels whose masked passes this method needs for a frame (empty: none). Classes do not matter:
-     * one set of passes serves every class.
+     * Items (channels, or cells for {@link ItemKind#HEAD_CELL}) whose passes this method needs for a frame
+     * (empty: none). Classes do not matter: one set of passes serves every class.
      */
     int[] channelsToScore(FrameFeatures frame, LayerShape layer, Convention convention, int maxChannels);
+
+    default ItemKind itemKind() {
+        return ItemKind.MASKED_INPUT;
+    }
 
     /**
      * The combined map of one class at layer resolution, before ReLU.
      *
-     * @param rows score rows indexed by channel (null for channels that were not scored)
+     * @param rows score rows indexed by item (null for items that were not scored)
      */
     float[] layerMap(FrameFeatures frame, LayerShape layer, ScoreRow[] rows, int[] channels, int classId,
                      Convention convention);
