@@ -206,10 +206,12 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                 m.name(), rawBefore, rawAfter, rawBefore > 0 ? rawAfter / rawBefore : 0);
         for (Outcome o : outcomes) {
             double passes = o.method() == Method.SCORE_CAM ? k + 1 : o.one().meanPasses();
-            double efficiency = raw > 0 ? o.one().framesPerSecond() * passes / raw : 0;
+            // RECIPRO_CAM's passes are mostly head passes, far cheaper than the full model's: no efficiency
+            String efficiency = raw <= 0 || o.method() == Method.RECIPRO_CAM ? "n/a"
+                    : String.format(Locale.ROOT, "%.3f", o.one().framesPerSecond() * passes / raw);
             double ratio = o.many().framesPerSecond() > 0 ? o.one().framesPerSecond() / o.many().framesPerSecond() : 0;
             out.printf(Locale.ROOT, "RESULT model=%s method=%s K=%d raw_images_per_s=%.1f frames_per_s=%.3f "
-                            + "efficiency=%.3f classes5_vs_1=%.3f repeat_passes=%d%n", m.name(), o.method(), k, raw,
+                            + "efficiency=%s classes5_vs_1=%.3f repeat_passes=%d%n", m.name(), o.method(), k, raw,
                     o.one().framesPerSecond(), efficiency, ratio, o.repeatPasses());
         }
         if (fidelity) {
