@@ -3,7 +3,7 @@ package io.scorecam.loadtest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import io.scorecam.loadtest.fidelity.FaithfulnessMean;
+import io.scorecam.api.support.FaithfulnessMean;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.scorecam.loadtest;
 
-import io.scorecam.loadtest.fidelity.FaithfulnessMean;
+import io.scorecam.api.support.FaithfulnessMean;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;

@@ -1,5 +1,6 @@
 package io.scorecam.cli.replay;
 
+import io.scorecam.api.support.FaithfulnessMean;
 import io.scorecam.api.v1.ExplainResponse;
 import io.scorecam.api.v1.FrameStatus;
 import org.HdrHistogram.Histogram;
@@ -12,7 +13,7 @@ public final class ReplayStats {
     private static final long MAX_MICROS = 3_600_000_000L;
 
     private final Histogram latency = new Histogram(MAX_MICROS, 3);
-    private final FaithfulnessStats faithfulness = new FaithfulnessStats();
+    private final FaithfulnessMean faithfulness = new FaithfulnessMean();
     private long ok;
     private long skipped;
     private long error;
@@ -60,7 +61,7 @@ public final class ReplayStats {
     /** The numbers of the summary table; latencies in milliseconds (0 when no frame was OK). */
     public record Snapshot(long ok, long skipped, long error, double seconds, double fps, double okFps,
                            double p50, double p95, double p99, double max, double meanForwardPasses,
-                           FaithfulnessStats.Snapshot faithfulness) {
+                           FaithfulnessMean.Means faithfulness) {
         public long total() {
             return ok + skipped + error;
         }

@@ -1,5 +1,7 @@
 package io.scorecam.cli.replay;
 
+import io.scorecam.api.support.FaithfulnessMean;
+
 import java.util.Locale;
 
 /** The table printed at the end of a replay. */
@@ -21,7 +23,7 @@ public final class SummaryTable {
         row(sb, "latency (OK)", String.format(Locale.ROOT, "p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms",
                 s.p50(), s.p95(), s.p99(), s.max()));
         row(sb, "forward passes", String.format(Locale.ROOT, "%.1f per OK frame", s.meanForwardPasses()));
-        FaithfulnessStats.Snapshot f = s.faithfulness();
+        FaithfulnessMean.Means f = s.faithfulness();
         if (f.maps() > 0) {
             row(sb, "average drop", String.format(Locale.ROOT, "%.2f %%  (lower is better)", f.averageDropPct()));
             row(sb, "increase in conf", String.format(Locale.ROOT, "%.2f %% of maps  (higher is better)", f.increasePct()));

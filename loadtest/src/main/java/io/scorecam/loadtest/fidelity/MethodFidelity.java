@@ -1,5 +1,6 @@
 package io.scorecam.loadtest.fidelity;
 
+import io.scorecam.api.support.FaithfulnessMean;
 import io.scorecam.api.v1.SaliencyMap;
 
 /**

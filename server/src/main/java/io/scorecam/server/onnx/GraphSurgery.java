@@ -80,7 +80,7 @@ public final class GraphSurgery {
             throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION,
                     model.sourceName() + ": '" + spec.modelOutput() + "' is not a graph output");
         }
-        checkNoClash(model);
+        checkNoClash(model, List.of(FRAMES, MAPS, INDEX, SCORES), P);
 
         GraphProto original = model.graph();
         // value_info is only a hint, and one that names the model's batch size (often a fixed 1) would
@@ -222,8 +222,12 @@ public final class GraphSurgery {
         return shape.build();
     }
 
-    private static void checkNoClash(OnnxModel model) {
-        for (String name : List.of(FRAMES, MAPS, INDEX, SCORES)) {
+    /**
+     * Fails when the model already has one of the tensor names a derived graph adds, or a tensor under its
+     * reserved prefix (the derived graph would silently rewire it).
+     */
+    static void checkNoClash(OnnxModel model, List<String> names, String reservedPrefix) {
+        for (String name : names) {
             if (model.hasTensor(name)) {
                 throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION,
                         model.sourceName() + ": the model already has a tensor named '" + name + "'");
@@ -231,9 +235,9 @@ public final class GraphSurgery {
         }
         for (NodeProto n : model.graph().getNodeList()) {
             for (String out : n.getOutputList()) {
-                if (out.startsWith(P)) {
+                if (out.startsWith(reservedPrefix)) {
                     throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION, model.sourceName()
-                            + ": tensor '" + out + "' uses the reserved prefix '" + P + "'");
+                            + ": tensor '" + out + "' uses the reserved prefix '" + reservedPrefix + "'");
                 }
             }
         }

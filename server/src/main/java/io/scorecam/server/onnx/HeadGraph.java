@@ -77,20 +77,7 @@ public final class HeadGraph {
             throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION, model.sourceName()
                     + ": target layer '" + spec.targetTensor() + "' is not computed by any node");
         }
-        for (String name : List.of(CENTRES, WEIGHTS, SCORES)) {
-            if (model.hasTensor(name)) {
-                throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION,
-                        model.sourceName() + ": the model already has a tensor named '" + name + "'");
-            }
-        }
-        for (NodeProto n : model.graph().getNodeList()) {
-            for (String out : n.getOutputList()) {
-                if (out.startsWith(P)) {
-                    throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION, model.sourceName()
-                            + ": tensor '" + out + "' uses the reserved prefix '" + P + "'");
-                }
-            }
-        }
+        GraphSurgery.checkNoClash(model, List.of(CENTRES, WEIGHTS, SCORES), P);
         Walk walk = new Walk(model, spec);
         walk.run();
 

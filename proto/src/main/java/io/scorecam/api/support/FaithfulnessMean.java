@@ -1,4 +1,4 @@
-package io.scorecam.loadtest.fidelity;
+package io.scorecam.api.support;
 
 import io.scorecam.api.v1.ExplainResponse;
 import io.scorecam.api.v1.Faithfulness;
@@ -11,6 +11,7 @@ import java.util.Map;
  * Means of the server's faithfulness metrics over the maps that carry them (want_metrics): Average Drop and
  * Increase in Confidence (Chattopadhay et al. 2018) in percent, and the RISE deletion / insertion AUCs.
  * Maps without metrics are counted apart, never averaged in as zeros. Thread-safe (streams share one).
+ * Shared by the CLI and the load tester, which have nothing else in common but this API.
  */
 public final class FaithfulnessMean {
     private long maps;
@@ -79,5 +80,22 @@ public final class FaithfulnessMean {
             m.put("insertion_auc", insertionAuc());
         }
         return m;
+    }
+
+    /** The means now, as values. */
+    public synchronized Means snapshot() {
+        return new Means(maps, withoutMetrics, averageDropPct(), increasePct(), deletionAuc(), insertionAuc());
+    }
+
+    /**
+     * @param maps           maps that carried metrics
+     * @param withoutMetrics maps that did not
+     * @param averageDropPct mean of drop x 100 (NaN without maps)
+     * @param increasePct    % of maps whose score rose on the frame multiplied by the map (NaN without maps)
+     * @param deletionAuc    mean deletion AUC (lower is better)
+     * @param insertionAuc   mean insertion AUC (higher is better)
+     */
+    public record Means(long maps, long withoutMetrics, double averageDropPct, double increasePct,
+                        double deletionAuc, double insertionAuc) {
     }
 }
