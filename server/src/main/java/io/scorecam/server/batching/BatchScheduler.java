@@ -3,6 +3,8 @@ package io.scorecam.server.batching;
 import io.scorecam.server.engine.CancellationToken;
 import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.errors.ScoreCamException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,8 +24,14 @@ import java.util.function.LongConsumer;
  * {@code maxDelay} (Triton's max_queue_delay), then runs the batch outside the lock. Groups whose
  * cancellation token fired are dropped when they reach the head of a batch, so a cancelled stream frees its
  * queued work without running it.
+ *
+ * <p>Futures are only ever completed outside the lock: their callbacks are the callers' code (a request that
+ * shared a dropped group queues it again, a score table fails its rows under its own lock) and would
+ * otherwise run under the queue's lock, in the middle of iterating the queue.
  */
 public final class BatchScheduler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchScheduler.class);
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<WorkGroup<?>> queue = new ArrayDeque<>();
@@ -63,18 +71,20 @@ public final class BatchScheduler implements AutoCloseable {
             group.future.complete(List.of());
             return group.future;
         }
+        boolean refused;
         lock.lock();
         try {
-            if (closed) {
-                group.future.completeExceptionally(
-                        new ScoreCamException(ErrorCode.UNAVAILABLE, "the engine is shutting down"));
-                return group.future;
+            refused = closed;
+            if (!refused) {
+                queue.addLast(group);
+                queuedItems += items.size();
+                changed.signalAll();
             }
-            queue.addLast(group);
-            queuedItems += items.size();
-            changed.signalAll();
         } finally {
             lock.unlock();
+        }
+        if (refused) {
+            group.future.completeExceptionally(new ScoreCamException(ErrorCode.UNAVAILABLE, "the engine is shutting down"));
         }
         return group.future;
     }
@@ -91,25 +101,35 @@ public final class BatchScheduler implements AutoCloseable {
 
     private void workLoop() {
         while (true) {
+            List<WorkGroup<?>> dropped = new ArrayList<>();
             Batch<?> batch;
             try {
-                batch = takeBatch();
+                batch = takeBatch(dropped);
             } catch (InterruptedException e) {
                 return;
+            } finally {
+                failDropped(dropped);
             }
-            if (batch == null) {
-                return;
+            if (batch != null) {
+                batch.run(listener);
+            } else if (dropped.isEmpty()) {
+                return; // closed and drained
             }
-            batch.run(listener);
         }
     }
 
-    /** Blocks until a batch is ready; null when closed and drained. */
-    private Batch<?> takeBatch() throws InterruptedException {
+    /**
+     * Blocks until a batch is ready; null when closed and drained, or when it removed cancelled groups
+     * (into {@code dropped}), which the caller fails once the lock is released.
+     */
+    private Batch<?> takeBatch(List<WorkGroup<?>> dropped) throws InterruptedException {
         lock.lock();
         try {
             while (true) {
-                dropCancelled();
+                dropCancelled(dropped);
+                if (!dropped.isEmpty()) {
+                    return null;
+                }
                 if (queue.isEmpty()) {
                     if (closed) {
                         return null;
@@ -139,7 +159,8 @@ public final class BatchScheduler implements AutoCloseable {
         }
     }
 
-    private void dropCancelled() {
+    /** Under the lock: takes the cancelled groups out of the queue, without completing them. */
+    private void dropCancelled(List<WorkGroup<?>> dropped) {
         for (Iterator<WorkGroup<?>> it = queue.iterator(); it.hasNext(); ) {
             WorkGroup<?> g = it.next();
             if (!g.cancellation.isCancelled()) {
@@ -148,6 +169,13 @@ public final class BatchScheduler implements AutoCloseable {
             it.remove();
             queuedItems -= g.remaining();
             g.nextItem = g.items.size();
+            dropped.add(g);
+        }
+    }
+
+    /** Outside the lock: fails the dropped groups (their callbacks may queue work again). */
+    private static void failDropped(List<WorkGroup<?>> dropped) {
+        for (WorkGroup<?> g : dropped) {
             ErrorCode code = g.cancellation.deadlinePassed() ? ErrorCode.DEADLINE_EXCEEDED : ErrorCode.CANCELLED;
             g.future.completeExceptionally(new ScoreCamException(code,
                     code == ErrorCode.CANCELLED ? "the frame was cancelled" : "the frame's deadline passed"));
@@ -179,7 +207,11 @@ public final class BatchScheduler implements AutoCloseable {
             WorkGroup<I> group = (WorkGroup<I>) g;
             int take = Math.min(group.remaining(), kind.maxBatch() - batch.size());
             if (group.nextItem == 0) {
-                group.onFirstTaken.accept(now - group.enqueuedNanos);
+                try {
+                    group.onFirstTaken.accept(now - group.enqueuedNanos);
+                } catch (RuntimeException e) {
+                    LOG.warn("queue-time callback failed", e); // bookkeeping only: the items still run
+                }
             }
             batch.add(group, group.nextItem, take);
             group.nextItem += take;
@@ -250,10 +282,20 @@ public final class BatchScheduler implements AutoCloseable {
                 return;
             }
             long end = System.nanoTime();
-            listener.onBatch(kind.name(), items.size(), start - oldestEnqueuedNanos, end - start);
+            try {
+                listener.onBatch(kind.name(), items.size(), start - oldestEnqueuedNanos, end - start);
+            } catch (RuntimeException e) {
+                LOG.warn("batch listener failed", e); // metrics must not cost the frames their results
+            }
             int offset = 0;
             for (Slice<I> s : slices) {
-                s.group.complete(s.from, results.subList(offset, offset + s.count));
+                try {
+                    s.group.complete(s.from, results.subList(offset, offset + s.count));
+                } catch (RuntimeException e) {
+                    // e.g. a null result: this group fails, the worker and the other groups go on
+                    s.group.future.completeExceptionally(new ScoreCamException(ErrorCode.INTERNAL,
+                            kind.name() + " returned an unusable result: " + e, e));
+                }
                 offset += s.count;
             }
         }

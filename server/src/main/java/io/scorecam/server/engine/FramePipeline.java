@@ -53,16 +53,25 @@ final class FramePipeline {
         });
         if (created[0]) {
             cost.addPasses(1);
-            scheduler.submit(model.featurePass, List.of(input.tensor()), token, cost::addQueueNanos)
-                    .whenComplete((results, error) -> {
-                        if (error != null) {
-                            cache.remove(key, features);
-                            features.completeExceptionally(unwrap(error));
-                        } else {
-                            FeaturePass.FeatureOutput out = (FeaturePass.FeatureOutput) results.get(0);
-                            features.complete(build(model, input.tensor(), out));
-                        }
-                    });
+            // the entry is shared by every request for this frame: whatever happens, it must complete
+            try {
+                scheduler.submit(model.featurePass, List.of(input.tensor()), token, cost::addQueueNanos)
+                        .whenComplete((results, error) -> {
+                            try {
+                                if (error != null) {
+                                    throw error;
+                                }
+                                FeaturePass.FeatureOutput out = (FeaturePass.FeatureOutput) results.get(0);
+                                features.complete(build(model, input.tensor(), out));
+                            } catch (Throwable t) {
+                                cache.remove(key, features);
+                                features.completeExceptionally(unwrap(t));
+                            }
+                        });
+            } catch (RuntimeException e) {
+                cache.remove(key, features);
+                features.completeExceptionally(e);
+            }
         }
         return features.thenApply(f -> new PreparedFrame(input.hash(), f))
                 .exceptionallyCompose(error -> retryable(error, token, attempt)
@@ -89,7 +98,8 @@ final class FramePipeline {
         FrameCache.ScoreKey key = new FrameCache.ScoreKey(model.name(), frame.hash(), convention);
         ScoreTable table = cache.getOrCreate(key, ScoreTable.bytesFor(model.channels, model.classes),
                 k -> new ScoreTable(model.channels, model.classes));
-        List<Integer> missing = table.claimMissing(channels);
+        ScoreTable.Claim claim = table.claim(channels);
+        List<Integer> missing = claim.missing();
         if (!missing.isEmpty()) {
             ScoringPass pass;
             try {
@@ -104,7 +114,7 @@ final class FramePipeline {
             }
             runInto(table, missing, pass, items, token, cost);
         }
-        return table.rows(channels).exceptionallyCompose(error -> retryable(error, token, attempt)
+        return claim.rows().exceptionallyCompose(error -> retryable(error, token, attempt)
                 ? scores(model, frame, convention, channels, token, cost, attempt + 1)
                 : CompletableFuture.failedFuture(unwrap(error)));
     }
@@ -125,7 +135,8 @@ final class FramePipeline {
         FrameCache.CellKey key = new FrameCache.CellKey(model.name(), frame.hash());
         ScoreTable table = cache.getOrCreate(key, ScoreTable.bytesFor(n, model.classes),
                 k -> new ScoreTable(n, model.classes));
-        List<Integer> missing = table.claimMissing(cells);
+        ScoreTable.Claim claim = table.claim(cells);
+        List<Integer> missing = claim.missing();
         if (!missing.isEmpty()) {
             HeadPass pass;
             try {
@@ -140,7 +151,7 @@ final class FramePipeline {
             }
             runInto(table, missing, pass, items, token, cost);
         }
-        return table.rows(cells).exceptionallyCompose(error -> retryable(error, token, attempt)
+        return claim.rows().exceptionallyCompose(error -> retryable(error, token, attempt)
                 ? cellScores(model, frame, cells, token, cost, attempt + 1)
                 : CompletableFuture.failedFuture(unwrap(error)));
     }
@@ -149,15 +160,23 @@ final class FramePipeline {
     private <I> void runInto(ScoreTable table, List<Integer> claimed, BatchKind<I> pass, List<I> items,
                              CancellationToken token, FrameCost cost) {
         cost.addPasses(items.size());
-        scheduler.submit(pass, items, token, cost::addQueueNanos).whenComplete((results, error) -> {
-            if (error != null) {
-                table.release(claimed, unwrap(error));
-                return;
-            }
-            for (int i = 0; i < claimed.size(); i++) {
-                table.fill(claimed.get(i), (ScoreRow) results.get(i));
-            }
-        });
+        // other requests wait on the claimed rows: each must be filled or released, whatever happens
+        try {
+            scheduler.submit(pass, items, token, cost::addQueueNanos).whenComplete((results, error) -> {
+                try {
+                    if (error != null) {
+                        throw error;
+                    }
+                    for (int i = 0; i < claimed.size(); i++) {
+                        table.fill(claimed.get(i), (ScoreRow) results.get(i));
+                    }
+                } catch (Throwable t) {
+                    table.release(claimed, unwrap(t));
+                }
+            });
+        } catch (RuntimeException e) {
+            table.release(claimed, e);
+        }
     }
 
     private static FrameFeatures build(LoadedModel model, float[] input, FeaturePass.FeatureOutput out) {

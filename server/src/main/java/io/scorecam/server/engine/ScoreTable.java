@@ -25,48 +25,61 @@ public final class ScoreTable {
     }
 
     /**
-     * Claims the channels nobody has started yet. The caller must run exactly those (in order) and hand
-     * each result to {@link #fill}; the returned list is empty when everything is already under way.
+     * What one request gets from the table: the channels it must run itself (nobody had started them;
+     * possibly none) and the rows of all channels it asked for, complete when every one of them is in.
      */
-    public synchronized List<Integer> claimMissing(int[] channels) {
+    public record Claim(List<Integer> missing, CompletableFuture<ScoreRow[]> rows) {
+    }
+
+    /**
+     * Claims the channels nobody has started yet and, in the same step, takes the rows of every asked
+     * channel. The caller must run exactly {@code missing} (in order) and hand each result to {@link #fill}
+     * or give up on them with {@link #release}. Taking the rows in the same step matters: a row another
+     * request started may be released (its owner was cancelled) right after this call, and the waiter must
+     * then see that failure (and retry) rather than find the channel unclaimed.
+     */
+    public synchronized Claim claim(int[] channels) {
         List<Integer> missing = new ArrayList<>();
-        for (int k : channels) {
+        CompletableFuture<?>[] waits = new CompletableFuture<?>[channels.length];
+        for (int i = 0; i < channels.length; i++) {
+            int k = channels[i];
             if (rows[k] == null) {
                 rows[k] = new CompletableFuture<>();
                 missing.add(k);
             }
+            waits[i] = rows[k];
         }
-        return missing;
+        int size = rows.length;
+        CompletableFuture<ScoreRow[]> all = CompletableFuture.allOf(waits).thenApply(v -> {
+            ScoreRow[] out = new ScoreRow[size];
+            for (int i = 0; i < channels.length; i++) {
+                out[channels[i]] = (ScoreRow) waits[i].join();
+            }
+            return out;
+        });
+        return new Claim(missing, all);
     }
 
     public void fill(int channel, ScoreRow row) {
         rowFuture(channel).complete(row);
     }
 
-    /** Forgets the claimed rows that failed, so a later request may try them again. */
-    public synchronized void release(List<Integer> channels, Throwable failure) {
-        for (int k : channels) {
-            CompletableFuture<ScoreRow> f = rows[k];
-            if (f != null && !f.isDone()) {
-                rows[k] = null;
-                f.completeExceptionally(failure);
-            }
-        }
-    }
-
-    /** Completes when every given channel has its row. */
-    public CompletableFuture<ScoreRow[]> rows(int[] channels) {
-        CompletableFuture<?>[] waits = new CompletableFuture<?>[channels.length];
-        for (int i = 0; i < channels.length; i++) {
-            waits[i] = rowFuture(channels[i]);
-        }
-        return CompletableFuture.allOf(waits).thenApply(v -> {
-            ScoreRow[] out = new ScoreRow[rows.length];
+    /**
+     * Forgets the claimed rows that failed, so a later request may try them again. Their waiters are told
+     * after the table's lock is released: they may retry at once, which takes other locks.
+     */
+    public void release(List<Integer> channels, Throwable failure) {
+        List<CompletableFuture<ScoreRow>> failed = new ArrayList<>(channels.size());
+        synchronized (this) {
             for (int k : channels) {
-                out[k] = rowFuture(k).join();
+                CompletableFuture<ScoreRow> f = rows[k];
+                if (f != null && !f.isDone()) {
+                    rows[k] = null;
+                    failed.add(f);
+                }
             }
-            return out;
-        });
+        }
+        failed.forEach(f -> f.completeExceptionally(failure));
     }
 
     private synchronized CompletableFuture<ScoreRow> rowFuture(int channel) {

@@ -53,13 +53,15 @@ final class FrameProcessor {
             decoded = CompletableFuture.failedFuture(
                     new ScoreCamException(ErrorCode.UNAVAILABLE, "server is shutting down"));
         }
+        // Async on the codec pool: when the decode is already done, a plain thenCompose would enter the engine
+        // (its cache and queue locks) on the calling thread, i.e. the event loop every stream depends on.
         return decoded
-                .thenCompose(frame -> explainer.explain(frame).thenApplyAsync(result -> {
+                .thenComposeAsync(frame -> explainer.explain(frame).thenApplyAsync(result -> {
                     double queueMs = (startNanos - arrivalNanos) / 1e6 + result.queueMs();
                     double totalMs = (System.nanoTime() - arrivalNanos) / 1e6;
                     var timing = new ResponseBuilder.Timing(queueMs, Math.max(0, totalMs - queueMs), totalMs);
                     return builder.ok(request, frame.image(), result, timing);
-                }, codec))
+                }, codec), codec)
                 .exceptionally(e -> errorResponse(request, e, arrivalNanos, startNanos))
                 .thenApply(response -> {
                     metrics.frameAnswered(response.getStatus().name(), System.nanoTime() - arrivalNanos);

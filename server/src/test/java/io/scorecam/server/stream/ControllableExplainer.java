@@ -37,6 +37,8 @@ final class ControllableExplainer implements Explainer {
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger maxInFlight = new AtomicInteger();
     final AtomicInteger calls = new AtomicInteger();
+    /** Names of the threads explain() was called on. */
+    final ConcurrentLinkedQueue<String> callerThreads = new ConcurrentLinkedQueue<>();
     volatile boolean closed;
     /** Completion delay; with {@link #jitter} a random delay in [0, delayMs]. */
     volatile long delayMs;
@@ -50,6 +52,7 @@ final class ControllableExplainer implements Explainer {
     @Override
     public CompletableFuture<FrameResult> explain(FrameRequest r) {
         calls.incrementAndGet();
+        callerThreads.add(Thread.currentThread().getName());
         if (!r.model().isEmpty() && !r.model().equals(MODEL)) {
             return CompletableFuture.failedFuture(new ScoreCamException(ErrorCode.NOT_FOUND,
                     "unknown model '" + r.model() + "': this server serves " + MODEL));
