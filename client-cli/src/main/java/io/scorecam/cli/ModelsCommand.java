@@ -15,11 +15,12 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /** {@code scorecam models}: what the server serves (ListModels). */
 @Command(name = "models", mixinStandardHelpOptions = true, description = "Lists the server's models.")
 final class ModelsCommand implements Callable<Integer> {
-    private static final String ROW = "%-24s %-9s %-8s %-6s %-28s %-7s %s%n";
+    private static final String ROW = "%-24s %-9s %-8s %-6s %-28s %-7s %-13s %s%n";
 
     @Spec
     CommandSpec spec;
@@ -41,11 +42,12 @@ final class ModelsCommand implements Callable<Integer> {
             ReplayCommand.awaitQuietly(channel);
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, ROW, "MODEL", "INPUT", "CLASSES", "K", "TARGET LAYER", "LAYER", "OUTPUT");
+        out.printf(Locale.ROOT, ROW, "MODEL", "INPUT", "CLASSES", "K", "TARGET LAYER", "LAYER", "OUTPUT", "METHODS");
         for (ModelInfo m : response.getModelsList()) {
             out.printf(Locale.ROOT, ROW, m.getName() + (m.getIsDefault() ? " (default)" : ""),
                     m.getInputWidth() + "x" + m.getInputHeight(), m.getNumClasses(), m.getChannels(),
-                    m.getTargetLayer(), m.getLayerWidth() + "x" + m.getLayerHeight(), m.getOutputKind());
+                    m.getTargetLayer(), m.getLayerWidth() + "x" + m.getLayerHeight(), m.getOutputKind(),
+                    m.getMethodsList().stream().map(Enum::name).collect(Collectors.joining(",")));
         }
         out.flush();
         return 0;

@@ -28,6 +28,8 @@ class ExplainAndModelsTest {
             for (String name : names) {
                 assertTrue(cli.out().contains(name), cli::toString);
             }
+            // the bundled model's head splits off: every method is offered
+            assertTrue(cli.out().contains("SCORE_CAM,FASTER_SCORE_CAM,RECIPRO_CAM,EIGEN_CAM"), cli::toString);
         }
         assertTrue(cli.out().contains("(default)"), cli::toString);
         assertTrue(cli.out().startsWith("MODEL"), cli::toString);

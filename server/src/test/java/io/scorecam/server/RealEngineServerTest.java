@@ -56,6 +56,9 @@ class RealEngineServerTest {
                 List<ModelInfo> listed = stub.listModels(ListModelsRequest.getDefaultInstance()).getModelsList();
                 assertTrue(listed.stream().anyMatch(m -> m.getNumClasses() == 1000 && m.getChannels() == 1280
                         && m.getLayerWidth() == 7), listed.toString());
+                // MobileNetV2-int8's head splits off at its last layer: every method is offered
+                assertTrue(listed.stream().allMatch(m -> m.getMethodsList().containsAll(List.of(Method.SCORE_CAM,
+                        Method.FASTER_SCORE_CAM, Method.RECIPRO_CAM, Method.EIGEN_CAM))), listed.toString());
 
                 ExplainRequest req = ExplainRequest.newBuilder().setFrameId(5)
                         .setEncoded(ByteString.copyFrom(Files.readAllBytes(photo)))

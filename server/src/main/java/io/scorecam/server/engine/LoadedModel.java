@@ -1,5 +1,6 @@
 package io.scorecam.server.engine;
 
+import io.scorecam.server.errors.ScoreCamException;
 import io.scorecam.server.image.Preprocessor;
 import io.scorecam.server.inference.InferenceBackend;
 import io.scorecam.server.inference.InferenceSession;
@@ -10,6 +11,7 @@ import io.scorecam.server.onnx.HeadGraphSpec;
 import io.scorecam.server.onnx.OnnxModel;
 import io.scorecam.server.onnx.ScoringGraphSpec;
 
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,9 @@ final class LoadedModel implements AutoCloseable {
     private final Map<Convention, ScoringPass> scoringPasses = new EnumMap<>(Convention.class);
     private final Map<Convention, InferenceSession> scoringSessions = new EnumMap<>(Convention.class);
     /** Recipro-CAM's head session, built on first use; a model that cannot be split keeps its error. */
+    private final HeadGraphSpec headSpec;
+    /** Whether the head can be split off at the target layer (checked at load, so ListModels can say). */
+    private final boolean splittable;
     private HeadPass headPass;
     private InferenceSession headSession;
     private RuntimeException headFailure;
@@ -65,6 +70,16 @@ final class LoadedModel implements AutoCloseable {
                 config.output().name(), layerName, 3, config.input().height(), config.input().width(), batchSize);
         this.probePass = new ProbePass(config.name(), featureSession, config.input().name(), config.output().name(),
                 3, config.input().height(), config.input().width(), !outputsProbabilities(), batchSize);
+        this.headSpec = new HeadGraphSpec(layerName, config.output().name(), channels, layerHeight, layerWidth,
+                !outputsProbabilities());
+        boolean canSplit = true;
+        try {
+            HeadGraph.check(onnx, headSpec); // a walk over the graph; the session is built on first use
+        } catch (ScoreCamException e) {
+            headFailure = e; // every RECIPRO_CAM frame of this model gets this error
+            canSplit = false;
+        }
+        this.splittable = canSplit;
     }
 
     /** Set once at load time (after tuning), before the model is published to request threads. */
@@ -119,9 +134,7 @@ final class LoadedModel implements AutoCloseable {
         }
         if (headPass == null) {
             try {
-                HeadGraphSpec spec = new HeadGraphSpec(layerName, config.output().name(), channels, layerHeight,
-                        layerWidth, !outputsProbabilities());
-                headSession = backend.open(HeadGraph.build(onnx, spec), name() + "/head");
+                headSession = backend.open(HeadGraph.build(onnx, headSpec), name() + "/head");
             } catch (RuntimeException e) {
                 headFailure = e;
                 throw e;
@@ -145,7 +158,8 @@ final class LoadedModel implements AutoCloseable {
     ModelDescription describe(boolean isDefault) {
         return new ModelDescription(name(), config.input().width(), config.input().height(), classes, channels,
                 layerName, layerWidth, layerHeight, isDefault, List.copyOf(config.labels()),
-                config.output().kind().name());
+                config.output().kind().name(), Arrays.stream(CamMethod.values())
+                        .filter(m -> m != CamMethod.RECIPRO_CAM || splittable).toList());
     }
 
     @Override

@@ -2,7 +2,11 @@ package io.scorecam.server.engine;
 
 import java.util.List;
 
-/** What ListModels reports about a loaded model. */
+/**
+ * What ListModels reports about a loaded model.
+ *
+ * @param methods the methods this model can be explained with (RECIPRO_CAM only when its head can be split off)
+ */
 public record ModelDescription(String name,
                                int inputWidth,
                                int inputHeight,
@@ -13,5 +17,6 @@ public record ModelDescription(String name,
                                int layerHeight,
                                boolean isDefault,
                                List<String> labels,
-                               String outputKind) {
+                               String outputKind,
+                               List<CamMethod> methods) {
 }

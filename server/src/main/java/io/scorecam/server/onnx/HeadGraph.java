@@ -59,28 +59,17 @@ public final class HeadGraph {
     private HeadGraph() {
     }
 
+    /**
+     * Whether the model can be split at the target layer, without building anything (a walk over the graph):
+     * throws the FAILED_PRECONDITION {@link #build} would.
+     */
+    public static void check(OnnxModel model, HeadGraphSpec spec) {
+        walk(model, spec);
+    }
+
     /** The head graph as model bytes; fails with FAILED_PRECONDITION when the model cannot be split there. */
     public static byte[] build(OnnxModel model, HeadGraphSpec spec) {
-        if (model.usesExternalData()) {
-            throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION, model.sourceName()
-                    + ": initializers stored as external data are not supported; save the model as one file");
-        }
-        if (model.opsetVersion() < 5) {
-            throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION, model.sourceName() + ": default-domain opset "
-                    + model.opsetVersion() + " < 5 (Reshape without a shape input); convert the model to a newer opset");
-        }
-        if (model.outputs().stream().noneMatch(o -> o.getName().equals(spec.modelOutput()))) {
-            throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION,
-                    model.sourceName() + ": '" + spec.modelOutput() + "' is not a graph output");
-        }
-        if (!model.producer(spec.targetTensor()).isPresent()) {
-            throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION, model.sourceName()
-                    + ": target layer '" + spec.targetTensor() + "' is not computed by any node");
-        }
-        GraphSurgery.checkNoClash(model, List.of(CENTRES, WEIGHTS, SCORES), P);
-        Walk walk = new Walk(model, spec);
-        walk.run();
-
+        Walk walk = walk(model, spec);
         GraphProto original = model.graph();
         GraphProto.Builder g = GraphProto.newBuilder(original)
                 .clearInput().clearOutput().clearNode().clearValueInfo().clearInitializer();
@@ -164,6 +153,30 @@ public final class HeadGraph {
         return NodeProto.newBuilder().setOpType("QuantizeLinear").setDomain(dequant.getDomain())
                 .setName(P + "requantise").addAllInput(inputs).addOutput(dequant.getInput(0))
                 .addAllAttribute(dequant.getAttributeList()).build();
+    }
+
+    /** Validates the model for a split at the target layer and walks its head. */
+    private static Walk walk(OnnxModel model, HeadGraphSpec spec) {
+        if (model.usesExternalData()) {
+            throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION, model.sourceName()
+                    + ": initializers stored as external data are not supported; save the model as one file");
+        }
+        if (model.opsetVersion() < 5) {
+            throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION, model.sourceName() + ": default-domain opset "
+                    + model.opsetVersion() + " < 5 (Reshape without a shape input); convert the model to a newer opset");
+        }
+        if (model.outputs().stream().noneMatch(o -> o.getName().equals(spec.modelOutput()))) {
+            throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION,
+                    model.sourceName() + ": '" + spec.modelOutput() + "' is not a graph output");
+        }
+        if (!model.producer(spec.targetTensor()).isPresent()) {
+            throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION, model.sourceName()
+                    + ": target layer '" + spec.targetTensor() + "' is not computed by any node");
+        }
+        GraphSurgery.checkNoClash(model, List.of(CENTRES, WEIGHTS, SCORES), P);
+        Walk walk = new Walk(model, spec);
+        walk.run();
+        return walk;
     }
 
     /** The walk back from the output: which nodes and initializers the head needs. */

@@ -1,6 +1,7 @@
 package io.scorecam.server.stream;
 
 import io.scorecam.api.v1.ListModelsResponse;
+import io.scorecam.api.v1.Method;
 import io.scorecam.api.v1.ModelInfo;
 import io.scorecam.server.engine.ModelDescription;
 
@@ -35,6 +36,9 @@ final class ModelCatalog {
                     .setOutputKind(nullToEmpty(m.outputKind()));
             if (m.labels() != null) {
                 info.addAllLabels(m.labels());
+            }
+            if (m.methods() != null) {
+                m.methods().forEach(method -> info.addMethods(Method.valueOf(method.name())));
             }
             b.addModels(info);
         }

@@ -14,11 +14,14 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -86,6 +89,12 @@ class ReciproCamEngineTest {
             assertTrue(cause.getMessage().contains("RECIPRO_CAM is not available")
                     && cause.getMessage().contains(bypassLayer), cause.getMessage());
         }
+        // ListModels says so before any frame is sent
+        Map<String, List<CamMethod>> methods = engine.models().stream()
+                .collect(Collectors.toMap(ModelDescription::name, ModelDescription::methods));
+        assertEquals(List.of(CamMethod.values()), methods.get("resnet"));
+        assertFalse(methods.get("bypass").contains(CamMethod.RECIPRO_CAM), methods.toString());
+        assertEquals(CamMethod.values().length - 1, methods.get("bypass").size(), methods.toString());
         FrameResult scoreCam = explain("bypass", image, CamMethod.SCORE_CAM, Convention.SEED);
         assertEquals(2, scoreCam.maps().size());
         FrameResult recipro = explain("resnet", image, CamMethod.RECIPRO_CAM, Convention.SEED);

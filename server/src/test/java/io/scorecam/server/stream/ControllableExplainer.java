@@ -1,5 +1,6 @@
 package io.scorecam.server.stream;
 
+import io.scorecam.server.engine.CamMethod;
 import io.scorecam.server.engine.CancellationToken;
 import io.scorecam.server.engine.ClassMap;
 import io.scorecam.server.engine.ClassProbability;
@@ -118,7 +119,8 @@ final class ControllableExplainer implements Explainer {
         for (int i = 0; i < CLASSES; i++) {
             labels.add("class-" + i);
         }
-        return List.of(new ModelDescription(MODEL, 8, 8, CLASSES, 16, "layer", 2, 2, true, labels, "LOGITS"));
+        return List.of(new ModelDescription(MODEL, 8, 8, CLASSES, 16, "layer", 2, 2, true, labels, "LOGITS",
+                List.of(CamMethod.values())));
     }
 
     @Override
