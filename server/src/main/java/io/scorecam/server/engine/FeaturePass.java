@@ -47,17 +47,11 @@ final class FeaturePass extends SessionPass<float[]> {
         }
         Map<String, FloatTensor> out = session.run(Map.<String, Tensor>of(inputName, input),
                 List.of(outputName, layerName));
-        float[] outputs = out.get(outputName).toArray();
-        float[] layer = out.get(layerName).toArray();
-        int classes = outputs.length / n;
-        int perFrame = layer.length / n;
+        float[][] outputs = rows(out.get(outputName).toArray(), n);
+        float[][] layer = rows(out.get(layerName).toArray(), n);
         List<Object> results = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            float[] o = new float[classes];
-            System.arraycopy(outputs, i * classes, o, 0, classes);
-            float[] a = new float[perFrame];
-            System.arraycopy(layer, i * perFrame, a, 0, perFrame);
-            results.add(new FeatureOutput(o, a));
+            results.add(new FeatureOutput(outputs[i], layer[i]));
         }
         return results;
     }

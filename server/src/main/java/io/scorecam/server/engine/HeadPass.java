@@ -74,24 +74,13 @@ final class HeadPass extends SessionPass<HeadPass.Item> {
         }
     }
 
-    InferenceSession session() {
-        return session;
-    }
-
-    static List<String> outputs() {
-        return OUTPUTS;
-    }
-
     @Override
     public List<Object> run(List<Item> items) {
         int b = items.size();
         float[] scores = session.run(inputs(items), OUTPUTS).get(HeadGraph.SCORES).toArray();
-        int classes = scores.length / b;
         List<Object> rows = new ArrayList<>(b);
-        for (int n = 0; n < b; n++) {
-            float[] row = new float[classes];
-            System.arraycopy(scores, n * classes, row, 0, classes);
-            rows.add(new ScoreRow(row, 0f, 0f));
+        for (float[] row : rows(scores, b)) {
+            rows.add(new ScoreRow(row, 0f, 0f)); // map min/max mean nothing for a head pass
         }
         return rows;
     }

@@ -52,11 +52,8 @@ final class ProbePass extends SessionPass<ProbeImage> {
         }
         float[] outputs = session.run(Map.<String, Tensor>of(inputName, input), List.of(outputName))
                 .get(outputName).toArray();
-        int classes = outputs.length / n;
         List<Object> results = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            float[] o = new float[classes];
-            System.arraycopy(outputs, i * classes, o, 0, classes);
+        for (float[] o : rows(outputs, n)) {
             results.add(softmax ? Predictions.softmax(o) : o);
         }
         return results;

@@ -84,13 +84,11 @@ final class ScoringPass extends SessionPass<ScoringPass.Item> {
         float[] scores = out.get(GraphSurgery.SCORES).toArray();
         float[] mins = out.get(GraphSurgery.MAP_MIN).toArray();
         float[] maxs = out.get(GraphSurgery.MAP_MAX).toArray();
-        int classes = scores.length / b;
-        List<Object> rows = new ArrayList<>(b);
+        float[][] rows = rows(scores, b);
+        List<Object> results = new ArrayList<>(b);
         for (int i = 0; i < b; i++) {
-            float[] row = new float[classes];
-            System.arraycopy(scores, i * classes, row, 0, classes);
-            rows.add(new ScoreRow(row, mins[i], maxs[i]));
+            results.add(new ScoreRow(rows[i], mins[i], maxs[i]));
         }
-        return rows;
+        return results;
     }
 }

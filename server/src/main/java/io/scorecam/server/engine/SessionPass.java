@@ -2,6 +2,8 @@ package io.scorecam.server.engine;
 
 import io.scorecam.server.batching.BatchKind;
 
+import java.util.Arrays;
+
 /** What the engine's two batch kinds share: a name for metrics and a batch size fixed once at load time. */
 abstract class SessionPass<I> implements BatchKind<I> {
     private final String name;
@@ -24,5 +26,15 @@ abstract class SessionPass<I> implements BatchKind<I> {
     @Override
     public final int maxBatch() {
         return maxBatch;
+    }
+
+    /** Splits a batch output [n, ...] into its n rows (each a copy, so the batch's buffer can go). */
+    static float[][] rows(float[] batch, int n) {
+        int size = batch.length / n;
+        float[][] rows = new float[n][];
+        for (int i = 0; i < n; i++) {
+            rows[i] = Arrays.copyOfRange(batch, i * size, (i + 1) * size);
+        }
+        return rows;
     }
 }
