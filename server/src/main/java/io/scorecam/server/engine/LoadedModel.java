@@ -155,11 +155,12 @@ final class LoadedModel implements AutoCloseable {
         return (int) Math.min(cap, (long) layerHeight * layerWidth);
     }
 
-    ModelDescription describe(boolean isDefault) {
+    ModelDescription describe(boolean isDefault, int fasterChannels) {
         return new ModelDescription(name(), config.input().width(), config.input().height(), classes, channels,
                 layerName, layerWidth, layerHeight, isDefault, List.copyOf(config.labels()),
                 config.output().kind().name(), Arrays.stream(CamMethod.values())
-                        .filter(m -> m != CamMethod.RECIPRO_CAM || splittable).toList());
+                        .filter(m -> m != CamMethod.RECIPRO_CAM || splittable).toList(),
+                ModelDefaults.of(config.defaults(), fasterChannels));
     }
 
     @Override

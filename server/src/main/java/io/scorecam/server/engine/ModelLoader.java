@@ -65,6 +65,13 @@ final class ModelLoader {
                 : config.batchSize() != null ? config.batchSize() : 0;
         LoadedModel model = new LoadedModel(config, new Preprocessor(config.input()), onnx, backend, features,
                 probe.layer, probe.channels, probe.height, probe.width, probe.classes, Math.max(batch, 1));
+        if (config.defaults().method() != null && !model.describe(false, options.fasterChannels()).methods()
+                .contains(CamMethod.valueOf(config.defaults().method()))) {
+            model.close();
+            throw failure(config.directory().resolve(ModelConfig.CONFIG_FILE) + ": method "
+                    + config.defaults().method() + " is not available for this model (its head cannot be split"
+                    + " off at target layer '" + probe.layer + "'); choose another method or target_layer");
+        }
         if (batch == 0) {
             model.setBatchSize(tuneBatchSize(model));
         }

@@ -7,6 +7,7 @@ import io.scorecam.server.config.ServerConfig;
 import io.scorecam.server.engine.Explainer;
 import io.scorecam.server.image.ImageDecoder;
 import io.scorecam.server.metrics.MetricsServer;
+import io.scorecam.server.metrics.ProcessMetrics;
 import io.scorecam.server.metrics.ServerMetrics;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
@@ -46,6 +47,7 @@ public final class ScoreCamServer {
     private final CallRegistry calls;
     private final List<HttpServer> listeners = new CopyOnWriteArrayList<>();
     private volatile MetricsServer metricsServer;
+    private volatile ProcessMetrics processMetrics;
     private volatile boolean serving = true;
     private Future<Void> shutdown;
 
@@ -74,8 +76,9 @@ public final class ScoreCamServer {
         ScoreCamServer server = new ScoreCamServer(vertx, config, explainer, codec);
         ServerMetrics metrics = new ServerMetrics(registry);
         metrics.bindQueueDepth(explainer::queuedItems);
+        server.processMetrics = ProcessMetrics.bind(registry);
         ModelCatalog catalog = new ModelCatalog(explainer.models());
-        FrameProcessor processor = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels())),
+        FrameProcessor processor = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()), catalog),
                 new ResponseBuilder(encoder, catalog), explainer, codec, metrics);
         ExplainCalls explainCalls = new ExplainCalls(vertx, processor, catalog, server.calls, metrics,
                 config.streamWindow(), config.maxMessageBytes());
@@ -93,6 +96,7 @@ public final class ScoreCamServer {
                     return server;
                 })
                 .onFailure(e -> {
+                    server.processMetrics.close();
                     codec.shutdownNow();
                     vertx.close();
                 });
@@ -185,6 +189,7 @@ public final class ScoreCamServer {
                 .transform(ar -> Future.join(listeners.stream().map(l -> l.shutdown(1, TimeUnit.SECONDS)).toList()))
                 .transform(ar -> metricsServer == null ? Future.succeededFuture() : metricsServer.close())
                 .transform(ar -> vertx.executeBlocking(() -> {
+                    processMetrics.close();
                     explainer.close();
                     codec.shutdownNow();
                     return null;

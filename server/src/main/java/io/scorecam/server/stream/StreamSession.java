@@ -149,7 +149,7 @@ final class StreamSession implements ActiveCall {
             Slot replaced = waiting.pollFirst();
             replaced.response = ResponseBuilder.skipped(replaced.request.getFrameId(), replaced.arrivalNanos);
             skippedPending++;
-            metrics.frameAnswered("SKIPPED", 0);
+            pipeline.skipped(replaced.request);
         }
         waiting.addLast(slot);
         settle();
