@@ -56,7 +56,7 @@ class OperatorMetricsTest {
         ShapesRepository.write(repo, "alpha", "\"method\": \"eigen_cam\", \"top_k\": 2, \"convention\": \"OFFICIAL\"");
         ShapesRepository.write(repo, "beta", "\"max_channels\": 3");
         frames = ShapesRepository.frames();
-        ServerConfig config = ServerConfig.parse("--host=127.0.0.1", "--port=0", "--metrics-port=-1",
+        ServerConfig config = ServerConfig.parse("--host=127.0.0.1", "--port=0", "--metrics-port=0",
                 "--model-dir=" + repo, "--default-model=beta", "--workers=1", "--codec-threads=1");
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         backend = new DjlOrtBackend(BackendOptions.defaults());
