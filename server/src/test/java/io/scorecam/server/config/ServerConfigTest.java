@@ -97,7 +97,7 @@ class ServerConfigTest {
             assertFalse(c.metricsEnabled(), off);
             assertThrows(IllegalStateException.class, c::metricsPort);
         }
-        String negative = error("--metrics-port=0");
+        String negative = error("--metrics-port=-1");
         assertTrue(negative.contains("--metrics-port") && negative.contains("off"), negative);
         assertTrue(error("--metrics-port=70000").contains("70000"));
         assertTrue(error("--metrics-port=none").contains("none"));
