@@ -29,6 +29,12 @@ public final class ServerMetrics {
     public static final String STREAMS_OPEN = "scorecam.streams.open";
     public static final String FRAMES_IN_FLIGHT = "scorecam.frames.in.flight";
     public static final String QUEUE_DEPTH = "scorecam.queue.depth";
+    /** The engine's: items per batch (DistributionSummary, tag kind). */
+    public static final String BATCH_SIZE = "scorecam.batch.size";
+    /** The engine's: ONNX Runtime time per batch (Timer, tag kind). */
+    public static final String ORT_TIME = "scorecam.ort.time";
+    /** The engine's: queue wait of a batch's oldest item (Timer, tag kind). */
+    public static final String BATCH_WAIT = "scorecam.batch.wait";
 
     /** Fixed buckets (not Micrometer's ~70 percentile buckets): a frame costs 1 ms to a minute. */
     private static final Duration[] BUCKETS = {
