@@ -4,9 +4,9 @@ import io.scorecam.api.v1.Convention;
 import io.scorecam.api.v1.ListModelsResponse;
 import io.scorecam.api.v1.Method;
 import io.scorecam.api.v1.ModelInfo;
+import io.scorecam.server.engine.api.ModelDescription;
 import io.scorecam.api.v1.RequestDefaults;
-import io.scorecam.server.engine.ModelDefaults;
-import io.scorecam.server.engine.ModelDescription;
+import io.scorecam.server.engine.api.ModelDefaults;
 import io.scorecam.server.metrics.FrameLabels;
 
 import java.util.LinkedHashMap;
