@@ -12,6 +12,7 @@ import io.scorecam.api.v1.ModelInfo;
 import io.scorecam.api.v1.OverloadPolicy;
 import io.scorecam.loadtest.fidelity.FidelityBench;
 import io.scorecam.loadtest.fidelity.FidelityRun;
+import io.scorecam.server.bench.RawOrtThroughput;
 import io.scorecam.server.model.ModelConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -186,7 +187,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         int classes5 = Math.min(5, info.getNumClasses());
         int failures = 0;
         List<Outcome> outcomes = new ArrayList<>();
-        double rawNow = raw.measure();
+        RawOrtThroughput.Result rawNow = raw.measure();
         for (Method method : methodsToTry()) {
             RequestTemplate t = new RequestTemplate(base.toBuilder().setMethod(method).build(), source);
             String unavailable = probeMethod(channel, t.fresh());
@@ -198,12 +199,13 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
             for (int streams : streamCounts) {
                 // (b) one class, frames never seen before, so every one costs its passes; raw ORT right before
                 // and after, so the efficiency compares the machine with itself at that moment
-                double rawBefore = rawNow;
+                RawOrtThroughput.Result rawBefore = rawNow;
                 ThroughputProbe.Measurement one = probe.measure(t.fresh(), streams, window, warmup, seconds, 2);
                 rawNow = raw.measure();
                 detail(m.name(), method, "streams" + streams, one);
                 profile(m.name(), method, streams, one);
-                phases.add(new Phase(streams, one, (rawBefore + rawNow) / 2));
+                phases.add(new Phase(streams, one, (rawBefore.imagesPerSecond() + rawNow.imagesPerSecond()) / 2,
+                        (rawBefore.cpuSecondsPerImage() + rawNow.cpuSecondsPerImage()) / 2));
                 if (one.frames() == 0 || one.notOk() > 0) {
                     failures++;
                     out.printf(Locale.ROOT, "FAILED model=%s method=%s streams=%d answered=%d not_ok=%d first_error=%s%n",
@@ -241,9 +243,11 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                         : String.format(Locale.ROOT, "%.3f", r.passesPerSecond() / p.raw());
                 out.printf(Locale.ROOT, "RESULT model=%s method=%s streams=%d K=%d raw_images_per_s=%.1f raw_batch=%d "
                                 + "passes_per_s=%.1f passes_per_frame=%.1f frames_per_s=%.3f efficiency=%s p50_ms=%.1f "
-                                + "p95_ms=%.1f classes5_vs_1=%.3f repeat_passes=%d%n", m.name(), o.method(),
-                        p.streams(), k, p.raw(), raw.batch(), r.passesPerSecond(), r.meanPasses(), r.framesPerSecond(),
-                        efficiency, r.latency().p50(), r.latency().p95(), ratio, o.repeatPasses());
+                                + "p95_ms=%.1f classes5_vs_1=%.3f repeat_passes=%d efficiency_cpu=%s cpu_busy=%.2f%n",
+                        m.name(), o.method(), p.streams(), k, p.raw(), raw.batch(), r.passesPerSecond(), r.meanPasses(),
+                        r.framesPerSecond(), efficiency, r.latency().p50(), r.latency().p95(), ratio, o.repeatPasses(),
+                        o.method() == Method.RECIPRO_CAM ? "n/a" : p.cpuEfficiency(),
+                        r.cpuSeconds() / (r.seconds() * Runtime.getRuntime().availableProcessors()));
             }
         }
         if (fidelity) {
@@ -296,8 +300,21 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         }
     }
 
-    /** One stream count of one method; {@code raw} is raw ORT's images/s around it. */
-    private record Phase(int streams, ThroughputProbe.Measurement measurement, double raw) {
+    /**
+     * One stream count of one method; {@code raw} is raw ORT's images/s around it, {@code rawCpu} its process
+     * CPU seconds per image.
+     */
+    private record Phase(int streams, ThroughputProbe.Measurement measurement, double raw, double rawCpu) {
+        /**
+         * Passes per CPU-second against raw images per CPU-second: what the efficiency would read if both had
+         * the same share of a busy machine (the scheduler shares a loaded CPU by threads, and the server
+         * phase has more runnable threads than raw ORT's callers).
+         */
+        String cpuEfficiency() {
+            double passes = measurement.passesPerSecond() * measurement.seconds();
+            return passes <= 0 || rawCpu <= 0 || measurement.cpuSeconds() <= 0 ? "n/a"
+                    : String.format(Locale.ROOT, "%.3f", rawCpu / (measurement.cpuSeconds() / passes));
+        }
     }
 
     private record Outcome(Method method, List<Phase> phases, ThroughputProbe.Measurement many, int repeatPasses) {

@@ -54,8 +54,8 @@ final class RawBaseline {
         return batch;
     }
 
-    /** Images/s at the best batch, now. */
-    double measure() throws Exception {
-        return RawOrtThroughput.imagesPerSecond(backend, model, batch, threads, Math.min(1, seconds / 2), seconds);
+    /** Images/s (and CPU seconds per image) at the best batch, now. */
+    RawOrtThroughput.Result measure() throws Exception {
+        return RawOrtThroughput.measure(backend, model, batch, threads, Math.min(1, seconds / 2), seconds);
     }
 }

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.scorecam.api.v1.FrameStatus;
+import io.scorecam.server.bench.RawOrtThroughput;
 import io.scorecam.server.metrics.ServerMetrics;
 import org.HdrHistogram.Histogram;
 
@@ -99,6 +100,7 @@ public final class ThroughputProbe {
         }
         Map<String, double[]> meters0 = meters();
         Map<String, Double> stages0 = stages();
+        long cpu0 = RawOrtThroughput.processCpuNanos();
         long t0 = System.nanoTime();
         windowStart.set(t0);
         long end = t0 + (long) (seconds * 1e9);
@@ -108,6 +110,7 @@ public final class ThroughputProbe {
             Thread.sleep(2);
         }
         long t1 = System.nanoTime();
+        long cpu1 = RawOrtThroughput.processCpuNanos();
         long frames = inWindow.get();
         long passes = passesInWindow.get();
         Map<String, double[]> meters1 = meters();
@@ -134,7 +137,7 @@ public final class ThroughputProbe {
         }
         return new Measurement(frames / elapsed, frames == 0 ? 0 : passes / (double) frames, frames, elapsed,
                 itemsTotal[0] / elapsed, errors.get(), stats.firstError(), kinds, skippedInWindow.get(), latency,
-                stages(stages0, stages(), frames));
+                stages(stages0, stages(), frames), (cpu1 - cpu0) / 1e9);
     }
 
     /** stage -> total seconds so far of the server's frame-path timers. */
@@ -188,11 +191,13 @@ public final class ThroughputProbe {
      * @param stages          mean milliseconds per answered frame in each stage of the server's frame path, in
      *                        the window (decode, resize, normalise, passes, combine, encode); empty when the
      *                        server measures none
+     * @param cpuSeconds      CPU time of this whole process (server and client) in the window
      */
     public record Measurement(double framesPerSecond, double meanPasses, long frames, double seconds,
                               double passesPerSecond, long notOk,
                               String firstError, Map<String, KindLoad> kinds, long skipped,
-                              LatencyRecorder.LatencyStats latency, Map<String, Double> stages) {
+                              LatencyRecorder.LatencyStats latency, Map<String, Double> stages,
+                              double cpuSeconds) {
         /** Forward passes the server ran per second for the frames answered in the window (their forward_passes). */
         public double answeredPassesPerSecond() {
             return framesPerSecond * meanPasses;
