@@ -72,6 +72,9 @@ final class ReplayCommand implements Callable<Integer> {
         outputOptions.check();
         ExplainRequest.Builder request = explain.template();
         connection.check();
+        if (policy != null) {
+            SourceOptions.policy(policy, null); // a bad value is a usage error before any source is opened
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         FrameFeed feed = sourceOptions.feed(source, spec.commandLine().getErr());
         if (feed.live() && (loops > 1 || streams > 1)) {

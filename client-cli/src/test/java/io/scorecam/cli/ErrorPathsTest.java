@@ -32,7 +32,7 @@ class ErrorPathsTest {
     void aFileThatIsNeitherAFolderNorAVideo(@TempDir Path tmp) throws IOException {
         Path file = Files.writeString(tmp.resolve("a.png"), "x");
         Cli cli = Cli.run("replay", file.toString(), "--server", "127.0.0.1:1");
-        assertOneLineError(cli, 1, "video " + file + ": cannot open it");
+        assertOneLineError(cli, 1, "video " + file + ": "); // FFmpeg's reason follows
     }
 
     @Test
