@@ -51,6 +51,10 @@ public final class Main {
             System.out.print(ServerConfig.usage());
             return;
         }
+        if (config.versionRequested()) {
+            System.out.print(ServerConfig.version());
+            return;
+        }
         if (!Files.isDirectory(config.modelDir())) {
             throw new ConfigException("--model-dir '" + config.modelDir().toAbsolutePath()
                     + "' is not a directory (set --model-dir or SCORECAM_MODEL_DIR)");
