@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +17,8 @@ import java.util.function.IntSupplier;
  * The gRPC layer's meters, in the spirit of Triton's {@code nv_inference_*} families: per model, method
  * (and convention or gRPC code) frames succeeded, failed and skipped, their duration split into queue and
  * compute, and the forward passes they cost. Micrometer names use dots; Prometheus shows them with
- * underscores, {@code _total} on counters and {@code _seconds} on timers. docs/metrics.md lists every series.
+ * underscores, {@code _total} on counters and {@code _seconds} on timers. docs/metrics.md lists every series;
+ * {@value #STAGE_TIME} [scorecam_frame_stage_seconds{stage}] is the per-frame profile {@code loadtest bench} prints.
  */
 public final class ServerMetrics {
     public static final String FRAMES_SUCCEEDED = "scorecam.frames.succeeded";
@@ -35,6 +37,14 @@ public final class ServerMetrics {
     public static final String ORT_TIME = "scorecam.ort.time";
     /** The engine's: queue wait of a batch's oldest item (Timer, tag kind). */
     public static final String BATCH_WAIT = "scorecam.batch.wait";
+    /** Time of one stage of a frame's path (Timer, tag {@code stage}). */
+    public static final String STAGE_TIME = "scorecam.frame.stage";
+    /**
+     * The stages, in path order: decode (client bytes to pixels), resize and normalise (to the model's input
+     * tensor), passes (from the tensor to the last forward pass's result: queue waits included), combine (score
+     * rows to finished maps), encode (maps to PNG/JPEG and the response message).
+     */
+    public static final List<String> STAGES = List.of("decode", "resize", "normalise", "passes", "combine", "encode");
 
     /** Fixed buckets (not Micrometer's ~70 percentile buckets): a frame costs 1 ms to a minute. */
     private static final Duration[] BUCKETS = {
@@ -47,6 +57,7 @@ public final class ServerMetrics {
     private final Map<FrameLabels, Counter> skipped = new ConcurrentHashMap<>();
     private final AtomicInteger streamsOpen = new AtomicInteger();
     private final AtomicInteger framesInFlight = new AtomicInteger();
+    private final Map<String, Timer> stages = new ConcurrentHashMap<>();
 
     private record Failure(FrameLabels labels, String code) {
     }
@@ -127,6 +138,13 @@ public final class ServerMetrics {
                 .tags("model", l.model(), "method", l.method())
                 .serviceLevelObjectives(BUCKETS)
                 .register(registry);
+    }
+
+    /** Adds the time one frame spent in a stage (one of {@link #STAGES}). */
+    public void stage(String stage, long nanos) {
+        stages.computeIfAbsent(stage, s -> Timer.builder(STAGE_TIME).tag("stage", s)
+                .description("Time of one stage of a frame's path").register(registry))
+                .record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
     }
 
     public void streamOpened() {
