@@ -121,7 +121,6 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                         smoke ? 0.1 : Math.max(1, warmup), seconds);
                 raws.add(new double[] {batch, raw});
             }
-            server.start();
             ManagedChannel channel = ClientChannels.open(server.address(), null);
             try {
                 ThroughputProbe probe = new ThroughputProbe(channel, server.registry(), workers);
@@ -249,7 +248,6 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                     + "(it has no frames folder)");
         }
         try (InProcessServer server = new InProcessServer(fidelityModel, args)) {
-            server.start();
             ManagedChannel channel = ClientChannels.open(server.address(), null);
             try {
                 ThroughputProbe probe = new ThroughputProbe(channel, server.registry(), server.config().workers());
