@@ -34,7 +34,7 @@ public final class InProcessServer implements AutoCloseable {
      * @param serverArgs further server flags, e.g. --batch-size=16 (the last occurrence of a flag wins)
      */
     public InProcessServer(Path modelDir, List<String> serverArgs) {
-        List<String> args = new ArrayList<>(List.of("--host=127.0.0.1", "--port=0", "--metrics-port=-1",
+        List<String> args = new ArrayList<>(List.of("--host=127.0.0.1", "--port=0", "--metrics-port=0",
                 "--model-dir=" + modelDir));
         args.addAll(serverArgs);
         ServerConfig config = ServerConfig.parse(args.toArray(String[]::new));

@@ -43,6 +43,10 @@ public final class Main {
             System.out.print(ServerConfig.usage());
             return;
         }
+        if (config.versionRequested()) {
+            System.out.print(ServerConfig.version());
+            return;
+        }
         RunningServer server = ServerAssembler.of(config).start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

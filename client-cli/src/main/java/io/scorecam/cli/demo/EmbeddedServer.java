@@ -32,7 +32,7 @@ public final class EmbeddedServer implements AutoCloseable {
      */
     public static EmbeddedServer start(Path modelRepository, String... extraFlags) {
         String[] base = {"--model-dir", modelRepository.toString(), "--host", "127.0.0.1", "--port", "0",
-                "--metrics-port", "0"};
+                "--metrics-port", "off"};
         String[] args = new String[base.length + extraFlags.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(extraFlags, 0, args, base.length, extraFlags.length);

@@ -81,7 +81,7 @@ public final class ScoreCamServer {
     /**
      * Starts listening on {@code config.host():config.port()} (port 0: a free one, see {@link #port()}) with
      * health NOT_SERVING and ExplainService calls refused (UNAVAILABLE, with the reason) until {@link #serve}.
-     * The metrics endpoint starts too when {@code config.metricsPort() != 0} and the registry is a
+     * The metrics endpoint starts too when {@code config.metricsEnabled()} and the registry is a
      * {@link PrometheusMeterRegistry}.
      */
     public static Future<ScoreCamServer> listen(ServerConfig config, MapEncoder encoder, MeterRegistry registry,
@@ -91,8 +91,8 @@ public final class ScoreCamServer {
         // it cannot share an ephemeral port (each instance would get its own), so port 0 gets one listener
         int instances = config.port() == 0 ? 1 : config.eventLoops();
         return server.deployListeners(instances)
-                .compose(port -> config.metricsPort() != 0 && registry instanceof PrometheusMeterRegistry p
-                        ? MetricsServer.start(server.vertx, p, config.host(), Math.max(0, config.metricsPort()))
+                .compose(port -> config.metricsEnabled() && registry instanceof PrometheusMeterRegistry p
+                        ? MetricsServer.start(server.vertx, p, config.host(), config.metricsPort())
                         : Future.<MetricsServer>succeededFuture(null))
                 .map(ms -> {
                     server.metricsServer = ms;

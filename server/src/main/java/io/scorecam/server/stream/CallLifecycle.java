@@ -1,0 +1,126 @@
+package io.scorecam.server.stream;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.GrpcServerResponse;
+
+import java.util.function.Supplier;
+
+/**
+ * The lifecycle every Explain call shares: its deadline, how it ends (once: a status, or a reset by the
+ * client or the connection) and what runs when it is over. Runs on the call's event loop.
+ */
+final class CallLifecycle {
+    private final Vertx vertx;
+    private final Context ctx;
+    private final GrpcServerRequest<?, ?> request;
+    private final GrpcServerResponse<?, ?> response;
+    private final long timeoutMs;
+    private final long deadlineNanos;
+    private final Promise<Void> closed = Promise.promise();
+    private Runnable onClose = () -> { };
+    private boolean finished;
+    private long deadlineTimer = -1;
+
+    CallLifecycle(Vertx vertx, GrpcServerRequest<?, ?> request) {
+        this.vertx = vertx;
+        this.ctx = vertx.getOrCreateContext();
+        this.request = request;
+        this.response = request.response();
+        this.timeoutMs = request.timeout();
+        this.deadlineNanos = timeoutMs > 0 ? System.nanoTime() + timeoutMs * 1_000_000L : Long.MAX_VALUE;
+    }
+
+    /**
+     * Installs the reset handlers and the deadline timer; call on the request's event loop, before returning
+     * from the call handler.
+     *
+     * @param unanswered what the deadline message adds about the work left (e.g. " with 2 frame(s) unanswered")
+     * @param onClose    runs once when the call is over, however it ended
+     */
+    void start(Supplier<String> unanswered, Runnable onClose) {
+        this.onClose = onClose;
+        // a client cancel / RST_STREAM arrives as a GrpcError; connection loss as an exception
+        request.errorHandler(err -> reset());
+        request.exceptionHandler(e -> reset());
+        response.exceptionHandler(e -> reset());
+        if (timeoutMs > 0) {
+            deadlineTimer = vertx.setTimer(timeoutMs, id -> {
+                deadlineTimer = -1;
+                end(GrpcStatus.DEADLINE_EXCEEDED, "deadline of " + timeoutMs + " ms exceeded" + unanswered.get());
+            });
+        }
+    }
+
+    /** {@link System#nanoTime()} at which the call's deadline passes; Long.MAX_VALUE without one. */
+    long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    /** True once the call ended or was reset: nothing more may be written. */
+    boolean finished() {
+        return finished;
+    }
+
+    /** Runs {@code task} on the call's event loop. */
+    void onContext(Runnable task) {
+        ctx.runOnContext(v -> task.run());
+    }
+
+    /** Ends the call with {@code status} (and {@code message} when not OK). */
+    void end(GrpcStatus status, String message) {
+        finishWith(() -> {
+            if (status != GrpcStatus.OK) {
+                response.status(status);
+                if (message != null) {
+                    response.statusMessage(message);
+                }
+            }
+            response.end();
+        });
+    }
+
+    /** Ends the call by running {@code lastWrite} (e.g. the unary answer and OK); ignored once finished. */
+    void finishWith(Runnable lastWrite) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        try {
+            lastWrite.run();
+        } catch (RuntimeException e) {
+            // the stream is already gone (reset under our feet): nothing left to tell the client
+        } finally {
+            close();
+        }
+    }
+
+    /** Client cancel or connection loss: nothing can be written any more. */
+    void reset() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        close();
+    }
+
+    Future<Void> closed() {
+        return closed.future();
+    }
+
+    private void close() {
+        if (deadlineTimer >= 0) {
+            vertx.cancelTimer(deadlineTimer);
+            deadlineTimer = -1;
+        }
+        try {
+            onClose.run();
+        } finally {
+            closed.tryComplete();
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package io.scorecam.server.stream;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The window of one stream as a pure state machine: no I/O, no threads, no Vert.x. {@link StreamSession}
+ * feeds it events (a frame arrived, a frame was answered, the input ended, the write queue filled up) and
+ * acts on what it asks for (frames to submit, frames to write, whether to keep reading, how the call ends).
+ *
+ * <p>Invariants: every accepted frame is handed out for writing exactly once, in arrival order; at most
+ * {@code window} frames are submitted and unwritten at a time (a frame keeps its slot until it is written,
+ * so out-of-order completions cannot pile up). BLOCK stops reading while the window is full; LATEST keeps
+ * reading and keeps only the newest waiting frame (the replaced one is answered SKIPPED by the caller).
+ *
+ * @param <F> what the caller keeps per frame
+ * @param <R> the answer to a frame
+ */
+final class StreamWindow<F, R> {
+
+    /** How the call should end now, if at all. */
+    enum Ending {
+        /** Frames are still unanswered, or more may come. */
+        NONE,
+        /** The client half-closed and every frame is answered: end OK. */
+        COMPLETED,
+        /** Draining for shutdown and every frame taken is answered: end UNAVAILABLE. */
+        DRAINED,
+        /** Input stopped on a fault (see {@link #fault}) and every frame read before it is answered. */
+        FAULTED
+    }
+
+    /** One frame taken from the stream. */
+    static final class Slot<F, R> {
+        private final F frame;
+        private boolean submitted;
+        private boolean skipped;
+        private R answer;
+
+        private Slot(F frame) {
+            this.frame = frame;
+        }
+
+        F frame() {
+            return frame;
+        }
+
+        /** Went to the processor (rather than being skipped). */
+        boolean submitted() {
+            return submitted;
+        }
+
+        R answer() {
+            return answer;
+        }
+    }
+
+    private final int window;
+    private final int skippedBacklogLimit;
+    /** Every frame taken and not yet written, in arrival order. */
+    private final ArrayDeque<Slot<F, R>> order = new ArrayDeque<>();
+    /** Frames taken but not submitted (window full). LATEST keeps at most one. */
+    private final ArrayDeque<Slot<F, R>> waiting = new ArrayDeque<>();
+    private int active;
+    private int skippedPending;
+    private Boolean latest;
+    private boolean inputEnded;
+    private boolean draining;
+    private boolean faulted;
+    private boolean writeBlocked;
+    private boolean finished;
+
+    /**
+     * @param window              frames submitted and unwritten at a time
+     * @param skippedBacklogLimit LATEST: SKIPPED answers that may wait behind a slow frame before reading stops
+     */
+    StreamWindow(int window, int skippedBacklogLimit) {
+        if (window < 1 || skippedBacklogLimit < 1) {
+            throw new IllegalArgumentException("window and backlog limit must be positive");
+        }
+        this.window = window;
+        this.skippedBacklogLimit = skippedBacklogLimit;
+    }
+
+    /**
+     * A frame arrived. The first frame fixes the policy for the whole stream.
+     *
+     * @return the waiting frame it replaced under LATEST (answer it SKIPPED with {@link #answer}), or null
+     */
+    Slot<F, R> accept(F frame, boolean latestPolicy) {
+        if (finished) {
+            throw new IllegalStateException("frame accepted after the call finished");
+        }
+        if (latest == null) {
+            latest = latestPolicy;
+        }
+        Slot<F, R> replaced = null;
+        if (latest && active >= window && !waiting.isEmpty()) {
+            replaced = waiting.pollFirst();
+            replaced.skipped = true;
+            skippedPending++;
+        }
+        Slot<F, R> slot = new Slot<>(frame);
+        order.addLast(slot);
+        waiting.addLast(slot);
+        return replaced;
+    }
+
+    /** The next frame to hand to the processor now, or null; it holds a window slot until written. */
+    Slot<F, R> nextToSubmit() {
+        if (finished || active >= window || waiting.isEmpty()) {
+            return null;
+        }
+        Slot<F, R> slot = waiting.pollFirst();
+        slot.submitted = true;
+        active++;
+        return slot;
+    }
+
+    /** A submitted (or skipped) frame has its answer. */
+    void answer(Slot<F, R> slot, R answer) {
+        slot.answer = answer;
+    }
+
+    /** The next frame whose answer may be written now (the oldest, once answered), or null. */
+    Slot<F, R> nextToWrite() {
+        Slot<F, R> head = order.peekFirst();
+        if (head == null || head.answer == null) {
+            return null;
+        }
+        order.pollFirst();
+        if (head.submitted) {
+            active--;
+        } else {
+            skippedPending--;
+        }
+        return head;
+    }
+
+    /** True when a frame could be submitted right now (the caller should settle again). */
+    boolean canSubmit() {
+        return !finished && active < window && !waiting.isEmpty();
+    }
+
+    /** The client half-closed its side. */
+    void inputEnded() {
+        inputEnded = true;
+    }
+
+    /** Shutdown: stop reading; end once the frames taken are answered. */
+    void drain() {
+        draining = true;
+    }
+
+    /** The input broke (oversize or unparseable message...): stop reading; end once earlier frames are answered. */
+    void fault() {
+        faulted = true;
+    }
+
+    void writeBlocked(boolean blocked) {
+        writeBlocked = blocked;
+    }
+
+    /** How the call should end now. */
+    Ending ending() {
+        if (finished || !order.isEmpty()) {
+            return Ending.NONE;
+        }
+        if (faulted) {
+            return Ending.FAULTED;
+        }
+        if (inputEnded) {
+            return Ending.COMPLETED;
+        }
+        return draining ? Ending.DRAINED : Ending.NONE;
+    }
+
+    /** Whether the caller should be reading the request stream. */
+    boolean wantsInput() {
+        if (finished) {
+            return false;
+        }
+        boolean full = Boolean.TRUE.equals(latest) ? skippedPending >= skippedBacklogLimit : active >= window;
+        return !(full || writeBlocked || draining || faulted);
+    }
+
+    /** Frames taken and not yet written. */
+    int unanswered() {
+        return order.size();
+    }
+
+    boolean finished() {
+        return finished;
+    }
+
+    /**
+     * The call is over (ended or reset). Waiting frames are dropped; submitted ones stay until their answers
+     * come back and are handed out by {@link #nextToWrite} (so the caller can account for them), but nothing
+     * new is submitted.
+     *
+     * @return every frame taken and not yet written (to cancel)
+     */
+    List<F> finish() {
+        finished = true;
+        List<F> taken = new ArrayList<>(order.size());
+        for (Slot<F, R> s : order) {
+            taken.add(s.frame);
+        }
+        order.removeAll(waiting);
+        waiting.clear();
+        return taken;
+    }
+}

@@ -1,0 +1,207 @@
+package io.scorecam.server.stream;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The window's rules, driven by hand: no Vert.x, no threads. */
+class StreamWindowTest {
+
+    private static List<StreamWindow.Slot<Integer, String>> submitAll(StreamWindow<Integer, String> w) {
+        List<StreamWindow.Slot<Integer, String>> out = new ArrayList<>();
+        for (var s = w.nextToSubmit(); s != null; s = w.nextToSubmit()) {
+            out.add(s);
+        }
+        return out;
+    }
+
+    private static List<String> writeAll(StreamWindow<Integer, String> w) {
+        List<String> out = new ArrayList<>();
+        for (var s = w.nextToWrite(); s != null; s = w.nextToWrite()) {
+            out.add(s.answer());
+        }
+        return out;
+    }
+
+    @Test
+    void blockSubmitsAtMostWindowFramesAndStopsReadingWhenFull() {
+        StreamWindow<Integer, String> w = new StreamWindow<>(2, 8);
+        assertTrue(w.wantsInput());
+        for (int i = 0; i < 3; i++) {
+            assertNull(w.accept(i, false));
+        }
+        var submitted = submitAll(w);
+        assertEquals(List.of(0, 1), submitted.stream().map(StreamWindow.Slot::frame).toList());
+        assertFalse(w.wantsInput(), "BLOCK stops reading while the window is full");
+        assertFalse(w.canSubmit());
+    }
+
+    @Test
+    void answersAreWrittenInArrivalOrderAndAFrameKeepsItsSlotUntilWritten() {
+        StreamWindow<Integer, String> w = new StreamWindow<>(2, 8);
+        w.accept(0, false);
+        w.accept(1, false);
+        w.accept(2, false);
+        var s = submitAll(w);
+        w.answer(s.get(1), "a1"); // completes out of order
+        assertEquals(List.of(), writeAll(w), "frame 1 waits for frame 0");
+        assertNull(w.nextToSubmit(), "frame 1 still holds its slot: nothing piles up behind frame 0");
+        w.answer(s.get(0), "a0");
+        assertEquals(List.of("a0", "a1"), writeAll(w));
+        var next = submitAll(w);
+        assertEquals(List.of(2), next.stream().map(StreamWindow.Slot::frame).toList());
+        assertTrue(w.wantsInput());
+    }
+
+    @Test
+    void latestKeepsOnlyTheNewestWaitingFrameAndAnswersTheRestSkipped() {
+        StreamWindow<Integer, String> w = new StreamWindow<>(1, 8);
+        assertNull(w.accept(0, true));
+        var first = submitAll(w);
+        assertNull(w.accept(1, false), "the first frame fixed the policy: LATEST");
+        var replaced = w.accept(2, false);
+        assertNotNull(replaced);
+        assertEquals(1, replaced.frame());
+        assertFalse(replaced.submitted());
+        w.answer(replaced, "skip1");
+        assertTrue(w.wantsInput(), "LATEST keeps reading while the window is full");
+        w.answer(first.get(0), "a0");
+        assertEquals(List.of("a0", "skip1"), writeAll(w));
+        assertEquals(List.of(2), submitAll(w).stream().map(StreamWindow.Slot::frame).toList());
+    }
+
+    @Test
+    void latestStopsReadingWhenTooManySkippedAnswersWaitBehindASlowFrame() {
+        StreamWindow<Integer, String> w = new StreamWindow<>(1, 3);
+        w.accept(0, true);
+        submitAll(w);
+        for (int i = 1; i <= 4; i++) {
+            var r = w.accept(i, true);
+            if (r != null) {
+                w.answer(r, "skip");
+            }
+        }
+        assertEquals(5, w.unanswered());
+        assertFalse(w.wantsInput(), "3 SKIPPED answers wait behind frame 0");
+    }
+
+    @Test
+    void endsOkOnlyOnceEveryFrameIsWrittenAfterHalfClose() {
+        StreamWindow<Integer, String> w = new StreamWindow<>(2, 8);
+        w.accept(0, false);
+        var s = submitAll(w);
+        w.inputEnded();
+        assertEquals(StreamWindow.Ending.NONE, w.ending());
+        w.answer(s.get(0), "a0");
+        assertEquals(StreamWindow.Ending.NONE, w.ending(), "not yet written");
+        writeAll(w);
+        assertEquals(StreamWindow.Ending.COMPLETED, w.ending());
+    }
+
+    @Test
+    void drainStopsReadingAndEndsWhenTheFramesTakenAreAnswered() {
+        StreamWindow<Integer, String> w = new StreamWindow<>(2, 8);
+        w.accept(0, false);
+        var s = submitAll(w);
+        w.drain();
+        assertFalse(w.wantsInput());
+        assertEquals(StreamWindow.Ending.NONE, w.ending());
+        w.answer(s.get(0), "a0");
+        writeAll(w);
+        assertEquals(StreamWindow.Ending.DRAINED, w.ending());
+    }
+
+    @Test
+    void aFaultStopsReadingAndEndsOnlyAfterTheEarlierFramesAreAnswered() {
+        StreamWindow<Integer, String> w = new StreamWindow<>(4, 8);
+        w.accept(0, false);
+        w.accept(1, false);
+        var s = submitAll(w);
+        w.fault();
+        assertFalse(w.wantsInput());
+        w.answer(s.get(1), "a1");
+        w.answer(s.get(0), "a0");
+        assertEquals(StreamWindow.Ending.NONE, w.ending());
+        assertEquals(List.of("a0", "a1"), writeAll(w));
+        assertEquals(StreamWindow.Ending.FAULTED, w.ending());
+    }
+
+    @Test
+    void aBlockedWriterStopsReading() {
+        StreamWindow<Integer, String> w = new StreamWindow<>(2, 8);
+        w.writeBlocked(true);
+        assertFalse(w.wantsInput());
+        w.writeBlocked(false);
+        assertTrue(w.wantsInput());
+    }
+
+    @Test
+    void finishDropsWaitingFramesReturnsEveryUnwrittenOneAndStillReleasesSubmittedOnes() {
+        StreamWindow<Integer, String> w = new StreamWindow<>(1, 8);
+        w.accept(0, false);
+        var s = submitAll(w);
+        w.accept(1, false);
+        assertEquals(List.of(0, 1), w.finish());
+        assertTrue(w.finished());
+        assertFalse(w.wantsInput());
+        assertNull(w.nextToSubmit());
+        assertEquals(StreamWindow.Ending.NONE, w.ending(), "a finished call never ends twice");
+        w.answer(s.get(0), "late");
+        var late = w.nextToWrite();
+        assertSame(s.get(0), late, "the submitted frame is handed back so its slot is accounted for");
+        assertNull(w.nextToWrite());
+        assertThrows(IllegalStateException.class, () -> w.accept(2, false));
+    }
+
+    /** Random events: every frame is written exactly once, in order, and never more than window in flight. */
+    @Test
+    void randomInterleavingsKeepTheInvariants() {
+        Random rnd = new Random(42);
+        for (int run = 0; run < 200; run++) {
+            int size = 1 + rnd.nextInt(4);
+            boolean latest = rnd.nextBoolean();
+            StreamWindow<Integer, String> w = new StreamWindow<>(size, 1000);
+            List<StreamWindow.Slot<Integer, String>> inFlight = new ArrayList<>();
+            List<Integer> written = new ArrayList<>();
+            int next = 0;
+            int frames = 50;
+            while (written.size() < frames) {
+                if (next < frames && rnd.nextInt(3) > 0) {
+                    var r = w.accept(next++, latest);
+                    if (r != null) {
+                        w.answer(r, "skip");
+                    }
+                } else if (!inFlight.isEmpty()) {
+                    var done = inFlight.remove(rnd.nextInt(inFlight.size()));
+                    w.answer(done, "ok");
+                }
+                inFlight.addAll(submitAll(w));
+                assertTrue(inFlight.size() <= size, "more than " + size + " frames in flight");
+                for (var s = w.nextToWrite(); s != null; s = w.nextToWrite()) {
+                    written.add(s.frame());
+                }
+                if (next == frames && inFlight.isEmpty() && !w.canSubmit() && written.size() < frames
+                        && w.unanswered() == 0) {
+                    break;
+                }
+            }
+            List<Integer> expected = new ArrayList<>();
+            for (int i = 0; i < frames; i++) {
+                expected.add(i);
+            }
+            assertEquals(expected, written, "run " + run);
+            w.inputEnded();
+            assertEquals(StreamWindow.Ending.COMPLETED, w.ending());
+        }
+    }
+}
