@@ -5,7 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scorecam.server.config.ConfigException;
 import io.scorecam.server.config.ServerConfig;
-import io.scorecam.server.engine.EngineOptions;
+import io.scorecam.server.engine.api.EngineOptions;
 import io.scorecam.server.inference.BackendOptions;
 import io.scorecam.server.inference.DeviceSpec;
 import io.scorecam.server.inference.InferenceBackend;
