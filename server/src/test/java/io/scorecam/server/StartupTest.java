@@ -98,6 +98,12 @@ class StartupTest {
                 .check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
     }
 
+    private static void addIfNew(List<ServingStatus> seen, ServingStatus s) {
+        if (seen.isEmpty() || seen.get(seen.size() - 1) != s) {
+            seen.add(s);
+        }
+    }
+
     @Test
     void portAnswersNotServingWhileTheModelTunesThenServing() throws Exception {
         int port = freePort();
@@ -109,7 +115,9 @@ class StartupTest {
             // would otherwise wait out grpc-java's reconnect backoff (seconds) and hide when the port opened
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
             try {
-                List<String> seen = new ArrayList<>();
+                // what each name answered, in order, without repeats (the two checks may straddle the switch)
+                List<ServingStatus> seenServer = new ArrayList<>();
+                List<ServingStatus> seenService = new ArrayList<>();
                 long firstAnswer = 0;
                 String refusal = null;
                 long deadline = t0 + TimeUnit.SECONDS.toNanos(90);
@@ -120,10 +128,8 @@ class StartupTest {
                         if (firstAnswer == 0) {
                             firstAnswer = System.nanoTime();
                         }
-                        String pair = server + "/" + service;
-                        if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(pair)) {
-                            seen.add(pair);
-                        }
+                        addIfNew(seenServer, server);
+                        addIfNew(seenService, service);
                         if (service == ServingStatus.NOT_SERVING && refusal == null) {
                             try {
                                 ExplainServiceGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS)
@@ -147,7 +153,8 @@ class StartupTest {
                     }
                     Thread.sleep(20);
                 }
-                assertEquals(List.of("NOT_SERVING/NOT_SERVING", "SERVING/SERVING"), seen, child.log());
+                assertEquals(List.of(ServingStatus.NOT_SERVING, ServingStatus.SERVING), seenServer, "\"\": " + child.log());
+                assertEquals(List.of(ServingStatus.NOT_SERVING, ServingStatus.SERVING), seenService, SERVICE + ": " + child.log());
                 assertTrue(refusal != null && refusal.startsWith("UNAVAILABLE") && refusal.contains("not serving yet"),
                         "an ExplainService call while starting: " + refusal);
                 long tuned = child.lineTime("masked items/s by batch size (tuned in");
