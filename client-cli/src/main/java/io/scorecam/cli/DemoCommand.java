@@ -4,6 +4,7 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.scorecam.api.v1.ExplainRequest;
+import io.scorecam.cli.demo.DemoBundle;
 import io.scorecam.cli.demo.EmbeddedServer;
 import io.scorecam.cli.replay.Frame;
 import io.scorecam.cli.replay.FrameSource;
@@ -24,8 +25,8 @@ import java.util.stream.Stream;
 
 /** {@code scorecam demo}: the whole product in one command, on this machine, with the bundled model. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Starts an embedded server on a free loopback port with the bundled model, replays the "
-                + "bundled sample frames, writes overlays to --out and prints the summary.")
+        description = "Starts an embedded server on a free loopback port with the model built into this jar "
+                + "(or --model-dir), replays its sample frames, writes overlays to --out and prints the summary.")
 final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     /** The embedded server is ours: if it stops answering for this long, something is broken. */
     private static final long IDLE_TIMEOUT_MS = 600_000;
@@ -33,8 +34,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model-dir", paramLabel = "DIR", defaultValue = "models",
-            description = "Model repository: one sub-directory per model (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model-dir", paramLabel = "DIR",
+            description = "Model repository: one sub-directory per model (default: the models built into this jar).")
     Path modelDir;
 
     @Option(names = "--frames", paramLabel = "DIR",
@@ -56,18 +57,26 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         if (limit < 0) {
             throw new CliException("--limit must be >= 0, got " + limit, CliException.USAGE);
         }
-        if (!Files.isDirectory(modelDir)) {
-            throw new CliException("model directory '" + modelDir + "' not found: run from the repository root "
-                    + "or pass --model-dir", CliException.USAGE);
+        if (modelDir != null && !Files.isDirectory(modelDir)) {
+            throw new CliException("model directory '" + modelDir + "' not found (leave --model-dir out to use "
+                    + "the models built into scorecam.jar)", CliException.USAGE);
         }
+        try (DemoBundle bundle = modelDir == null ? unpack() : null) {
+            Path models = bundle != null ? bundle.modelDir() : modelDir;
+            return run(models, bundle != null ? "the models built into scorecam.jar" : models.toAbsolutePath().normalize().toString());
+        }
+    }
+
+    private int run(Path modelDir, String modelsName) {
         Path frames = framesDir != null ? framesDir : bundledFrames(modelDir);
         ExplainRequest template = explain.template().build();
         PrintWriter stdout = spec.commandLine().getOut();
         List<Frame> loaded = FrameSource.read(FrameSource.list(frames), limit, spec.commandLine().getErr());
-        stdout.println("Starting an embedded server with the models in " + modelDir.toAbsolutePath().normalize() + " ...");
+        stdout.println("Starting an embedded server with " + modelsName + " ...");
         stdout.flush();
-        try (EmbeddedServer server = startServer()) {
-            stdout.println("Replaying " + loaded.size() + " frames from " + frames + " to " + server.address());
+        try (EmbeddedServer server = startServer(modelDir)) {
+            stdout.println("Replaying " + loaded.size() + " frames from "
+                    + (framesDir != null ? frames : modelDir.relativize(frames)) + " to " + server.address());
             stdout.flush();
             ManagedChannel channel = Grpc.newChannelBuilder(server.address(), InsecureChannelCredentials.create())
                     .maxInboundMessageSize(256 * 1024 * 1024).build();
@@ -84,7 +93,15 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         return 0;
     }
 
-    private EmbeddedServer startServer() {
+    private static DemoBundle unpack() {
+        try {
+            return DemoBundle.extract();
+        } catch (IllegalStateException e) {
+            throw new CliException(e.getMessage());
+        }
+    }
+
+    private static EmbeddedServer startServer(Path modelDir) {
         try {
             return EmbeddedServer.start(modelDir);
         } catch (ConfigException | ScoreCamException e) {

@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.scorecam.api.v1.ExplainRequest;
 import io.scorecam.cli.output.FrameOutput;
+import io.scorecam.cli.output.SummaryJson;
 import io.scorecam.cli.replay.Frame;
 import io.scorecam.cli.replay.Progress;
 import io.scorecam.cli.replay.Replay;
@@ -16,7 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** What replay and demo share: run the streams, write the files, print the summary table. */
+/** What replay and demo share: run the streams, write the files, print the summary table (and summary.json). */
 final class ReplayExecution {
     private ReplayExecution() {
     }
@@ -42,6 +43,13 @@ final class ReplayExecution {
             throw new CliException(e.getMessage());
         }
         out.print(SummaryTable.format(summary, streams, template.getWantMetrics()));
+        if (outDir != null) {
+            try {
+                SummaryJson.write(outDir, summary, streams);
+            } catch (IOException e) {
+                throw new CliException("cannot write " + outDir.resolve(SummaryJson.FILE) + ": " + e.getMessage());
+            }
+        }
         out.flush();
         return summary;
     }
