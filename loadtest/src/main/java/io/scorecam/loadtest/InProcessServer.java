@@ -4,7 +4,7 @@ import io.scorecam.server.Main;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scorecam.server.config.ServerConfig;
-import io.scorecam.server.engine.EngineOptions;
+import io.scorecam.server.engine.api.EngineOptions;
 import io.scorecam.server.engine.ScoreCamEngine;
 import io.scorecam.server.inference.InferenceBackend;
 import io.scorecam.server.model.ModelConfig;

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.scorecam.server.Main;
 import io.scorecam.server.config.ConfigException;
 import io.scorecam.server.config.ServerConfig;
-import io.scorecam.server.engine.Explainer;
+import io.scorecam.server.engine.api.Explainer;
 import io.scorecam.server.errors.ScoreCamException;
 import io.scorecam.server.inference.InferenceBackend;
 import io.scorecam.server.stream.MapImagesEncoder;

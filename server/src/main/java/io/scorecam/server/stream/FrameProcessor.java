@@ -2,9 +2,9 @@ package io.scorecam.server.stream;
 
 import io.scorecam.api.v1.ExplainRequest;
 import io.scorecam.api.v1.ExplainResponse;
-import io.scorecam.server.engine.CancellationToken;
-import io.scorecam.server.engine.Explainer;
-import io.scorecam.server.engine.FrameRequest;
+import io.scorecam.server.batching.CancellationToken;
+import io.scorecam.server.engine.api.Explainer;
+import io.scorecam.server.engine.api.FrameRequest;
 import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.errors.ScoreCamException;
 import io.scorecam.server.metrics.ServerMetrics;

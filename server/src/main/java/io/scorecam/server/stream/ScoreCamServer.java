@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scorecam.api.v1.ExplainServiceGrpcService;
 import io.scorecam.server.config.ServerConfig;
-import io.scorecam.server.engine.Explainer;
+import io.scorecam.server.engine.api.Explainer;
 import io.scorecam.server.image.ImageDecoder;
 import io.scorecam.server.metrics.MetricsServer;
 import io.scorecam.server.metrics.ServerMetrics;
