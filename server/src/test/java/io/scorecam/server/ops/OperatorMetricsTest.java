@@ -14,18 +14,17 @@ import io.scorecam.api.v1.ListModelsRequest;
 import io.scorecam.api.v1.Method;
 import io.scorecam.api.v1.ModelInfo;
 import io.scorecam.api.v1.RequestDefaults;
-import io.scorecam.server.Main;
+import io.scorecam.server.assembly.RunningServer;
+import io.scorecam.server.assembly.ServerAssembler;
 import io.scorecam.server.config.BuildInfo;
 import io.scorecam.server.config.ServerConfig;
-import io.scorecam.server.inference.BackendOptions;
-import io.scorecam.server.inference.ort.DjlOrtBackend;
-import io.scorecam.server.stream.ScoreCamServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OperatorMetricsTest {
     @TempDir
     static Path repo;
-    static DjlOrtBackend backend;
-    static ScoreCamServer server;
+    static RunningServer server;
     static ManagedChannel channel;
     static ExplainServiceGrpc.ExplainServiceBlockingStub stub;
     static List<Path> frames;
@@ -57,11 +55,9 @@ class OperatorMetricsTest {
         ShapesRepository.write(repo, "beta", "\"max_channels\": 3");
         frames = ShapesRepository.frames();
         ServerConfig config = ServerConfig.parse("--host=127.0.0.1", "--port=0", "--metrics-port=0",
-                "--model-dir=" + repo, "--default-model=beta", "--workers=1", "--codec-threads=1");
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        backend = new DjlOrtBackend(BackendOptions.defaults());
-        server = ScoreCamServer.start(config, Main.buildEngine(config, backend, registry), registry)
-                .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+                "--model-dir=" + repo, "--default-model=beta", "--workers=1", "--codec-threads=1", "--warmup-ms=0");
+        server = ServerAssembler.of(config).registry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start()
+                .awaitReady(Duration.ofSeconds(120));
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
                 .maxInboundMessageSize(64 << 20).build();
         stub = ExplainServiceGrpc.newBlockingStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS);
@@ -70,8 +66,7 @@ class OperatorMetricsTest {
     @AfterAll
     static void stop() throws Exception {
         channel.shutdownNow();
-        server.shutdown().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        backend.close();
+        server.close();
     }
 
     private static ExplainRequest frame(int i) throws Exception {
