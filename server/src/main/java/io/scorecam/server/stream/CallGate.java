@@ -1,5 +1,6 @@
 package io.scorecam.server.stream;
 
+import io.scorecam.server.errors.Echo;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -8,39 +9,72 @@ import java.security.MessageDigest;
 import java.util.function.BooleanSupplier;
 
 /**
- * First stop of every HTTP/2 request: refuses calls while the server shuts down (UNAVAILABLE) and calls
- * without the bearer token when one is configured (UNAUTHENTICATED). Health checks stay open so load
- * balancers and orchestrators can probe without the secret. Everything else goes to the gRPC server.
+ * First stop of every HTTP/2 request: refuses calls whose headers are too large (RESOURCE_EXHAUSTED: that
+ * call only, where netty would close the whole connection a little further up), compressed with an
+ * encoding the server cannot read (UNIMPLEMENTED), made while the server shuts down (UNAVAILABLE) or without
+ * the bearer token when one is configured (UNAUTHENTICATED). Health checks stay open so load balancers and
+ * orchestrators can probe without the secret. Everything else goes to the gRPC server.
  */
 final class CallGate implements Handler<HttpServerRequest> {
+    /**
+     * Stands in for a missing (or identity) grpc-encoding header on ExplainService calls, so that a message
+     * with the compressed flag set reaches {@link MessageReader} named by it: Vert.x's deframer throws on
+     * such a message without an encoding, and the call then hangs to its deadline.
+     */
+    static final String NO_ENCODING = "x-scorecam-no-grpc-encoding";
     private static final String HEALTH_PREFIX = "/grpc.health.v1.Health/";
+    private static final String EXPLAIN_PREFIX = "/scorecam.v1.ExplainService/";
+    /** HPACK's per-header overhead (RFC 7541 section 4.1), as SETTINGS_MAX_HEADER_LIST_SIZE counts it. */
+    private static final int HEADER_OVERHEAD = 32;
 
     private final Handler<HttpServerRequest> next;
     private final byte[] expectedAuth;
     private final BooleanSupplier accepting;
+    private final long maxHeaderBytes;
 
     /**
-     * @param authToken null: no authentication
-     * @param accepting false once the server shuts down: new calls (but health checks) get UNAVAILABLE
+     * @param authToken      null: no authentication
+     * @param accepting      false once the server shuts down: new calls (but health checks) get UNAVAILABLE
+     * @param maxHeaderBytes largest header list of one call (--max-header-bytes)
      */
-    CallGate(Handler<HttpServerRequest> next, String authToken, BooleanSupplier accepting) {
+    CallGate(Handler<HttpServerRequest> next, String authToken, BooleanSupplier accepting, long maxHeaderBytes) {
         this.next = next;
         this.expectedAuth = authToken == null ? null : ("Bearer " + authToken).getBytes(StandardCharsets.UTF_8);
         this.accepting = accepting;
+        this.maxHeaderBytes = maxHeaderBytes;
     }
 
     @Override
     public void handle(HttpServerRequest req) {
         boolean health = req.path().startsWith(HEALTH_PREFIX);
-        if (!health && !accepting.getAsBoolean()) {
+        long headerBytes = headerBytes(req);
+        String encoding = req.getHeader("grpc-encoding");
+        if (headerBytes > maxHeaderBytes) {
+            refuse(req, 8, "request headers of " + headerBytes + " bytes are larger than the server's limit of "
+                    + maxHeaderBytes + " bytes (--max-header-bytes)");
+        } else if (encoding != null && !encoding.equals("identity") && !encoding.equals("gzip")) {
+            req.response().putHeader("grpc-accept-encoding", "gzip,identity");
+            refuse(req, 12, "grpc-encoding '" + Echo.of(encoding) + "' is not supported; use gzip or identity");
+        } else if (!health && !accepting.getAsBoolean()) {
             refuse(req, 14, "server is shutting down");
         } else if (expectedAuth != null && !health && !authorized(req.getHeader("authorization"))) {
             refuse(req, 16, req.getHeader("authorization") == null
                     ? "missing 'authorization: Bearer <token>' metadata"
                     : "invalid bearer token");
         } else {
+            if (!"gzip".equals(encoding) && req.path().startsWith(EXPLAIN_PREFIX)) {
+                req.headers().set("grpc-encoding", NO_ENCODING);
+            }
             next.handle(req);
         }
+    }
+
+    private static long headerBytes(HttpServerRequest req) {
+        long total = 0;
+        for (var h : req.headers()) {
+            total += h.getKey().length() + h.getValue().length() + HEADER_OVERHEAD;
+        }
+        return total;
     }
 
     private boolean authorized(String header) {

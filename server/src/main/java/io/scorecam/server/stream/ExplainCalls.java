@@ -8,6 +8,8 @@ import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.Service;
 
+import java.util.concurrent.Executor;
+
 /**
  * Binds the three ExplainService methods to raw Vert.x call handlers: the generated service base class hides
  * what the stream sessions need (pause/resume, deadline, reset and oversize events).
@@ -20,9 +22,11 @@ final class ExplainCalls implements Service {
     private final ServerMetrics metrics;
     private final int streamWindow;
     private final long maxMessageBytes;
+    private final Executor inflater;
 
+    /** @param inflater where gzip messages are inflated (never the event loop) */
     ExplainCalls(Vertx vertx, FrameProcessor pipeline, ModelCatalog catalog, CallRegistry calls,
-                 ServerMetrics metrics, int streamWindow, long maxMessageBytes) {
+                 ServerMetrics metrics, int streamWindow, long maxMessageBytes, Executor inflater) {
         this.vertx = vertx;
         this.pipeline = pipeline;
         this.catalog = catalog;
@@ -30,6 +34,7 @@ final class ExplainCalls implements Service {
         this.metrics = metrics;
         this.streamWindow = streamWindow;
         this.maxMessageBytes = maxMessageBytes;
+        this.inflater = inflater;
     }
 
     @Override
@@ -45,16 +50,17 @@ final class ExplainCalls implements Service {
     @Override
     public void bind(GrpcServer server) {
         server.callHandler(ExplainServiceGrpcService.ExplainStream, request -> {
-            StreamSession session = new StreamSession(vertx, request, pipeline, metrics, streamWindow, maxMessageBytes);
+            StreamSession session = new StreamSession(vertx, request, pipeline, metrics, streamWindow, maxMessageBytes,
+                    inflater);
             calls.add(session);
             session.start();
         });
         server.callHandler(ExplainServiceGrpcService.Explain, request -> {
-            UnaryExplainCall call = new UnaryExplainCall(vertx, request, pipeline, maxMessageBytes);
+            UnaryExplainCall call = new UnaryExplainCall(vertx, request, pipeline, maxMessageBytes, inflater);
             calls.add(call);
             call.start();
         });
         server.callHandler(ExplainServiceGrpcService.ListModels,
-                request -> request.handler(msg -> request.response().end(catalog.listing())));
+                request -> new ListModelsCall(vertx, request, catalog::listing, maxMessageBytes, inflater).start());
     }
 }

@@ -78,7 +78,7 @@ public final class ScoreCamServer {
         FrameProcessor processor = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels())),
                 new ResponseBuilder(encoder, catalog), explainer, codec, metrics);
         ExplainCalls explainCalls = new ExplainCalls(vertx, processor, catalog, server.calls, metrics,
-                config.streamWindow(), config.maxMessageBytes());
+                config.streamWindow(), config.maxMessageBytes(), codec);
 
         // Vert.x shares one listening socket among the instances and spreads connections over their loops;
         // it cannot share an ephemeral port (each instance would get its own), so port 0 gets one listener
@@ -108,7 +108,7 @@ public final class ScoreCamServer {
             grpc.addService(explainCalls);
             grpc.addService(health);
             grpc.addService(new StreamingReflectionService());
-            CallGate gate = new CallGate(grpc, config.authToken(), () -> serving);
+            CallGate gate = new CallGate(grpc, config.authToken(), () -> serving, config.maxHeaderBytes());
             return vertx.createHttpServer(httpOptions(config)).requestHandler(gate).listen(config.port(), config.host())
                     .onSuccess(listeners::add);
         };
@@ -121,7 +121,8 @@ public final class ScoreCamServer {
 
     private static HttpServerOptions httpOptions(ServerConfig config) {
         HttpServerOptions o = new HttpServerOptions()
-                .setInitialSettings(new Http2Settings().setInitialWindowSize(config.http2StreamWindow()))
+                .setInitialSettings(new Http2Settings().setInitialWindowSize(config.http2StreamWindow())
+                        .setMaxHeaderListSize(config.http2MaxHeaderListSize()))
                 .setHttp2ConnectionWindowSize(config.http2ConnectionWindow());
         if (config.tlsEnabled()) {
             o.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions()
