@@ -4,7 +4,7 @@ import io.scorecam.server.Main;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scorecam.server.config.ServerConfig;
-import io.scorecam.server.engine.EngineOptions;
+import io.scorecam.server.engine.api.EngineOptions;
 import io.scorecam.server.engine.ScoreCamEngine;
 import io.scorecam.server.inference.InferenceBackend;
 import io.scorecam.server.model.ModelConfig;
@@ -37,7 +37,7 @@ public final class InProcessServer implements AutoCloseable {
      * @param serverArgs further server flags, e.g. --batch-size=16 (the last occurrence of a flag wins)
      */
     public InProcessServer(Path modelDir, List<String> serverArgs) {
-        List<String> args = new ArrayList<>(List.of("--host=127.0.0.1", "--port=0", "--metrics-port=-1",
+        List<String> args = new ArrayList<>(List.of("--host=127.0.0.1", "--port=0", "--metrics-port=0",
                 "--model-dir=" + modelDir));
         args.addAll(serverArgs);
         this.config = ServerConfig.parse(args.toArray(String[]::new));

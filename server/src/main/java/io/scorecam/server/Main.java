@@ -5,8 +5,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scorecam.server.config.ConfigException;
 import io.scorecam.server.config.ServerConfig;
-import io.scorecam.server.engine.EngineOptions;
-import io.scorecam.server.engine.Explainer;
+import io.scorecam.server.engine.api.EngineOptions;
+import io.scorecam.server.engine.api.Explainer;
 import io.scorecam.server.engine.ScoreCamEngine;
 import io.scorecam.server.errors.ScoreCamException;
 import io.scorecam.server.inference.BackendOptions;
@@ -49,6 +49,10 @@ public final class Main {
         ServerConfig config = ServerConfig.parse(args);
         if (config.helpRequested()) {
             System.out.print(ServerConfig.usage());
+            return;
+        }
+        if (config.versionRequested()) {
+            System.out.print(ServerConfig.version());
             return;
         }
         if (!Files.isDirectory(config.modelDir())) {

@@ -39,7 +39,7 @@ class FaithfulnessServerTest {
     void metricsOnEveryMapCountedInForwardPassesAndBadStepsFailOnlyTheirFrame() throws Exception {
         byte[] png = Files.readAllBytes(REPO.resolve("models/shapes/frames/frame_003.png"));
         byte[] other = Files.readAllBytes(REPO.resolve("models/shapes/frames/frame_010.png"));
-        ServerConfig config = ServerConfig.parse("--host=127.0.0.1", "--port=0", "--metrics-port=-1",
+        ServerConfig config = ServerConfig.parse("--host=127.0.0.1", "--port=0", "--metrics-port=0",
                 "--model-dir=" + REPO.resolve("models"), "--batch-size=16", "--workers=1", "--codec-threads=1");
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (DjlOrtBackend backend = new DjlOrtBackend(BackendOptions.defaults())) {

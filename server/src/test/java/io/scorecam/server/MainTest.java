@@ -52,7 +52,7 @@ class MainTest {
 
     @Test
     void missingModelDirectory() throws Exception {
-        assertOneLineError(run("--model-dir=does-not-exist-here", "--port=0", "--metrics-port=0"),
+        assertOneLineError(run("--model-dir=does-not-exist-here", "--port=0", "--metrics-port=off"),
                 "--model-dir", "does-not-exist-here");
     }
 
@@ -60,10 +60,18 @@ class MainTest {
     void modelDirectoryWithoutModels() throws Exception {
         Path empty = Files.createTempDirectory("scorecam-empty-models");
         try {
-            assertOneLineError(run("--model-dir=" + empty, "--port=0", "--metrics-port=0"), "no model");
+            assertOneLineError(run("--model-dir=" + empty, "--port=0", "--metrics-port=off"), "no model");
         } finally {
             Files.delete(empty);
         }
+    }
+
+    @Test
+    void versionPrintsTheVersionNotTheUsage() throws Exception {
+        Run r = run("--version");
+        assertEquals(0, r.exit(), r.stderr());
+        assertEquals("scorecam-server " + io.scorecam.server.config.BuildInfo.version(), r.stdout().strip());
+        assertFalse(r.stdout().contains("--stream-window"), r.stdout());
     }
 
     @Test

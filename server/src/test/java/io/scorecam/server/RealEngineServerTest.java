@@ -43,7 +43,7 @@ class RealEngineServerTest {
         Path models = SHARED.resolve("models");
         Path photo = SHARED.resolve("images/both.png");
         assumeTrue(Files.isDirectory(models) && Files.isRegularFile(photo), "shared model and photos not present");
-        ServerConfig config = ServerConfig.parse("--host=127.0.0.1", "--port=0", "--metrics-port=0",
+        ServerConfig config = ServerConfig.parse("--host=127.0.0.1", "--port=0", "--metrics-port=off",
                 "--model-dir=" + models, "--batch-size=16", "--workers=1", "--codec-threads=1");
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (DjlOrtBackend backend = new DjlOrtBackend(BackendOptions.defaults())) {
@@ -164,7 +164,7 @@ class RealEngineServerTest {
         Path models = SHARED.resolve("models");
         assumeTrue(Files.isDirectory(models), "shared model not present");
         // one frame in flight per stream: a lone stream can never fill more than one frame's 16 items
-        ServerConfig config = ServerConfig.parse("--host=127.0.0.1", "--port=0", "--metrics-port=0",
+        ServerConfig config = ServerConfig.parse("--host=127.0.0.1", "--port=0", "--metrics-port=off",
                 "--model-dir=" + models, "--batch-size=32", "--workers=1", "--stream-window=1", "--max-delay-ms=2");
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (DjlOrtBackend backend = new DjlOrtBackend(BackendOptions.defaults())) {

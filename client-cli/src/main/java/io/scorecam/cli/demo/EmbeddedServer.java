@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.scorecam.server.Main;
 import io.scorecam.server.config.ConfigException;
 import io.scorecam.server.config.ServerConfig;
-import io.scorecam.server.engine.Explainer;
+import io.scorecam.server.engine.api.Explainer;
 import io.scorecam.server.errors.ScoreCamException;
 import io.scorecam.server.inference.InferenceBackend;
 import io.scorecam.server.stream.MapImagesEncoder;
@@ -40,7 +40,7 @@ public final class EmbeddedServer implements AutoCloseable {
      */
     public static EmbeddedServer start(Path modelRepository, String... extraFlags) {
         String[] base = {"--model-dir", modelRepository.toString(), "--host", "127.0.0.1", "--port", "0",
-                "--metrics-port", "0"};
+                "--metrics-port", "off"};
         String[] args = new String[base.length + extraFlags.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(extraFlags, 0, args, base.length, extraFlags.length);

@@ -1,6 +1,5 @@
 package io.scorecam.server.batching;
 
-import io.scorecam.server.engine.CancellationToken;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,14 +1,14 @@
 package io.scorecam.server.bench;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.scorecam.server.engine.CamMethod;
-import io.scorecam.server.engine.CancellationToken;
-import io.scorecam.server.engine.Convention;
-import io.scorecam.server.engine.EngineOptions;
-import io.scorecam.server.engine.FrameRequest;
-import io.scorecam.server.engine.FrameResult;
-import io.scorecam.server.engine.MapSize;
-import io.scorecam.server.engine.ModelDescription;
+import io.scorecam.server.engine.api.CamMethod;
+import io.scorecam.server.batching.CancellationToken;
+import io.scorecam.server.engine.api.Convention;
+import io.scorecam.server.engine.api.EngineOptions;
+import io.scorecam.server.engine.api.FrameRequest;
+import io.scorecam.server.engine.api.FrameResult;
+import io.scorecam.server.engine.api.MapSize;
+import io.scorecam.server.engine.api.ModelDescription;
 import io.scorecam.server.engine.ScoreCamEngine;
 import io.scorecam.server.image.ImageDecoder;
 import io.scorecam.server.image.RgbImage;

@@ -2,18 +2,23 @@ package io.scorecam.server.config;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Every server setting in one place. Each flag falls back to an environment variable (SCORECAM_ + the flag
- * name in upper case, e.g. SCORECAM_PORT), then to the default shown in --help.
+ * name in upper case, e.g. SCORECAM_PORT), then to the default shown in --help; --help names each variable.
  */
-@Command(name = "scorecam-server", mixinStandardHelpOptions = true, version = "scorecam-server 0.1.0",
+@Command(name = "scorecam-server", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Serves Score-CAM saliency maps for ONNX image classifiers over gRPC.")
 public final class ServerConfig {
@@ -35,8 +40,9 @@ public final class ServerConfig {
             description = "gRPC port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     private int port;
 
-    @Option(names = "--metrics-port", defaultValue = "${env:SCORECAM_METRICS_PORT:-9090}",
-            description = "Prometheus /metrics port; -1 picks a free one, 0 turns metrics off (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--metrics-port", paramLabel = "PORT|off", converter = MetricsPortConverter.class,
+            defaultValue = "${env:SCORECAM_METRICS_PORT:-9090}",
+            description = "Prometheus /metrics port; 0 picks a free one, 'off' serves no metrics (default: ${DEFAULT-VALUE}).")
     private int metricsPort;
 
     @Option(names = "--batch-size", defaultValue = "${env:SCORECAM_BATCH_SIZE:-0}",
@@ -116,6 +122,7 @@ public final class ServerConfig {
     private long cacheBytes;
 
     private boolean helpRequested;
+    private boolean versionRequested;
 
     private ServerConfig() {
     }
@@ -128,27 +135,49 @@ public final class ServerConfig {
     public static ServerConfig parse(String... args) {
         ServerConfig config = new ServerConfig();
         // the last occurrence of a flag wins, as with most CLIs (lets wrappers append overrides)
-        CommandLine cl = new CommandLine(config).setOverwrittenOptionsAllowed(true);
+        CommandLine cl = commandLine(config).setOverwrittenOptionsAllowed(true);
         try {
             cl.parseArgs(args);
         } catch (CommandLine.ParameterException e) {
             throw new ConfigException(firstLine(e.getMessage()));
         }
-        config.helpRequested = cl.isUsageHelpRequested() || cl.isVersionHelpRequested();
-        if (!config.helpRequested) {
+        config.helpRequested = cl.isUsageHelpRequested();
+        config.versionRequested = cl.isVersionHelpRequested();
+        if (!config.helpRequested && !config.versionRequested) {
             config.validate();
         }
         return config;
     }
 
-    /** The --help text. */
+    /** The --help text: every flag with its SCORECAM_* variable and default. */
     public static String usage() {
-        return new CommandLine(new ServerConfig()).getUsageMessage(CommandLine.Help.Ansi.OFF);
+        return commandLine(new ServerConfig()).getUsageMessage(CommandLine.Help.Ansi.OFF);
+    }
+
+    /** The --version text. */
+    public static String version() {
+        return String.join(System.lineSeparator(), new BuildInfo().getVersion()) + System.lineSeparator();
+    }
+
+    /** The parser, with each flag's environment variable (read from its default) added to its description. */
+    private static CommandLine commandLine(ServerConfig config) {
+        CommandLine cl = new CommandLine(config);
+        CommandSpec spec = cl.getCommandSpec();
+        Map<String, String> vars = EnvironmentVariables.byFlag(ServerConfig.class);
+        for (OptionSpec option : List.copyOf(spec.options())) {
+            String env = vars.get(option.names()[0]);
+            if (env != null) {
+                List<String> description = new ArrayList<>(List.of(option.description()));
+                description.add("env " + env);
+                spec.remove(option);
+                spec.addOption(option.toBuilder().description(description.toArray(String[]::new)).build());
+            }
+        }
+        return cl;
     }
 
     private void validate() {
         requireRange("--port", port, 0, 65535);
-        requireRange("--metrics-port", metricsPort, -1, 65535);
         requireRange("--batch-size", batchSize, 0, 1 << 16);
         requireRange("--workers", workers, 0, 1024);
         requireRange("--codec-threads", codecThreads, 0, 1024);
@@ -198,8 +227,14 @@ public final class ServerConfig {
         return (nl < 0 ? message : message.substring(0, nl)).trim();
     }
 
+    /** --help was given: print {@link #usage()}, nothing else was checked. */
     public boolean helpRequested() {
         return helpRequested;
+    }
+
+    /** --version was given: print {@link #version()}, nothing else was checked. */
+    public boolean versionRequested() {
+        return versionRequested;
     }
 
     public Path modelDir() {
@@ -219,8 +254,16 @@ public final class ServerConfig {
         return port;
     }
 
-    /** 0: no metrics server; -1: an ephemeral port (tests). */
+    /** false: --metrics-port off. */
+    public boolean metricsEnabled() {
+        return metricsPort != MetricsPortConverter.OFF;
+    }
+
+    /** The /metrics port when {@link #metricsEnabled()}; 0 picks a free one, like --port 0. */
     public int metricsPort() {
+        if (!metricsEnabled()) {
+            throw new IllegalStateException("--metrics-port is off");
+        }
         return metricsPort;
     }
 

@@ -1,5 +1,26 @@
 package io.scorecam.server.engine;
 
+import io.scorecam.server.engine.api.CamMethod;
+import io.scorecam.server.engine.api.ClassMap;
+import io.scorecam.server.engine.api.ClassProbability;
+import io.scorecam.server.engine.api.Convention;
+import io.scorecam.server.engine.api.EngineOptions;
+import io.scorecam.server.engine.api.Explainer;
+import io.scorecam.server.engine.api.Faithfulness;
+import io.scorecam.server.engine.api.FrameRequest;
+import io.scorecam.server.engine.api.FrameResult;
+import io.scorecam.server.engine.api.MapSize;
+import io.scorecam.server.engine.api.ModelDescription;
+import io.scorecam.server.engine.cache.FrameCache;
+import io.scorecam.server.engine.model.LoadedModel;
+import io.scorecam.server.engine.model.ModelLoader;
+import io.scorecam.server.engine.pass.FrameFeatures;
+import io.scorecam.server.engine.pass.Predictions;
+import io.scorecam.server.engine.pass.ScoreRow;
+import io.scorecam.server.engine.pipeline.FrameCost;
+import io.scorecam.server.engine.pipeline.FrameMetrics;
+import io.scorecam.server.engine.pipeline.FramePipeline;
+import io.scorecam.server.engine.pipeline.PreparedFrame;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scorecam.server.batching.BatchScheduler;
 import io.scorecam.server.engine.faithfulness.FaithfulnessMeter;
@@ -118,7 +139,7 @@ public final class ScoreCamEngine implements Explainer {
     private CompletableFuture<FrameResult> explainFrame(LoadedModel model, SaliencyMethod saliency,
                                                         FrameRequest request, PreparedFrame frame, FrameCost cost) {
         Convention convention = request.convention() == null ? Convention.SEED : request.convention();
-        LayerShape layer = new LayerShape(model.channels, model.layerHeight, model.layerWidth);
+        LayerShape layer = new LayerShape(model.channels(), model.layerHeight(), model.layerWidth());
         int maxChannels = request.maxChannels() > 0 ? request.maxChannels() : options.fasterChannels();
         int[] channels = saliency.channelsToScore(frame.features(), layer, convention, maxChannels);
         CompletableFuture<ScoreRow[]> scored = saliency.itemKind() == SaliencyMethod.ItemKind.HEAD_CELL
@@ -162,15 +183,15 @@ public final class ScoreCamEngine implements Explainer {
     private ClassMap finish(LoadedModel model, FrameRequest request, PreparedFrame frame, int classId,
                             float[] layerMap, Convention convention, boolean classAgnostic) {
         MapSize size = request.mapSize() == null ? MapSize.MODEL_INPUT : request.mapSize();
-        int w = model.config.input().width();
-        int h = model.config.input().height();
-        MapFinisher.Finished done = MapFinisher.finish(layerMap, model.layerWidth, model.layerHeight, w, h,
+        int w = model.config().input().width();
+        int h = model.config().input().height();
+        MapFinisher.Finished done = MapFinisher.finish(layerMap, model.layerWidth(), model.layerHeight(), w, h,
                 convention, size == MapSize.LAYER);
         float probability = frame.features().probs()[classId];
         if (size == MapSize.ORIGINAL) {
             int ow = request.image().width();
             int oh = request.image().height();
-            float[] original = model.preprocessor.mapToOriginal(done.values(), w, h, ow, oh);
+            float[] original = model.preprocessor().mapToOriginal(done.values(), w, h, ow, oh);
             return new ClassMap(classId, probability, ow, oh, original, done.rawMax(), classAgnostic, null);
         }
         return new ClassMap(classId, probability, done.width(), done.height(), done.values(), done.rawMax(),
@@ -199,9 +220,9 @@ public final class ScoreCamEngine implements Explainer {
 
     private static void validateClasses(LoadedModel model, List<Integer> classes) {
         for (int c : classes) {
-            if (c < 0 || c >= model.classes) {
-                throw ScoreCamException.invalid("class id " + Integer.toUnsignedString(c) + " is out of range: model '" + model.name()
-                        + "' has " + model.classes + " classes (0.." + (model.classes - 1) + ")");
+            if (c < 0 || c >= model.classes()) {
+                throw ScoreCamException.invalid("class id " + Integer.toUnsignedString(c) + " is out of range: model '"
+                        + model.name() + "' has " + model.classes() + " classes (0.." + (model.classes() - 1) + ")");
             }
         }
     }

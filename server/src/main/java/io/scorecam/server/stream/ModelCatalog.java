@@ -3,7 +3,7 @@ package io.scorecam.server.stream;
 import io.scorecam.api.v1.ListModelsResponse;
 import io.scorecam.api.v1.Method;
 import io.scorecam.api.v1.ModelInfo;
-import io.scorecam.server.engine.ModelDescription;
+import io.scorecam.server.engine.api.ModelDescription;
 
 import java.util.HashMap;
 import java.util.List;

@@ -2,11 +2,11 @@ package io.scorecam.server.stream;
 
 import io.scorecam.api.v1.ExplainRequest;
 import io.scorecam.api.v1.RawImage;
-import io.scorecam.server.engine.CamMethod;
-import io.scorecam.server.engine.CancellationToken;
-import io.scorecam.server.engine.Convention;
-import io.scorecam.server.engine.FrameRequest;
-import io.scorecam.server.engine.MapSize;
+import io.scorecam.server.engine.api.CamMethod;
+import io.scorecam.server.batching.CancellationToken;
+import io.scorecam.server.engine.api.Convention;
+import io.scorecam.server.engine.api.FrameRequest;
+import io.scorecam.server.engine.api.MapSize;
 import io.scorecam.server.errors.ScoreCamException;
 import io.scorecam.server.image.ImageDecoder;
 import io.scorecam.server.image.RgbImage;

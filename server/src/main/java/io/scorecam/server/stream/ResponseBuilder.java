@@ -6,10 +6,10 @@ import io.scorecam.api.v1.ExplainRequest;
 import io.scorecam.api.v1.ExplainResponse;
 import io.scorecam.api.v1.FrameStatus;
 import io.scorecam.api.v1.SaliencyMap;
-import io.scorecam.server.engine.ClassMap;
-import io.scorecam.server.engine.ClassProbability;
-import io.scorecam.server.engine.Faithfulness;
-import io.scorecam.server.engine.FrameResult;
+import io.scorecam.server.engine.api.ClassMap;
+import io.scorecam.server.engine.api.ClassProbability;
+import io.scorecam.server.engine.api.Faithfulness;
+import io.scorecam.server.engine.api.FrameResult;
 import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.image.RgbImage;
 

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scorecam.api.v1.ExplainServiceGrpcService;
 import io.scorecam.server.config.ServerConfig;
-import io.scorecam.server.engine.Explainer;
+import io.scorecam.server.engine.api.Explainer;
 import io.scorecam.server.image.ImageDecoder;
 import io.scorecam.server.metrics.MetricsServer;
 import io.scorecam.server.metrics.ServerMetrics;
@@ -64,7 +64,7 @@ public final class ScoreCamServer {
 
     /**
      * Starts listening on {@code config.host():config.port()} (port 0: a free one, see {@link #port()}).
-     * The metrics endpoint starts too when {@code config.metricsPort() != 0} and the registry is a
+     * The metrics endpoint starts too when {@code config.metricsEnabled()} and the registry is a
      * {@link PrometheusMeterRegistry}.
      */
     public static Future<ScoreCamServer> start(ServerConfig config, Explainer explainer, MapEncoder encoder,
@@ -85,8 +85,8 @@ public final class ScoreCamServer {
         int instances = config.port() == 0 ? 1 : config.eventLoops();
         Future<Integer> bound = server.deployListeners(explainCalls, instances);
         return bound
-                .compose(port -> config.metricsPort() != 0 && registry instanceof PrometheusMeterRegistry p
-                        ? MetricsServer.start(vertx, p, config.host(), Math.max(0, config.metricsPort()))
+                .compose(port -> config.metricsEnabled() && registry instanceof PrometheusMeterRegistry p
+                        ? MetricsServer.start(vertx, p, config.host(), config.metricsPort())
                         : Future.<MetricsServer>succeededFuture(null))
                 .map(ms -> {
                     server.metricsServer = ms;

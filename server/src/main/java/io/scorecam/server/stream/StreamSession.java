@@ -3,7 +3,7 @@ package io.scorecam.server.stream;
 import io.scorecam.api.v1.ExplainRequest;
 import io.scorecam.api.v1.ExplainResponse;
 import io.scorecam.api.v1.OverloadPolicy;
-import io.scorecam.server.engine.CancellationToken;
+import io.scorecam.server.batching.CancellationToken;
 import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.metrics.ServerMetrics;
 import io.vertx.core.Context;

@@ -3,7 +3,7 @@ package io.scorecam.server.stream;
 import io.scorecam.api.v1.ExplainRequest;
 import io.scorecam.api.v1.ExplainResponse;
 import io.scorecam.api.v1.FrameStatus;
-import io.scorecam.server.engine.CancellationToken;
+import io.scorecam.server.batching.CancellationToken;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;

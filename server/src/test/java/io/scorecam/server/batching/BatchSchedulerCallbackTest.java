@@ -1,6 +1,5 @@
 package io.scorecam.server.batching;
 
-import io.scorecam.server.engine.CancellationToken;
 import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.errors.ScoreCamException;
 import org.junit.jupiter.api.Test;

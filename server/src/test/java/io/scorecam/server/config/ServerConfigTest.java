@@ -1,6 +1,8 @@
 package io.scorecam.server.config;
 
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 import java.nio.file.Path;
 
@@ -82,6 +84,53 @@ class ServerConfigTest {
                 "--tls-cert", "--tls-key", "--auth-token", "--grace-period-ms", "--cache-bytes", "--host"}) {
             assertTrue(usage.contains(flag), flag);
         }
+    }
+
+    @Test
+    void metricsPortZeroPicksAFreePortAndOffHasItsOwnSpelling() {
+        ServerConfig free = ServerConfig.parse("--metrics-port=0");
+        assertTrue(free.metricsEnabled());
+        assertEquals(0, free.metricsPort());
+        assertEquals(9100, ServerConfig.parse("--metrics-port", "9100").metricsPort());
+        for (String off : new String[]{"off", "OFF", " off"}) {
+            ServerConfig c = ServerConfig.parse("--metrics-port", off);
+            assertFalse(c.metricsEnabled(), off);
+            assertThrows(IllegalStateException.class, c::metricsPort);
+        }
+        String negative = error("--metrics-port=-1");
+        assertTrue(negative.contains("--metrics-port") && negative.contains("off"), negative);
+        assertTrue(error("--metrics-port=70000").contains("70000"));
+        assertTrue(error("--metrics-port=none").contains("none"));
+    }
+
+    @Test
+    void helpNamesEachFlagsEnvironmentVariableTheFlagReallyReads() {
+        String usage = ServerConfig.usage();
+        CommandLine cl = new CommandLine(ServerConfig.class);
+        java.util.Map<String, String> vars = EnvironmentVariables.byFlag(ServerConfig.class);
+        int withEnv = 0;
+        for (OptionSpec option : cl.getCommandSpec().options()) {
+            if (option.usageHelp() || option.versionHelp()) {
+                continue;
+            }
+            // the documented rule: SCORECAM_ + the flag name in upper case, dashes as underscores
+            String expected = "SCORECAM_" + option.longestName().substring(2).toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+            assertEquals(expected, vars.get(option.names()[0]), option.longestName() + " has no ${env:...} default");
+            int flagAt = usage.indexOf(option.longestName());
+            int envAt = usage.indexOf("env " + expected + System.lineSeparator());
+            assertTrue(flagAt >= 0 && envAt > flagAt, option.longestName() + " help should name " + expected + ":\n" + usage);
+            withEnv++;
+        }
+        assertTrue(withEnv >= 20, "flags seen: " + withEnv);
+    }
+
+    @Test
+    void versionIsTheBuildsVersion() {
+        ServerConfig c = ServerConfig.parse("--version");
+        assertTrue(c.versionRequested());
+        assertFalse(c.helpRequested());
+        assertTrue(BuildInfo.version().matches("\\d+\\.\\d+\\.\\d+.*"), BuildInfo.version());
+        assertEquals("scorecam-server " + BuildInfo.version(), ServerConfig.version().strip());
     }
 
     @Test

@@ -1,5 +1,13 @@
 package io.scorecam.server.engine;
 
+import io.scorecam.server.batching.CancellationToken;
+import io.scorecam.server.engine.api.CamMethod;
+import io.scorecam.server.engine.api.ClassMap;
+import io.scorecam.server.engine.api.Convention;
+import io.scorecam.server.engine.api.FrameRequest;
+import io.scorecam.server.engine.api.FrameResult;
+import io.scorecam.server.engine.api.MapSize;
+import io.scorecam.server.engine.api.ModelDescription;
 import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.errors.ScoreCamException;
 import io.scorecam.server.image.RgbImage;

@@ -1,5 +1,12 @@
 package io.scorecam.server.engine;
 
+import io.scorecam.server.batching.CancellationToken;
+import io.scorecam.server.engine.api.CamMethod;
+import io.scorecam.server.engine.api.Convention;
+import io.scorecam.server.engine.api.EngineOptions;
+import io.scorecam.server.engine.api.FrameRequest;
+import io.scorecam.server.engine.api.FrameResult;
+import io.scorecam.server.engine.api.MapSize;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.scorecam.server.image.ImageDecoder;
 import io.scorecam.server.image.RgbImage;

@@ -1,5 +1,12 @@
 package io.scorecam.server.engine;
 
+import io.scorecam.server.batching.CancellationToken;
+import io.scorecam.server.engine.api.CamMethod;
+import io.scorecam.server.engine.api.Convention;
+import io.scorecam.server.engine.api.Faithfulness;
+import io.scorecam.server.engine.api.FrameRequest;
+import io.scorecam.server.engine.api.FrameResult;
+import io.scorecam.server.engine.api.MapSize;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.scorecam.server.image.ImageDecoder;

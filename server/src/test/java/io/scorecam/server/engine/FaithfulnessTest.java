@@ -1,5 +1,6 @@
 package io.scorecam.server.engine;
 
+import io.scorecam.server.engine.api.Faithfulness;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

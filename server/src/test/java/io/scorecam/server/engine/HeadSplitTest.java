@@ -1,5 +1,8 @@
 package io.scorecam.server.engine;
 
+import io.scorecam.server.engine.pass.FrameFeatures;
+import io.scorecam.server.engine.pass.HeadPass;
+import io.scorecam.server.engine.pass.ScoreRow;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;

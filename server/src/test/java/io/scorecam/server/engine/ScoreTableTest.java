@@ -1,5 +1,7 @@
 package io.scorecam.server.engine;
 
+import io.scorecam.server.engine.cache.ScoreTable;
+import io.scorecam.server.engine.pass.ScoreRow;
 import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.errors.ScoreCamException;
 import org.junit.jupiter.api.Test;

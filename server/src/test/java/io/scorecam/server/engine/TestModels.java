@@ -1,5 +1,6 @@
 package io.scorecam.server.engine;
 
+import io.scorecam.server.engine.api.EngineOptions;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;

@@ -12,7 +12,7 @@ import io.grpc.stub.StreamObserver;
 import io.scorecam.api.v1.ExplainRequest;
 import io.scorecam.api.v1.ExplainServiceGrpc;
 import io.scorecam.api.v1.ListModelsRequest;
-import io.scorecam.server.engine.CancellationToken;
+import io.scorecam.server.batching.CancellationToken;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.TimeUnit;

@@ -1,13 +1,13 @@
 package io.scorecam.server.stream;
 
-import io.scorecam.server.engine.CamMethod;
-import io.scorecam.server.engine.CancellationToken;
-import io.scorecam.server.engine.ClassMap;
-import io.scorecam.server.engine.ClassProbability;
-import io.scorecam.server.engine.Explainer;
-import io.scorecam.server.engine.FrameRequest;
-import io.scorecam.server.engine.FrameResult;
-import io.scorecam.server.engine.ModelDescription;
+import io.scorecam.server.engine.api.CamMethod;
+import io.scorecam.server.batching.CancellationToken;
+import io.scorecam.server.engine.api.ClassMap;
+import io.scorecam.server.engine.api.ClassProbability;
+import io.scorecam.server.engine.api.Explainer;
+import io.scorecam.server.engine.api.FrameRequest;
+import io.scorecam.server.engine.api.FrameResult;
+import io.scorecam.server.engine.api.ModelDescription;
 import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.errors.ScoreCamException;
 

@@ -9,7 +9,7 @@ import io.grpc.stub.StreamObserver;
 import io.scorecam.api.v1.ExplainRequest;
 import io.scorecam.api.v1.FrameStatus;
 import io.scorecam.api.v1.ListModelsRequest;
-import io.scorecam.server.engine.CancellationToken;
+import io.scorecam.server.batching.CancellationToken;
 import io.vertx.core.Future;
 import org.junit.jupiter.api.Test;
 

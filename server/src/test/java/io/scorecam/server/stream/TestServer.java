@@ -20,7 +20,7 @@ final class TestServer implements AutoCloseable {
     final ManagedChannel channel;
 
     TestServer(String... flags) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--host=127.0.0.1", "--port=0", "--metrics-port=-1",
+        List<String> args = new ArrayList<>(List.of("--host=127.0.0.1", "--port=0", "--metrics-port=0",
                 "--codec-threads=2", "--grace-period-ms=2000"));
         args.addAll(List.of(flags));
         ServerConfig config = ServerConfig.parse(args.toArray(String[]::new));

@@ -35,7 +35,7 @@ class TlsTest {
         }
         assumeTrue(made, "openssl is not available to make a test certificate");
 
-        ServerConfig config = ServerConfig.parse("--host=127.0.0.1", "--port=0", "--metrics-port=0",
+        ServerConfig config = ServerConfig.parse("--host=127.0.0.1", "--port=0", "--metrics-port=off",
                 "--tls-cert=" + cert, "--tls-key=" + key);
         ScoreCamServer server = ScoreCamServer.start(config, new ControllableExplainer(), new TestMapEncoder(),
                 new SimpleMeterRegistry()).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);

@@ -2,8 +2,8 @@ package io.scorecam.server.engine.faithfulness;
 
 import io.scorecam.server.batching.BatchKind;
 import io.scorecam.server.batching.BatchScheduler;
-import io.scorecam.server.engine.CancellationToken;
-import io.scorecam.server.engine.Faithfulness;
+import io.scorecam.server.batching.CancellationToken;
+import io.scorecam.server.engine.api.Faithfulness;
 import io.scorecam.server.engine.faithfulness.ProbeImages.Probe;
 import io.scorecam.server.errors.ScoreCamException;
 

@@ -1,6 +1,6 @@
 package io.scorecam.server.engine.method;
 
-import io.scorecam.server.engine.Convention;
+import io.scorecam.server.engine.api.Convention;
 import io.scorecam.server.image.Bilinear;
 
 /**

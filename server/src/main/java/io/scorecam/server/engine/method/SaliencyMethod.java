@@ -1,8 +1,8 @@
 package io.scorecam.server.engine.method;
 
-import io.scorecam.server.engine.Convention;
-import io.scorecam.server.engine.FrameFeatures;
-import io.scorecam.server.engine.ScoreRow;
+import io.scorecam.server.engine.api.Convention;
+import io.scorecam.server.engine.pass.FrameFeatures;
+import io.scorecam.server.engine.pass.ScoreRow;
 
 /**
  * The one seam CAM methods plug into (like pytorch-grad-cam's get_cam_weights): which masked passes a

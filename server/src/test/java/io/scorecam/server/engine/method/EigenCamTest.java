@@ -1,7 +1,7 @@
 package io.scorecam.server.engine.method;
 
-import io.scorecam.server.engine.Convention;
-import io.scorecam.server.engine.FrameFeatures;
+import io.scorecam.server.engine.api.Convention;
+import io.scorecam.server.engine.pass.FrameFeatures;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;

@@ -1,5 +1,0 @@
-package io.scorecam.server.engine;
-
-/** A class and its probability on the unmasked frame. */
-public record ClassProbability(int classId, float probability) {
-}

@@ -1,0 +1,32 @@
+package io.scorecam.server.engine.api;
+
+/**
+ * Engine settings (the server's flags map onto these).
+ *
+ * @param batchSize           items per scoring batch; 0 = measure the best size per model at load time
+ * @param maxDelayMicros      how long a partial batch may wait for more items
+ * @param workers             batch worker threads (each runs whole batches through ORT)
+ * @param cacheBytes          byte budget of the per-frame feature and score cache
+ * @param defaultModel        model used when a request names none; empty = the first model by name
+ * @param fasterChannels      FASTER_SCORE_CAM channels when a request does not say
+ */
+public record EngineOptions(int batchSize,
+                            long maxDelayMicros,
+                            int workers,
+                            long cacheBytes,
+                            String defaultModel,
+                            int fasterChannels) {
+
+    public static EngineOptions defaults() {
+        return new EngineOptions(0, 1000, Math.max(1, Runtime.getRuntime().availableProcessors()),
+                256L << 20, "", 32);
+    }
+
+    public EngineOptions withBatchSize(int size) {
+        return new EngineOptions(size, maxDelayMicros, workers, cacheBytes, defaultModel, fasterChannels);
+    }
+
+    public EngineOptions withCacheBytes(long bytes) {
+        return new EngineOptions(batchSize, maxDelayMicros, workers, bytes, defaultModel, fasterChannels);
+    }
+}

@@ -1,0 +1,36 @@
+package io.scorecam.server.engine.api;
+
+import io.scorecam.server.batching.CancellationToken;
+import io.scorecam.server.image.RgbImage;
+
+import java.util.List;
+
+/**
+ * One frame to explain.
+ *
+ * @param model         model name; empty for the engine's default model
+ * @param image         the decoded frame (any size: the engine resizes it for the model)
+ * @param targetClasses classes to explain; empty: the topK predicted classes
+ * @param topK          how many predicted classes to explain when targetClasses is empty (>= 1)
+ * @param maxChannels   FASTER_SCORE_CAM only: channels to score (0: the engine's default)
+ * @param wantMetrics   measure each map's faithfulness ({@link Faithfulness})
+ * @param metricSteps   deletion / insertion steps (0: the engine's default)
+ */
+public record FrameRequest(String model,
+                           RgbImage image,
+                           List<Integer> targetClasses,
+                           int topK,
+                           CamMethod method,
+                           Convention convention,
+                           int maxChannels,
+                           MapSize mapSize,
+                           CancellationToken cancellation,
+                           boolean wantMetrics,
+                           int metricSteps) {
+
+    /** A request without faithfulness metrics. */
+    public FrameRequest(String model, RgbImage image, List<Integer> targetClasses, int topK, CamMethod method,
+                        Convention convention, int maxChannels, MapSize mapSize, CancellationToken cancellation) {
+        this(model, image, targetClasses, topK, method, convention, maxChannels, mapSize, cancellation, false, 0);
+    }
+}

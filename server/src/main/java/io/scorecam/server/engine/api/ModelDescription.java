@@ -1,0 +1,22 @@
+package io.scorecam.server.engine.api;
+
+import java.util.List;
+
+/**
+ * What ListModels reports about a loaded model.
+ *
+ * @param methods the methods this model can be explained with (RECIPRO_CAM only when its head can be split off)
+ */
+public record ModelDescription(String name,
+                               int inputWidth,
+                               int inputHeight,
+                               int numClasses,
+                               int channels,
+                               String targetLayer,
+                               int layerWidth,
+                               int layerHeight,
+                               boolean isDefault,
+                               List<String> labels,
+                               String outputKind,
+                               List<CamMethod> methods) {
+}
