@@ -138,7 +138,6 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                 List<Integer> candidates = smoke ? List.of(server.engine().batchSize(m.name())) : rawBatches;
                 raws.add(RawBaseline.find(server.backend(), m, workers, candidates, smoke ? 0.1 : rawSeconds(), out));
             }
-            server.start();
             ManagedChannel channel = ClientChannels.open(server.address(), null);
             try {
                 ThroughputProbe probe = new ThroughputProbe(channel, server.registry(), workers);
@@ -294,7 +293,6 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                     + "(it has no frames folder)");
         }
         try (InProcessServer server = new InProcessServer(fidelityModel, args)) {
-            server.start();
             ManagedChannel channel = ClientChannels.open(server.address(), null);
             try {
                 ThroughputProbe probe = new ThroughputProbe(channel, server.registry(), server.config().workers());

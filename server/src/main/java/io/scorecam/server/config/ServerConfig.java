@@ -49,6 +49,15 @@ public final class ServerConfig {
             description = "Masked images per inference batch; 0 tunes it per model at load (default: ${DEFAULT-VALUE}).")
     private int batchSize;
 
+    @Option(names = "--tune-budget-ms", defaultValue = "${env:SCORECAM_TUNE_BUDGET_MS:-8000}",
+            description = "Longest batch-size tuning per model at load; health is NOT_SERVING meanwhile (default: ${DEFAULT-VALUE}).")
+    private long tuneBudgetMs;
+
+    @Option(names = "--warmup-ms", defaultValue = "${env:SCORECAM_WARMUP_MS:-3000}",
+            description = "Synthetic frames run through every method after loading, before health turns SERVING, "
+                    + "so the first client frames run at warm speed; 0 turns it off (default: ${DEFAULT-VALUE}).")
+    private long warmupMs;
+
     @Option(names = "--max-delay-ms", defaultValue = "${env:SCORECAM_MAX_DELAY_MS:-2}",
             description = "Longest wait for a batch to fill before it runs (default: ${DEFAULT-VALUE}).")
     private double maxDelayMs;
@@ -78,6 +87,12 @@ public final class ServerConfig {
             defaultValue = "${env:SCORECAM_MAX_MESSAGE_BYTES:-16MiB}",
             description = "Largest gRPC message accepted (default: ${DEFAULT-VALUE}).")
     private long maxMessageBytes;
+
+    @Option(names = "--max-header-bytes", paramLabel = "SIZE", converter = SizeConverter.class,
+            defaultValue = "${env:SCORECAM_MAX_HEADER_BYTES:-8KiB}",
+            description = "Largest request header list of one call (as HTTP/2 counts it); larger calls fail alone "
+                    + "with RESOURCE_EXHAUSTED (default: ${DEFAULT-VALUE}).")
+    private long maxHeaderBytes;
 
     @Option(names = "--max-pixels", paramLabel = "COUNT", converter = SizeConverter.class,
             defaultValue = "${env:SCORECAM_MAX_PIXELS:-40M}",
@@ -178,11 +193,14 @@ public final class ServerConfig {
         requireRange("--event-loops", eventLoops, 0, 256);
         requireRange("--stream-window", streamWindow, 1, 4096);
         requireRange("--max-message-bytes", maxMessageBytes, 1024, Integer.MAX_VALUE);
+        requireRange("--max-header-bytes", maxHeaderBytes, 1024, 1 << 20);
         requireRange("--max-pixels", maxPixels, 1, Long.MAX_VALUE);
         // RFC 7540 6.5.2: the largest legal window is 2^31-1; below 64 KiB is the HTTP/2 default or less
         requireRange("--http2-stream-window", http2StreamWindow, 65535, Integer.MAX_VALUE);
         requireRange("--http2-connection-window", http2ConnectionWindow, 65535, Integer.MAX_VALUE);
         requireRange("--grace-period-ms", gracePeriodMs, 0, Long.MAX_VALUE);
+        requireRange("--tune-budget-ms", tuneBudgetMs, 100, 600_000);
+        requireRange("--warmup-ms", warmupMs, 0, 600_000);
         if (!(maxDelayMs >= 0 && maxDelayMs <= 60_000)) {
             throw new ConfigException("--max-delay-ms must be between 0 and 60000, got " + maxDelayMs);
         }
@@ -265,6 +283,15 @@ public final class ServerConfig {
         return batchSize;
     }
 
+    public long tuneBudgetMs() {
+        return tuneBudgetMs;
+    }
+
+    /** 0: no warm-up. */
+    public long warmupMs() {
+        return warmupMs;
+    }
+
     public double maxDelayMs() {
         return maxDelayMs;
     }
@@ -303,6 +330,19 @@ public final class ServerConfig {
 
     public int maxMessageBytes() {
         return (int) maxMessageBytes;
+    }
+
+    public long maxHeaderBytes() {
+        return maxHeaderBytes;
+    }
+
+    /**
+     * SETTINGS_MAX_HEADER_LIST_SIZE advertised to clients: well above --max-header-bytes, because netty closes
+     * the whole connection (GOAWAY) for a header list above 1.25 x this value, while the call gate refuses a
+     * list above --max-header-bytes for that call only.
+     */
+    public long http2MaxHeaderListSize() {
+        return Math.max(64 * 1024, 2 * maxHeaderBytes);
     }
 
     public long maxPixels() {
