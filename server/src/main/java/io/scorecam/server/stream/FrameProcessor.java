@@ -8,8 +8,11 @@ import io.scorecam.server.engine.api.FrameRequest;
 import io.scorecam.api.v1.FrameStatus;
 import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.errors.ScoreCamException;
+import io.scorecam.server.logging.EventLog;
 import io.scorecam.server.metrics.FrameLabels;
 import io.scorecam.server.metrics.ServerMetrics;
+
+import io.vertx.grpc.server.GrpcServerRequest;
 
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -28,9 +31,18 @@ final class FrameProcessor {
     private final Explainer explainer;
     private final Executor codec;
     private final ServerMetrics metrics;
+    private final EventLog events;
 
+    /** A processor whose calls are not logged (warm-up). */
     FrameProcessor(RequestConverter converter, ResponseBuilder builder, Explainer explainer, Executor codec,
                   ServerMetrics metrics) {
+        this(converter, builder, explainer, codec, metrics, null);
+    }
+
+    /** @param events where failed frames and ended calls are logged; null for none */
+    FrameProcessor(RequestConverter converter, ResponseBuilder builder, Explainer explainer, Executor codec,
+                  ServerMetrics metrics, EventLog events) {
+        this.events = events;
         this.converter = converter;
         this.builder = builder;
         this.explainer = explainer;
@@ -42,8 +54,23 @@ final class FrameProcessor {
      * @param arrivalNanos when the frame reached the server ({@link System#nanoTime()})
      */
     CompletableFuture<ExplainResponse> process(ExplainRequest request, CancellationToken token, long arrivalNanos) {
+        return process(request, token, arrivalNanos, CallRecord.NONE);
+    }
+
+    /** The event log's record of a new call (one per stream or unary call). */
+    CallRecord record(GrpcServerRequest<?, ?> request, boolean stream) {
+        return events == null ? CallRecord.NONE : CallRecord.of(events, request, stream);
+    }
+
+    /**
+     * @param arrivalNanos when the frame reached the server ({@link System#nanoTime()})
+     * @param call         the call the frame belongs to (its failures are logged there)
+     */
+    CompletableFuture<ExplainResponse> process(ExplainRequest request, CancellationToken token, long arrivalNanos,
+                                               CallRecord call) {
         long startNanos = System.nanoTime();
         FrameLabels labels = converter.labels(request);
+        call.arrived(labels);
         CompletableFuture<FrameRequest> decoded;
         try {
             decoded = CompletableFuture.supplyAsync(() -> {
@@ -73,14 +100,18 @@ final class FrameProcessor {
                 }, codec), codec)
                 .exceptionally(e -> errorResponse(request, e, arrivalNanos, startNanos))
                 .thenApply(response -> {
-                    record(labels, response, System.nanoTime() - arrivalNanos);
+                    long totalNanos = System.nanoTime() - arrivalNanos;
+                    record(labels, response, totalNanos);
+                    call.frameAnswered(labels, response, totalNanos);
                     return response;
                 });
     }
 
     /** Counts a frame dropped under the LATEST policy. */
-    void skipped(ExplainRequest request) {
-        metrics.frameSkipped(converter.labels(request));
+    void skipped(ExplainRequest request, CallRecord call) {
+        FrameLabels labels = converter.labels(request);
+        metrics.frameSkipped(labels);
+        call.frameSkipped(labels);
     }
 
     private void record(FrameLabels labels, ExplainResponse response, long totalNanos) {

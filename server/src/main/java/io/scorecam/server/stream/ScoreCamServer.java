@@ -7,6 +7,7 @@ import io.scorecam.server.config.ServerConfig;
 import io.scorecam.server.engine.api.Explainer;
 import io.scorecam.server.image.ImageDecoder;
 import io.scorecam.server.lifecycle.Readiness;
+import io.scorecam.server.logging.EventLog;
 import io.scorecam.server.metrics.MetricsServer;
 import io.scorecam.server.metrics.ProcessMetrics;
 import io.scorecam.server.metrics.ServerMetrics;
@@ -131,7 +132,7 @@ public final class ScoreCamServer {
         metrics.bindQueueDepth(loaded::queuedItems);
         ModelCatalog catalog = new ModelCatalog(loaded.models());
         FrameProcessor processor = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()), catalog),
-                new ResponseBuilder(encoder, catalog), loaded, codec, metrics);
+                new ResponseBuilder(encoder, catalog), loaded, codec, metrics, new EventLog(config.logLevel()));
         explainCalls.attach(processor, catalog);
         // warm-up frames go through the same path but are not counted in the served frames' metrics
         FrameProcessor warmPath = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()), catalog),

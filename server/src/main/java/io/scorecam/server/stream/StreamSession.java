@@ -36,6 +36,7 @@ final class StreamSession implements ActiveCall {
     private final GrpcServerRequest<ExplainRequest, ExplainResponse> request;
     private final GrpcServerResponse<ExplainRequest, ExplainResponse> response;
     private final FrameProcessor pipeline;
+    private final CallRecord record;
     private final ServerMetrics metrics;
     private final CallLifecycle call;
     private final MessageReader<ExplainRequest> reader;
@@ -54,6 +55,8 @@ final class StreamSession implements ActiveCall {
         this.pipeline = pipeline;
         this.metrics = metrics;
         this.call = new CallLifecycle(vertx, request);
+        this.record = pipeline.record(request, true);
+        call.record(record);
         this.reader = new MessageReader<>(ExplainRequest.parser(), "ExplainRequest", maxMessageBytes, inflater, call);
         this.window = new StreamWindow<>(window, SKIPPED_BACKLOG_LIMIT);
     }
@@ -118,7 +121,7 @@ final class StreamSession implements ActiveCall {
         if (replaced != null) {
             Inbound old = replaced.frame();
             window.answer(replaced, ResponseBuilder.skipped(old.request().getFrameId(), old.arrivalNanos()));
-            pipeline.skipped(old.request());
+            pipeline.skipped(old.request(), record);
         }
         settle();
     }
@@ -153,7 +156,7 @@ final class StreamSession implements ActiveCall {
     private void submit(StreamWindow.Slot<Inbound, ExplainResponse> slot) {
         metrics.frameStarted();
         Inbound in = slot.frame();
-        pipeline.process(in.request(), in.token(), in.arrivalNanos()).whenComplete((resp, err) -> {
+        pipeline.process(in.request(), in.token(), in.arrivalNanos(), record).whenComplete((resp, err) -> {
             ExplainResponse answer = resp != null ? resp : ResponseBuilder.error(in.request().getFrameId(),
                     ErrorCode.INTERNAL, "internal error: " + err, new ResponseBuilder.Timing(0, 0, 0));
             call.onContext(() -> {
