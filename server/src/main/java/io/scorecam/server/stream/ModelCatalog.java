@@ -12,6 +12,7 @@ import java.util.Map;
 /** The served models as responses need them: class labels by model, and the ListModels answer. */
 final class ModelCatalog {
     private final Map<String, List<String>> labels = new HashMap<>();
+    private final Map<String, ModelDescription> byName = new HashMap<>();
     private final String defaultModel;
     private final ListModelsResponse listing;
 
@@ -20,6 +21,7 @@ final class ModelCatalog {
         ListModelsResponse.Builder b = ListModelsResponse.newBuilder();
         for (ModelDescription m : models) {
             labels.put(m.name(), m.labels() == null ? List.of() : m.labels());
+            byName.put(m.name(), m);
             if (m.isDefault()) {
                 def = m.name();
             }
@@ -54,6 +56,18 @@ final class ModelCatalog {
     String label(String model, int classId) {
         List<String> l = labels.get(model.isEmpty() ? defaultModel : model);
         return l != null && classId >= 0 && classId < l.size() ? l.get(classId) : "";
+    }
+
+    /** Input width x height of a model ("" = the default one); 0 when unknown (the engine names the problem). */
+    long inputPixels(String model) {
+        ModelDescription m = byName.get(model.isEmpty() ? defaultModel : model);
+        return m == null ? 0 : (long) m.inputWidth() * m.inputHeight();
+    }
+
+    /** Target layer width x height of a model; 0 when unknown. */
+    long layerPixels(String model) {
+        ModelDescription m = byName.get(model.isEmpty() ? defaultModel : model);
+        return m == null ? 0 : (long) m.layerWidth() * m.layerHeight();
     }
 
     private static String nullToEmpty(String s) {

@@ -49,6 +49,7 @@ public final class ScoreCamServer {
     private final MapEncoder encoder;
     private final ServerMetrics metrics;
     private final ExplainCalls explainCalls;
+    private final FrameBudget budget;
     private final List<HttpServer> listeners = new CopyOnWriteArrayList<>();
     private volatile MetricsServer metricsServer;
     private Explainer explainer;
@@ -64,7 +65,8 @@ public final class ScoreCamServer {
         this.calls = new CallRegistry();
         this.metrics = new ServerMetrics(registry);
         this.explainCalls = new ExplainCalls(vertx, calls, metrics, config.streamWindow(), config.maxMessageBytes(),
-                codec);
+                codec, config.maxStreams());
+        this.budget = new FrameBudget(config.frameMemory(), config.admissionWaitMs());
     }
 
     /** {@link #start(ServerConfig, Explainer, MapEncoder, MeterRegistry)} with the product's PNG/JPEG encoder. */
@@ -126,8 +128,9 @@ public final class ScoreCamServer {
         }
         metrics.bindQueueDepth(loaded::queuedItems);
         ModelCatalog catalog = new ModelCatalog(loaded.models());
-        FrameProcessor processor = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels())),
-                new ResponseBuilder(encoder, catalog), loaded, codec, metrics);
+        FrameProcessor processor = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()),
+                catalog, new RequestConverter.Limits(config.maxClasses(), config.maxResponseBytes())),
+                new ResponseBuilder(encoder, catalog), loaded, codec, metrics, budget);
         explainCalls.attach(processor, catalog);
         // warm-up frames go through the same path but are not counted in the served frames' metrics
         FrameProcessor warmPath = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels())),
