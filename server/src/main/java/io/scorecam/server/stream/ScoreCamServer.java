@@ -90,6 +90,14 @@ public final class ScoreCamServer {
     public static Future<ScoreCamServer> listen(ServerConfig config, MapEncoder encoder, MeterRegistry registry,
                                                 Readiness readiness) {
         ScoreCamServer server = new ScoreCamServer(Vertx.vertx(), config, encoder, registry, readiness);
+        if (config.tlsEnabled()) {
+            try {
+                TlsKeyCheck.verify(server.vertx, pemOptions(config));
+            } catch (RuntimeException e) {
+                server.codec.shutdownNow();
+                return server.vertx.close().transform(ar -> Future.failedFuture(e));
+            }
+        }
         // Vert.x shares one listening socket among the instances and spreads connections over their loops;
         // it cannot share an ephemeral port (each instance would get its own), so port 0 gets one listener
         int instances = config.port() == 0 ? 1 : config.eventLoops();
@@ -170,11 +178,13 @@ public final class ScoreCamServer {
                         .setMaxHeaderListSize(config.http2MaxHeaderListSize()))
                 .setHttp2ConnectionWindowSize(config.http2ConnectionWindow());
         if (config.tlsEnabled()) {
-            o.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions()
-                    .setCertPath(config.tlsCert().toString())
-                    .setKeyPath(config.tlsKey().toString()));
+            o.setSsl(true).setUseAlpn(true).setKeyCertOptions(pemOptions(config));
         }
         return o;
+    }
+
+    private static PemKeyCertOptions pemOptions(ServerConfig config) {
+        return new PemKeyCertOptions().setCertPath(config.tlsCert().toString()).setKeyPath(config.tlsKey().toString());
     }
 
     private static ThreadFactory daemonThreads(String prefix) {
