@@ -8,6 +8,7 @@ import io.scorecam.server.engine.api.Explainer;
 import io.scorecam.server.image.ImageDecoder;
 import io.scorecam.server.lifecycle.Readiness;
 import io.scorecam.server.metrics.MetricsServer;
+import io.scorecam.server.metrics.ProcessMetrics;
 import io.scorecam.server.metrics.ServerMetrics;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
@@ -52,6 +53,7 @@ public final class ScoreCamServer {
     private final FrameBudget budget;
     private final List<HttpServer> listeners = new CopyOnWriteArrayList<>();
     private volatile MetricsServer metricsServer;
+    private final ProcessMetrics processMetrics;
     private Explainer explainer;
     private Future<Void> shutdown;
 
@@ -64,6 +66,7 @@ public final class ScoreCamServer {
         this.codec = Executors.newFixedThreadPool(config.codecThreads(), daemonThreads("scorecam-codec-"));
         this.calls = new CallRegistry();
         this.metrics = new ServerMetrics(registry);
+        this.processMetrics = ProcessMetrics.bind(registry);
         this.explainCalls = new ExplainCalls(vertx, calls, metrics, config.streamWindow(), config.maxMessageBytes(),
                 codec, config.maxStreams());
         this.budget = new FrameBudget(config.frameMemory(), config.admissionWaitMs());
@@ -103,13 +106,14 @@ public final class ScoreCamServer {
         int instances = config.port() == 0 ? 1 : config.eventLoops();
         return server.deployListeners(instances)
                 .compose(port -> config.metricsEnabled() && registry instanceof PrometheusMeterRegistry p
-                        ? MetricsServer.start(server.vertx, p, config.host(), config.metricsPort())
+                        ? MetricsServer.start(server.vertx, p, readiness, config.host(), config.metricsPort())
                         : Future.<MetricsServer>succeededFuture(null))
                 .map(ms -> {
                     server.metricsServer = ms;
                     return server;
                 })
                 .onFailure(e -> {
+                    server.processMetrics.close();
                     server.codec.shutdownNow();
                     server.vertx.close();
                 });
@@ -141,7 +145,7 @@ public final class ScoreCamServer {
                 new ResponseBuilder(encoder, catalog), loaded, codec, metrics, budget);
         explainCalls.attach(processor, catalog);
         // warm-up frames go through the same path but are not counted in the served frames' metrics
-        FrameProcessor warmPath = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels())),
+        FrameProcessor warmPath = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()), catalog),
                 new ResponseBuilder(encoder, catalog), loaded, codec, new ServerMetrics(new SimpleMeterRegistry()));
         Future<Void> warmed = warmupMs <= 0 ? Future.succeededFuture()
                 : Future.fromCompletionStage(new WarmUp(warmPath, loaded.models(), readiness).run(warmupMs));
@@ -241,6 +245,7 @@ public final class ScoreCamServer {
                 .transform(ar -> Future.join(listeners.stream().map(l -> l.shutdown(1, TimeUnit.SECONDS)).toList()))
                 .transform(ar -> metricsServer == null ? Future.succeededFuture() : metricsServer.close())
                 .transform(ar -> vertx.executeBlocking(() -> {
+                    processMetrics.close();
                     Explainer served;
                     synchronized (this) {
                         served = explainer;
