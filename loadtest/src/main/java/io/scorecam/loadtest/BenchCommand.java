@@ -8,6 +8,7 @@ import io.scorecam.api.v1.ExplainResponse;
 import io.scorecam.api.v1.ExplainServiceGrpc;
 import io.scorecam.api.v1.ListModelsRequest;
 import io.scorecam.api.v1.Method;
+import io.scorecam.server.engine.method.Methods;
 import io.scorecam.api.v1.ModelInfo;
 import io.scorecam.api.v1.OverloadPolicy;
 import io.scorecam.loadtest.fidelity.FidelityBench;
@@ -54,7 +55,8 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
     int streams;
     @Option(names = "--window", defaultValue = "2", description = "frames in flight per stream (default: ${DEFAULT-VALUE})")
     int window;
-    @Option(names = "--methods", split = ",", description = "methods to try (default: all in the API)")
+    @Option(names = "--methods", split = ",", completionCandidates = Methods.Names.class,
+            description = "methods to try, of ${COMPLETION-CANDIDATES} (default: all)")
     List<Method> methods;
     @Option(names = "--output", defaultValue = "PNG", description = "map output requested: VALUES, PNG, OVERLAY (default: ${DEFAULT-VALUE})")
     LoadCommand.Output output;
@@ -205,9 +207,11 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         out.printf(Locale.ROOT, "DETAIL model=%s raw_images_per_s_before=%.1f raw_images_per_s_after=%.1f drift=%.2f%n",
                 m.name(), rawBefore, rawAfter, rawBefore > 0 ? rawAfter / rawBefore : 0);
         for (Outcome o : outcomes) {
-            double passes = o.method() == Method.SCORE_CAM ? k + 1 : o.one().meanPasses();
-            // RECIPRO_CAM's passes are mostly head passes, far cheaper than the full model's: no efficiency
-            String efficiency = raw <= 0 || o.method() == Method.RECIPRO_CAM ? "n/a"
+            // the passes each frame really made; a method whose passes are not whole-model passes (Recipro-CAM's
+            // head passes) has no efficiency against the plain model's rate
+            double passes = o.one().meanPasses();
+            boolean comparable = Methods.find(o.method()) != null && Methods.find(o.method()).method().fullModelPasses();
+            String efficiency = raw <= 0 || !comparable ? "n/a"
                     : String.format(Locale.ROOT, "%.3f", o.one().framesPerSecond() * passes / raw);
             double ratio = o.many().framesPerSecond() > 0 ? o.one().framesPerSecond() / o.many().framesPerSecond() : 0;
             out.printf(Locale.ROOT, "RESULT model=%s method=%s K=%d raw_images_per_s=%.1f frames_per_s=%.3f "
@@ -271,7 +275,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
     private Set<Method> methodsToTry() {
         Set<Method> set = EnumSet.noneOf(Method.class);
         set.add(Method.SCORE_CAM); // first: the exact method is what the goals are about
-        for (Method mt : methods != null ? methods : List.of(Method.values())) {
+        for (Method mt : methods != null ? methods : Methods.ids()) {
             if (mt != Method.METHOD_UNSPECIFIED && mt != Method.UNRECOGNIZED) {
                 set.add(mt);
             }

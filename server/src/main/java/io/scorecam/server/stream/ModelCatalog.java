@@ -38,7 +38,7 @@ final class ModelCatalog {
                 info.addAllLabels(m.labels());
             }
             if (m.methods() != null) {
-                m.methods().forEach(method -> info.addMethods(Method.valueOf(method.name())));
+                info.addAllMethods(m.methods());
             }
             b.addModels(info);
         }

@@ -1,5 +1,7 @@
 package io.scorecam.server.engine.api;
 
+import io.scorecam.api.v1.Method;
+
 import java.util.List;
 
 /**
@@ -18,5 +20,5 @@ public record ModelDescription(String name,
                                boolean isDefault,
                                List<String> labels,
                                String outputKind,
-                               List<CamMethod> methods) {
+                               List<Method> methods) {
 }
