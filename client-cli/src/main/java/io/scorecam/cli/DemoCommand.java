@@ -5,8 +5,7 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.scorecam.api.v1.ExplainRequest;
 import io.scorecam.cli.demo.EmbeddedServer;
-import io.scorecam.cli.replay.Frame;
-import io.scorecam.cli.replay.FrameSource;
+import io.scorecam.cli.source.FrameFeed;
 import io.scorecam.server.config.ConfigException;
 import io.scorecam.server.errors.ScoreCamException;
 import picocli.CommandLine.Command;
@@ -19,7 +18,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 
 /** {@code scorecam demo}: the whole product in one command, on this machine, with the bundled model. */
@@ -45,35 +43,49 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             description = "Where overlays, maps and results.jsonl go (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--limit", paramLabel = "N", description = "Only the first N frames (default: all).")
-    int limit;
+    @Option(names = "--source", paramLabel = "SOURCE",
+            description = "Explain this instead of the bundled frames: a folder, video file, camera (/dev/video0), "
+                    + "pipe or URL, as for replay.")
+    String source;
 
     @Mixin
     ExplainOptions explain;
 
+    @Mixin
+    SourceOptions sourceOptions;
+
+    @Mixin
+    OutputOptions outputOptions;
+
     @Override
     public Integer call() {
-        if (limit < 0) {
-            throw new CliException("--limit must be >= 0, got " + limit, CliException.USAGE);
+        sourceOptions.checkRanges();
+        outputOptions.check();
+        if (source != null && framesDir != null) {
+            throw new CliException("give --source or --frames, not both", CliException.USAGE);
         }
         if (!Files.isDirectory(modelDir)) {
             throw new CliException("model directory '" + modelDir + "' not found: run from the repository root "
                     + "or pass --model-dir", CliException.USAGE);
         }
-        Path frames = framesDir != null ? framesDir : bundledFrames(modelDir);
-        ExplainRequest template = explain.template().build();
+        String frames = source != null ? source : (framesDir != null ? framesDir : bundledFrames(modelDir)).toString();
+        ExplainRequest.Builder request = explain.template();
         PrintWriter stdout = spec.commandLine().getOut();
-        List<Frame> loaded = FrameSource.read(FrameSource.list(frames), limit, spec.commandLine().getErr());
+        FrameFeed feed = sourceOptions.feed(frames, spec.commandLine().getErr());
+        ExplainRequest template = request.setPolicy(SourceOptions.policy(null, feed)).build();
         stdout.println("Starting an embedded server with the models in " + modelDir.toAbsolutePath().normalize() + " ...");
         stdout.flush();
         try (EmbeddedServer server = startServer()) {
-            stdout.println("Replaying " + loaded.size() + " frames from " + frames + " to " + server.address());
+            stdout.println("Replaying " + (feed.framesPerPass() >= 0 ? feed.framesPerPass() + " frames from " : "")
+                    + feed.describe() + " to " + server.address());
             stdout.flush();
             ManagedChannel channel = Grpc.newChannelBuilder(server.address(), InsecureChannelCredentials.create())
                     .maxInboundMessageSize(256 * 1024 * 1024).build();
             try {
-                ReplayExecution.run(stdout, channel, server.address(), template, loaded, 1, 0, 1, out, true,
-                        ReplayExecution.interactive(), IDLE_TIMEOUT_MS);
+                ReplayExecution.run(stdout, channel, server.address(), template,
+                        new ReplayExecution.Plan(feed, sourceOptions.pacing(feed), 1, 1, IDLE_TIMEOUT_MS),
+                        new ReplayExecution.Outputs(out, true, outputOptions, sourceOptions.videoFps(feed)),
+                        ReplayExecution.interactive());
             } finally {
                 channel.shutdownNow();
                 ReplayCommand.awaitQuietly(channel);

@@ -2,9 +2,7 @@ package io.scorecam.cli;
 
 import io.grpc.ManagedChannel;
 import io.scorecam.api.v1.ExplainRequest;
-import io.scorecam.api.v1.OverloadPolicy;
-import io.scorecam.cli.replay.Frame;
-import io.scorecam.cli.replay.FrameSource;
+import io.scorecam.cli.source.FrameFeed;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -14,20 +12,22 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-/** {@code scorecam replay DIR}: a folder of frames streamed as video over ExplainStream. */
+/** {@code scorecam replay SOURCE}: a folder, video file, camera or network stream explained over ExplainStream. */
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Streams the JPEG/PNG images of DIR (sorted by name) over ExplainStream as a video "
-                + "and prints a summary; with --out writes overlays, maps and results.jsonl.")
+        description = "Streams SOURCE over ExplainStream as a video and prints a summary; with --out writes "
+                + "overlays, maps and results.jsonl, with --out-video an overlay video. SOURCE is a folder of "
+                + "JPEG/PNG frames (sorted by name), a video file (MP4, AVI, MKV, WebM, ...), a V4L2 camera "
+                + "(/dev/video0), a named pipe, a network stream (rtsp://..., http://... MJPEG) or an FFmpeg "
+                + "test source (lavfi:testsrc2=size=640x480:rate=30).")
 final class ReplayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "Folder of .jpg/.jpeg/.png frames.")
-    Path dir;
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "Folder, video file, camera, pipe or URL.")
+    String source;
 
     @Mixin
     ConnectionOptions connection;
@@ -35,8 +35,11 @@ final class ReplayCommand implements Callable<Integer> {
     @Mixin
     ExplainOptions explain;
 
-    @Option(names = "--fps", description = "Frames per second per stream; 0 = as fast as backpressure allows (default: ${DEFAULT-VALUE}).")
-    double fps = 0;
+    @Mixin
+    SourceOptions sourceOptions;
+
+    @Mixin
+    OutputOptions outputOptions;
 
     @Option(names = "--loop", paramLabel = "N", description = "Replay the folder N times (default: ${DEFAULT-VALUE}).")
     int loops = 1;
@@ -45,17 +48,15 @@ final class ReplayCommand implements Callable<Integer> {
     int streams = 1;
 
     @Option(names = "--policy", paramLabel = "POLICY",
-            description = "BLOCK (server slows the sender) or LATEST (server answers stale frames SKIPPED) (default: ${DEFAULT-VALUE}).")
-    String policy = "BLOCK";
+            description = "BLOCK (server slows the sender) or LATEST (server answers stale frames SKIPPED) "
+                    + "(default: LATEST for cameras and streams, BLOCK otherwise).")
+    String policy;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Write per frame an overlay JPEG per class and a results.jsonl line here.")
     Path out;
 
     @Option(names = "--save-maps", description = "With --out: also the float32 maps as .npy files (numpy.load reads them).")
     boolean saveMaps;
-
-    @Option(names = "--limit", paramLabel = "N", description = "Only the first N frames of the folder (default: all).")
-    int limit;
 
     @Option(names = "--idle-timeout", paramLabel = "SECONDS",
             description = "Give up when the server answers nothing for this long with frames in flight (default: ${DEFAULT-VALUE}).")
@@ -67,17 +68,30 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         checkRanges();
-        ExplainRequest template = explain.template()
-                .setPolicy(ExplainOptions.parse("--policy", policy, OverloadPolicy.values(), OverloadPolicy::valueOf))
-                .build();
+        sourceOptions.checkRanges();
+        outputOptions.check();
+        ExplainRequest.Builder request = explain.template();
         connection.check();
+        if (policy != null) {
+            SourceOptions.policy(policy, null); // a bad value is a usage error before any source is opened
+        }
         PrintWriter stdout = spec.commandLine().getOut();
-        List<Frame> frames = FrameSource.read(FrameSource.list(dir), limit, spec.commandLine().getErr());
+        FrameFeed feed = sourceOptions.feed(source, spec.commandLine().getErr());
+        if (feed.live() && (loops > 1 || streams > 1)) {
+            throw new CliException("--loop and --streams need a file or folder; " + feed.describe() + " is live",
+                    CliException.USAGE);
+        }
+        if (outputOptions.video != null && streams > 1) {
+            throw new CliException("--out-video needs a single stream (--streams 1)", CliException.USAGE);
+        }
+        ExplainRequest template = request.setPolicy(SourceOptions.policy(policy, feed)).build();
         ManagedChannel channel = connection.open();
         try {
-            ReplayExecution.run(stdout, channel, connection.server(), template, frames, loops, fps, streams,
-                    out, saveMaps, progress != null ? progress : ReplayExecution.interactive(),
-                    TimeUnit.SECONDS.toMillis(idleTimeoutSeconds));
+            ReplayExecution.run(stdout, channel, connection.server(), template,
+                    new ReplayExecution.Plan(feed, sourceOptions.pacing(feed), loops, streams,
+                            TimeUnit.SECONDS.toMillis(idleTimeoutSeconds)),
+                    new ReplayExecution.Outputs(out, saveMaps, outputOptions, sourceOptions.videoFps(feed)),
+                    progress != null ? progress : ReplayExecution.interactive());
         } finally {
             channel.shutdownNow();
             awaitQuietly(channel);
@@ -89,9 +103,6 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     private void checkRanges() {
-        if (!(fps >= 0) || Double.isInfinite(fps)) {
-            throw new CliException("--fps must be >= 0, got " + fps, CliException.USAGE);
-        }
         if (loops < 1) {
             throw new CliException("--loop must be >= 1, got " + loops, CliException.USAGE);
         }
@@ -100,9 +111,6 @@ final class ReplayCommand implements Callable<Integer> {
         }
         if (idleTimeoutSeconds < 1) {
             throw new CliException("--idle-timeout must be >= 1, got " + idleTimeoutSeconds, CliException.USAGE);
-        }
-        if (limit < 0) {
-            throw new CliException("--limit must be >= 0, got " + limit, CliException.USAGE);
         }
         if (saveMaps && out == null) {
             throw new CliException("--save-maps needs --out DIR", CliException.USAGE);

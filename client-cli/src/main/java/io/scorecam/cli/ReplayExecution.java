@@ -4,44 +4,67 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.scorecam.api.v1.ExplainRequest;
 import io.scorecam.cli.output.FrameOutput;
-import io.scorecam.cli.replay.Frame;
+import io.scorecam.cli.output.VideoOut;
+import io.scorecam.cli.replay.Pacing;
 import io.scorecam.cli.replay.Progress;
 import io.scorecam.cli.replay.Replay;
 import io.scorecam.cli.replay.ReplayStats;
 import io.scorecam.cli.replay.SummaryTable;
+import io.scorecam.cli.source.FrameFeed;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.List;
 
 /** What replay and demo share: run the streams, write the files, print the summary table. */
 final class ReplayExecution {
     private ReplayExecution() {
     }
 
+    /** How one replay runs: the source, its pacing, how often and how many times over. */
+    record Plan(FrameFeed feed, Pacing pacing, int loops, int streams, long idleTimeoutMillis) {
+    }
+
+    /** Where its results go: --out (dir, may be null), --save-maps, and the video/overlay options. */
+    record Outputs(Path dir, boolean saveMaps, OutputOptions video, double videoFps) {
+    }
+
     static ReplayStats.Snapshot run(PrintWriter out, ManagedChannel channel, String server, ExplainRequest template,
-                                    List<Frame> frames, int loops, double fps, int streams, Path outDir,
-                                    boolean saveMaps, boolean progress, long idleTimeoutMillis) {
-        Replay replay = new Replay(channel, template, frames, loops, fps, streams, idleTimeoutMillis);
+                                    Plan plan, Outputs outputs, boolean progress) {
+        Replay replay = new Replay(channel, template, plan.feed(), plan.loops(), plan.pacing(), plan.streams(),
+                plan.idleTimeoutMillis());
         ReplayStats.Snapshot summary;
-        try (FrameOutput output = outDir == null ? null : new FrameOutput(outDir, saveMaps);
-             Progress bar = Progress.create(progress, replay.totalFrames())) {
-            summary = replay.run(output, bar);
+        OutputOptions o = outputs.video();
+        long videoFrames = -1;
+        try (FrameOutput output = outputs.dir() == null ? null
+                     : new FrameOutput(outputs.dir(), outputs.saveMaps(), template.getMethod().name(), o.legend);
+             VideoOut video = o.video == null ? null : new VideoOut(o.video, outputs.videoFps(), o.sideBySide, o.legend);
+             Progress bar = Progress.create(progress && replay.totalFrames() > 0, replay.totalFrames())) {
+            summary = replay.run(output, bar, video);
+            if (video != null) {
+                videoFrames = video.finish();
+            }
         } catch (StatusRuntimeException e) {
             throw GrpcErrors.failure(e, server);
         } catch (UncheckedIOException e) {
             throw new CliException(e.getMessage());
         } catch (IOException e) {
-            throw new CliException("cannot write to " + outDir + ": " + e.getMessage());
+            throw new CliException("cannot write to " + outputs.dir() + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted");
         } catch (IllegalStateException e) {
             throw new CliException(e.getMessage());
         }
-        out.print(SummaryTable.format(summary, streams, template.getWantMetrics()));
+        out.print(SummaryTable.format(summary, plan.streams(), template.getWantMetrics()));
+        if (replay.droppedBeforeSending() > 0) {
+            out.println("live frames dropped before sending (a newer one was ready): " + replay.droppedBeforeSending());
+        }
+        if (videoFrames >= 0) {
+            out.printf("video: %s (%d frames at %.3g fps)%n", o.video.toAbsolutePath().normalize(), videoFrames,
+                    outputs.videoFps());
+        }
         out.flush();
         return summary;
     }

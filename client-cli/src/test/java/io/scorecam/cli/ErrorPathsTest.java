@@ -29,10 +29,10 @@ class ErrorPathsTest {
     }
 
     @Test
-    void aFileInsteadOfAFolder(@TempDir Path tmp) throws IOException {
+    void aFileThatIsNeitherAFolderNorAVideo(@TempDir Path tmp) throws IOException {
         Path file = Files.writeString(tmp.resolve("a.png"), "x");
         Cli cli = Cli.run("replay", file.toString(), "--server", "127.0.0.1:1");
-        assertOneLineError(cli, 1, "is not a folder");
+        assertOneLineError(cli, 1, "video " + file + ": "); // FFmpeg's reason follows
     }
 
     @Test

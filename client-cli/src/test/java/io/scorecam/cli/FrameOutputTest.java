@@ -55,7 +55,7 @@ class FrameOutputTest {
             assertEquals(16, overlay.getWidth()); // TinyPng's size, whatever the map's
             assertEquals(12, overlay.getHeight());
         }
-        assertEquals("sub/frame.class-4.jpg", line.get("classes").get(0).get("overlay").asText());
+        assertEquals("sub/frame.class-4.SCORE_CAM.jpg", line.get("classes").get(0).get("overlay").asText());
     }
 
     @Test

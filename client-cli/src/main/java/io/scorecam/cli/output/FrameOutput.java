@@ -29,12 +29,24 @@ public final class FrameOutput implements AutoCloseable {
 
     private final Path root;
     private final boolean saveMaps;
+    private final OverlayNames names;
+    private final boolean legend;
     private final ResultsLog results;
     private final ImageDecoder decoder = new ImageDecoder(MAX_PIXELS);
 
     public FrameOutput(Path root, boolean saveMaps) throws IOException {
+        this(root, saveMaps, "SCORE_CAM", false);
+    }
+
+    /**
+     * @param method the request's method, part of every overlay and map file name
+     * @param legend draw a JET colour bar (0 to 1) beside each overlay
+     */
+    public FrameOutput(Path root, boolean saveMaps, String method, boolean legend) throws IOException {
         this.root = root;
         this.saveMaps = saveMaps;
+        this.names = new OverlayNames(method);
+        this.legend = legend;
         Files.createDirectories(root);
         this.results = new ResultsLog(root.resolve("results.jsonl"));
     }
@@ -54,6 +66,15 @@ public final class FrameOutput implements AutoCloseable {
      */
     public void write(String subdir, String stem, byte[] frame, Map<String, Object> record, ExplainResponse r,
                       double latencyMs) {
+        write(subdir, stem, frame, null, record, r, latencyMs);
+    }
+
+    /**
+     * As above, for a frame whose pixels the client already has (a decoded video frame): {@code pixels} is the
+     * overlay background and {@code frame} may be null.
+     */
+    public void write(String subdir, String stem, byte[] frame, RgbImage pixels, Map<String, Object> record,
+                      ExplainResponse r, double latencyMs) {
         Map<String, Object> line = new LinkedHashMap<>(record);
         line.put("frame_id", r.getFrameId());
         line.put("status", r.getStatus().name());
@@ -69,7 +90,8 @@ public final class FrameOutput implements AutoCloseable {
         try {
             Path dir = subdir.isEmpty() ? root : root.resolve(subdir);
             Files.createDirectories(dir);
-            RgbImage background = r.getMapsCount() > 0 && frame != null ? decodeOrNull(frame) : null;
+            RgbImage background = r.getMapsCount() == 0 ? null
+                    : pixels != null ? pixels : frame != null ? decodeOrNull(frame) : null;
             for (SaliencyMap m : r.getMapsList()) {
                 classes.add(writeMap(dir, stem, background, m));
             }
@@ -94,11 +116,12 @@ public final class FrameOutput implements AutoCloseable {
         if (m.hasFaithfulness()) {
             c.put("faithfulness", faithfulness(m.getFaithfulness()));
         }
-        String base = stem + ".class-" + m.getClassId();
+        String base = names.base(stem, m);
         float[] values = values(m);
         if (background != null && values.length > 0) {
             Path overlay = dir.resolve(base + ".jpg");
-            Files.write(overlay, MapImages.overlayJpeg(background, values, m.getWidth(), m.getHeight()));
+            RgbImage drawn = MapImages.overlayRgb(background, values, m.getWidth(), m.getHeight());
+            Files.write(overlay, MapImages.jpeg(legend ? Legend.beside(drawn) : drawn, MapImages.OVERLAY_JPEG_QUALITY));
             c.put("overlay", root.relativize(overlay).toString());
         }
         if (saveMaps && values.length > 0) {
@@ -123,7 +146,8 @@ public final class FrameOutput implements AutoCloseable {
         return out;
     }
 
-    private static float[] values(SaliencyMap m) {
+    /** The map's values as floats (empty when the response carries none). */
+    public static float[] values(SaliencyMap m) {
         float[] v = new float[m.getValuesCount()];
         for (int i = 0; i < v.length; i++) {
             v[i] = m.getValues(i);

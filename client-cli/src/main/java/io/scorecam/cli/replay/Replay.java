@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.scorecam.api.v1.ExplainRequest;
 import io.scorecam.api.v1.ExplainServiceGrpc;
 import io.scorecam.cli.output.FrameOutput;
+import io.scorecam.cli.source.FrameFeed;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,34 +19,39 @@ import java.util.concurrent.Future;
 public final class Replay {
     private final ManagedChannel channel;
     private final ExplainRequest template;
-    private final List<Frame> frames;
+    private final FrameFeed feed;
     private final int loops;
-    private final double fps;
+    private final Pacing pacing;
     private final int streams;
     private final long idleTimeoutMillis;
+    private volatile long dropped;
 
-    public Replay(ManagedChannel channel, ExplainRequest template, List<Frame> frames, int loops, double fps, int streams,
+    public Replay(ManagedChannel channel, ExplainRequest template, FrameFeed feed, int loops, Pacing pacing, int streams,
                   long idleTimeoutMillis) {
         this.channel = channel;
         this.template = template;
-        this.frames = frames;
+        this.feed = feed;
         this.loops = loops;
-        this.fps = fps;
+        this.pacing = pacing;
         this.streams = streams;
         this.idleTimeoutMillis = idleTimeoutMillis;
     }
 
+    /** Frames all streams will send, or -1 when the source does not say in advance. */
     public long totalFrames() {
-        return (long) frames.size() * loops * streams;
+        long perPass = feed.framesPerPass();
+        return perPass < 0 ? -1 : perPass * loops * streams;
     }
 
     /**
      * Runs every stream to the end.
      *
      * @param output where to write results (null: nothing is written)
+     * @param also   told about every answer after the output (e.g. --out-video), or null
      * @throws RuntimeException the first stream failure (a gRPC status or the output's I/O problem)
      */
-    public ReplayStats.Snapshot run(FrameOutput output, Progress progress) throws InterruptedException {
+    public ReplayStats.Snapshot run(FrameOutput output, Progress progress, AnswerListener also)
+            throws InterruptedException {
         ReplayStats stats = new ReplayStats();
         ExplainServiceGrpc.ExplainServiceStub stub = ExplainServiceGrpc.newStub(channel);
         boolean many = streams > 1 || loops > 1;
@@ -55,8 +61,14 @@ public final class Replay {
                 record.put("stream", stream + 1);
                 record.put("loop", loop + 1);
                 record.put("file", frame.fileName());
+                if (frame.ptsSeconds() > 0 || frame.pixels() != null) {
+                    record.put("pts", Math.round(frame.ptsSeconds() * 1e6) / 1e6);
+                }
                 output.write(many ? "stream-" + (stream + 1) + "/loop-" + (loop + 1) : "", frame.stem(),
-                        frame.bytes(), record, response, latency / 1e6);
+                        frame.bytes(), frame.pixels(), record, response, latency / 1e6);
+            }
+            if (also != null) {
+                also.answered(stream, loop, frame, response, latency);
             }
             progress.step();
         };
@@ -68,7 +80,7 @@ public final class Replay {
         try {
             List<Future<?>> running = new ArrayList<>();
             for (int s = 0; s < streams; s++) {
-                StreamReplayer replayer = new StreamReplayer(stub, template, frames, loops, fps, s, stats, listener,
+                StreamReplayer replayer = new StreamReplayer(stub, template, feed, loops, pacing, s, stats, listener,
                         idleTimeoutMillis);
                 running.add(senders.submit(() -> {
                     replayer.run();
@@ -81,7 +93,13 @@ public final class Replay {
         } finally {
             senders.shutdownNow();
         }
+        dropped = stats.droppedBeforeSending();
         return stats.snapshot();
+    }
+
+    /** After {@link #run}: live frames the source replaced before they could be sent. */
+    public long droppedBeforeSending() {
+        return dropped;
     }
 
     private static void await(Future<?> f) throws InterruptedException {

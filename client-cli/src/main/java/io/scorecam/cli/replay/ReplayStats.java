@@ -21,6 +21,17 @@ public final class ReplayStats {
     private long firstSendNanos = Long.MAX_VALUE;
     private long lastAnswerNanos = Long.MIN_VALUE;
 
+    private long dropped;
+
+    /** Live frames the source replaced by a newer one before they could be sent (never sent, so never answered). */
+    public synchronized void dropped(long frames) {
+        dropped += frames;
+    }
+
+    public synchronized long droppedBeforeSending() {
+        return dropped;
+    }
+
     public synchronized void sent(long nanos) {
         firstSendNanos = Math.min(firstSendNanos, nanos);
     }

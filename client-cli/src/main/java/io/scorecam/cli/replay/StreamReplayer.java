@@ -6,8 +6,9 @@ import io.grpc.stub.ClientResponseObserver;
 import io.scorecam.api.v1.ExplainRequest;
 import io.scorecam.api.v1.ExplainResponse;
 import io.scorecam.api.v1.ExplainServiceGrpc;
+import io.scorecam.cli.source.FrameFeed;
+import io.scorecam.cli.source.FrameStream;
 
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -15,16 +16,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Sends a folder's frames over one ExplainStream as a video: at --fps, or as fast as the transport takes them
- * (fps 0). It sends only while gRPC says the stream is ready, so the server's flow control (BLOCK policy) paces
- * it and nothing piles up in client memory.
+ * Sends a source's frames over one ExplainStream as a video: at --fps, at the source's own rate (--realtime),
+ * or as fast as the transport takes them. It sends only while gRPC says the stream is ready, so the server's
+ * flow control (BLOCK policy) paces it and nothing piles up in client memory; a live source meanwhile keeps
+ * only its newest frame.
  */
 public final class StreamReplayer {
     private final ExplainServiceGrpc.ExplainServiceStub stub;
     private final ExplainRequest template;
-    private final List<Frame> frames;
+    private final FrameFeed feed;
     private final int loops;
-    private final double fps;
+    private final Pacing pacing;
     private final int stream;
     private final ReplayStats stats;
     private final AnswerListener listener;
@@ -42,14 +44,14 @@ public final class StreamReplayer {
     private record Pending(Frame frame, int loop, long sentNanos) {
     }
 
-    public StreamReplayer(ExplainServiceGrpc.ExplainServiceStub stub, ExplainRequest template, List<Frame> frames,
-                          int loops, double fps, int stream, ReplayStats stats, AnswerListener listener,
+    public StreamReplayer(ExplainServiceGrpc.ExplainServiceStub stub, ExplainRequest template, FrameFeed feed,
+                          int loops, Pacing pacing, int stream, ReplayStats stats, AnswerListener listener,
                           long idleTimeoutMillis) {
         this.stub = stub;
         this.template = template;
-        this.frames = frames;
+        this.feed = feed;
         this.loops = loops;
-        this.fps = fps;
+        this.pacing = pacing;
         this.stream = stream;
         this.stats = stats;
         this.listener = listener;
@@ -107,26 +109,28 @@ public final class StreamReplayer {
     }
 
     private void send(ClientCallStreamObserver<ExplainRequest> out) throws InterruptedException {
-        long start = System.nanoTime();
         long id = 0;
         for (int loop = 0; loop < loops; loop++) {
-            for (Frame frame : frames) {
-                if (fps > 0) {
-                    long due = start + (long) (id * 1e9 / fps);
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        TimeUnit.NANOSECONDS.sleep(wait);
+            try (FrameStream frames = feed.open()) {
+                Pacing.Clock clock = pacing.start();
+                Frame frame;
+                while ((frame = frames.next()) != null) {
+                    clock.await(frame);
+                    if (!awaitReady(out)) {
+                        return; // the call failed; run() reports why
                     }
+                    id++;
+                    long now = System.nanoTime();
+                    inFlight.put(id, new Pending(frame, loop, now));
+                    lastProgressNanos = now;
+                    stats.sent(now);
+                    out.onNext(frame.into(template.toBuilder().setFrameId(id)).build());
                 }
-                if (!awaitReady(out)) {
-                    return; // the call failed; run() reports why
-                }
-                id++;
-                long now = System.nanoTime();
-                inFlight.put(id, new Pending(frame, loop, now));
-                lastProgressNanos = now;
-                stats.sent(now);
-                out.onNext(template.toBuilder().setFrameId(id).setEncoded(frame.encoded()).build());
+                stats.dropped(frames.dropped());
+            } catch (RuntimeException e) {
+                // the source failed (a camera unplugged, a corrupt file): answers still due are not waited for
+                out.cancel("the client's source failed: " + e.getMessage(), e);
+                throw e;
             }
         }
         if (failure.get() == null) {

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,8 @@ import java.util.function.IntSupplier;
  *   <li>{@value #FRAMES_IN_FLIGHT} [scorecam_frames_in_flight] gauge: frames taken from streams, not yet answered</li>
  *   <li>{@value #QUEUE_DEPTH} [scorecam_queue_depth] gauge: masked items waiting in the engine's batch queue
  *       (Explainer.queuedItems())</li>
+ *   <li>{@value #STAGE_TIME} [scorecam_frame_stage_seconds] timer, tag {@code stage} = one of {@link #STAGES}:
+ *       where a computed frame's time goes (the per-frame profile {@code loadtest bench} prints)</li>
  * </ul>
  * Registered by the engine ({@code engine.EngineMetrics}, tag {@code kind} = the batch kind):
  * <ul>
@@ -46,12 +49,21 @@ public final class ServerMetrics {
     public static final String ORT_TIME = "scorecam.ort.time";
     /** The engine's: queue wait of a batch's oldest item (Timer). */
     public static final String BATCH_WAIT = "scorecam.batch.wait";
+    /** Time of one stage of a frame's path (Timer, tag {@code stage}). */
+    public static final String STAGE_TIME = "scorecam.frame.stage";
+    /**
+     * The stages, in path order: decode (client bytes to pixels), resize and normalise (to the model's input
+     * tensor), passes (from the tensor to the last forward pass's result: queue waits included), combine (score
+     * rows to finished maps), encode (maps to PNG/JPEG and the response message).
+     */
+    public static final List<String> STAGES = List.of("decode", "resize", "normalise", "passes", "combine", "encode");
 
     private final MeterRegistry registry;
     private final Map<String, Counter> framesByStatus = new ConcurrentHashMap<>();
     private final Timer latency;
     private final AtomicInteger streamsOpen = new AtomicInteger();
     private final AtomicInteger framesInFlight = new AtomicInteger();
+    private final Map<String, Timer> stages = new ConcurrentHashMap<>();
 
     public ServerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -86,6 +98,13 @@ public final class ServerMetrics {
         if (!"SKIPPED".equals(status)) {
             latency.record(latencyNanos, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** Adds the time one frame spent in a stage (one of {@link #STAGES}). */
+    public void stage(String stage, long nanos) {
+        stages.computeIfAbsent(stage, s -> Timer.builder(STAGE_TIME).tag("stage", s)
+                .description("Time of one stage of a frame's path").register(registry))
+                .record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
     }
 
     public void streamOpened() {

@@ -47,7 +47,8 @@ public final class ModelLoader {
         this.options = options;
     }
 
-    public LoadedModel load(ModelConfig config) {
+    /** @param progress told each step ("tuning the batch size of X"), for the start-up health reason */
+    public LoadedModel load(ModelConfig config, java.util.function.Consumer<String> progress) {
         String where = config.modelFile().toString();
         OnnxModel onnx = OnnxModel.read(config.modelFile());
         List<String> inputs = onnx.inputs().stream().map(ValueInfoProto::getName).toList();
@@ -77,6 +78,8 @@ public final class ModelLoader {
                 Math.max(batch, 1));
         Map<String, SessionPass<?, ScoreRow>> opened = new HashMap<>();
         if (batch == 0) {
+            progress.accept("tuning the batch size of model " + config.name()
+                    + " (at most " + options.tuneBudgetMs() + " ms)");
             // the tuned session is the one SEED frames use: keep it instead of building it again
             ScoringPass.Rows seed = new ScoringPass.Rows(Convention.SEED);
             ScoringPass pass = ScoringPass.open(context, Convention.SEED);
@@ -140,10 +143,11 @@ public final class ModelLoader {
             }
             return pass.inputs(items);
         };
-        BatchSizeTuner.Result result = BatchSizeTuner.defaults().tune(pass.session(), inputs, ScoringPass.outputs(),
-                BatchSizeTuner.DEFAULT_CANDIDATES);
-        LOG.info("model {}: masked items/s by batch size: {} -> batch size {}", model.name(), result.format(),
-                result.bestBatchSize());
+        long start = System.nanoTime();
+        BatchSizeTuner.Result result = BatchSizeTuner.defaults(java.time.Duration.ofMillis(options.tuneBudgetMs()))
+                .tune(pass.session(), inputs, ScoringPass.outputs(), BatchSizeTuner.DEFAULT_CANDIDATES);
+        LOG.info("model {}: masked items/s by batch size (tuned in {} ms):\n{}-> batch size {}", model.name(),
+                (System.nanoTime() - start) / 1_000_000, result.format(), result.bestBatchSize());
         return result.bestBatchSize();
     }
 
