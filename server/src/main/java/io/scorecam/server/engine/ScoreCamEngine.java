@@ -28,13 +28,8 @@ import io.scorecam.server.engine.method.MapFinisher;
 import io.scorecam.server.engine.method.MethodParams;
 import io.scorecam.server.engine.method.Methods;
 import io.scorecam.server.engine.method.SaliencyMethod;
-<<<<<<< HEAD
 import io.scorecam.server.engine.pass.LayerShape;
-=======
-import io.scorecam.server.engine.method.SaliencyMethod.LayerShape;
-import io.scorecam.server.engine.method.ScoreCam;
 import io.scorecam.server.errors.Echo;
->>>>>>> main
 import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.errors.ScoreCamException;
 import io.scorecam.server.inference.InferenceBackend;
