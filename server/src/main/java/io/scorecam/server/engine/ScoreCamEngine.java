@@ -247,7 +247,8 @@ public final class ScoreCamEngine implements Explainer {
     @Override
     public List<ModelDescription> models() {
         return models.values().stream().map(m -> m.describe(m.name().equals(defaultModel),
-                Methods.ids().stream().filter(id -> !unavailable.get(m.name()).containsKey(id)).toList())).toList();
+                Methods.ids().stream().filter(id -> !unavailable.get(m.name()).containsKey(id)).toList(),
+                options.fasterChannels())).toList();
     }
 
     /** Scoring batch size in use for a model (tuned at load time unless configured). */

@@ -1,6 +1,7 @@
 package io.scorecam.server.engine.model;
 
 import io.scorecam.api.v1.Method;
+import io.scorecam.server.engine.api.ModelDefaults;
 import io.scorecam.server.engine.api.ModelDescription;
 import io.scorecam.server.engine.pass.FeaturePass;
 import io.scorecam.server.engine.pass.LayerShape;
@@ -150,12 +151,15 @@ public final class LoadedModel implements AutoCloseable {
         return context.outputsProbabilities();
     }
 
-    /** @param methods the methods this model can be explained with */
-    public ModelDescription describe(boolean isDefault, List<Method> methods) {
+    /**
+     * @param methods        the methods this model can be explained with
+     * @param fasterChannels the server's FASTER_SCORE_CAM default (model.json may set its own)
+     */
+    public ModelDescription describe(boolean isDefault, List<Method> methods, int fasterChannels) {
         ModelConfig config = context.config();
         return new ModelDescription(name(), config.input().width(), config.input().height(), classes(), channels(),
                 context.layerName(), layerWidth(), layerHeight(), isDefault, List.copyOf(config.labels()),
-                config.output().kind().name(), List.copyOf(methods));
+                config.output().kind().name(), List.copyOf(methods), ModelDefaults.of(config.defaults(), fasterChannels));
     }
 
     /** Closes every session; call after the threads that may still open one have stopped. */

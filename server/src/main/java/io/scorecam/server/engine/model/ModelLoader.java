@@ -1,7 +1,9 @@
 package io.scorecam.server.engine.model;
 
+import io.scorecam.api.v1.Method;
 import io.scorecam.server.engine.api.Convention;
 import io.scorecam.server.engine.api.EngineOptions;
+import io.scorecam.server.engine.method.Methods;
 import io.scorecam.server.engine.pass.FrameFeatures;
 import io.scorecam.server.engine.pass.LayerShape;
 import io.scorecam.server.engine.pass.ModelContext;
@@ -77,6 +79,18 @@ public final class ModelLoader {
         ModelContext context = new ModelContext(config, onnx, backend, layer, probe.layer, probe.classes,
                 Math.max(batch, 1));
         Map<String, SessionPass<?, ScoreRow>> opened = new HashMap<>();
+        if (config.defaults().method() != null) {
+            // model.json's default method must be one this model can run (checked now, not on the first frame)
+            Methods.Entry entry = Methods.find(Method.valueOf(config.defaults().method()));
+            ScoreCamException why = entry == null ? failure("this server has no such method")
+                    : entry.method().unavailable(context);
+            if (why != null) {
+                features.close();
+                throw failure(config.directory().resolve(ModelConfig.CONFIG_FILE) + ": method "
+                        + config.defaults().method() + " is not available for this model: " + why.getMessage()
+                        + "; choose another method or target_layer");
+            }
+        }
         if (batch == 0) {
             progress.accept("tuning the batch size of model " + config.name()
                     + " (at most " + options.tuneBudgetMs() + " ms)");
