@@ -1,5 +1,6 @@
 package io.scorecam.cli.demo;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.scorecam.server.Main;
 import io.scorecam.server.config.ConfigException;
@@ -25,11 +26,13 @@ public final class EmbeddedServer implements AutoCloseable {
     private final ScoreCamServer server;
     private final InferenceBackend backend;
     private final Explainer engine;
+    private final MeterRegistry registry;
 
-    private EmbeddedServer(ScoreCamServer server, InferenceBackend backend, Explainer engine) {
+    private EmbeddedServer(ScoreCamServer server, InferenceBackend backend, Explainer engine, MeterRegistry registry) {
         this.server = server;
         this.backend = backend;
         this.engine = engine;
+        this.registry = registry;
     }
 
     /**
@@ -54,9 +57,10 @@ public final class EmbeddedServer implements AutoCloseable {
             throw e;
         }
         try {
-            ScoreCamServer server = ScoreCamServer.start(config, engine, new MapImagesEncoder(), new SimpleMeterRegistry())
+            MeterRegistry registry = new SimpleMeterRegistry();
+            ScoreCamServer server = ScoreCamServer.start(config, engine, new MapImagesEncoder(), registry)
                     .toCompletionStage().toCompletableFuture().get(START_TIMEOUT_S, TimeUnit.SECONDS);
-            return new EmbeddedServer(server, backend, engine);
+            return new EmbeddedServer(server, backend, engine, registry);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closeQuietly(engine, backend);
@@ -70,6 +74,16 @@ public final class EmbeddedServer implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The live viewer's port (with "--web-port", N), or -1 when it is off. */
+    public int webPort() {
+        return server.webPort();
+    }
+
+    /** The server's meters (frames, streams, live viewers, queue depth). */
+    public MeterRegistry registry() {
+        return registry;
     }
 
     /** host:port for clients. */

@@ -24,6 +24,11 @@ import java.util.function.IntSupplier;
  *   <li>{@value #FRAMES_IN_FLIGHT} [scorecam_frames_in_flight] gauge: frames taken from streams, not yet answered</li>
  *   <li>{@value #QUEUE_DEPTH} [scorecam_queue_depth] gauge: masked items waiting in the engine's batch queue
  *       (Explainer.queuedItems())</li>
+ *   <li>{@value #LIVE_SESSIONS_OPEN} [scorecam_live_sessions_open] gauge: browser viewers connected (--web-port)</li>
+ *   <li>{@value #LIVE_SESSIONS_CLOSED} [scorecam_live_sessions_closed_total] counter: viewers gone (tab closed,
+ *       connection lost, server stop)</li>
+ *   <li>{@value #LIVE_FRAMES_CANCELLED} [scorecam_live_frames_cancelled_total] counter: viewer frames whose work
+ *       was cancelled because the viewer went away before the answer</li>
  * </ul>
  * Registered by the engine ({@code engine.EngineMetrics}, tag {@code kind} = the batch kind):
  * <ul>
@@ -40,6 +45,9 @@ public final class ServerMetrics {
     public static final String STREAMS_OPEN = "scorecam.streams.open";
     public static final String FRAMES_IN_FLIGHT = "scorecam.frames.in.flight";
     public static final String QUEUE_DEPTH = "scorecam.queue.depth";
+    public static final String LIVE_SESSIONS_OPEN = "scorecam.live.sessions.open";
+    public static final String LIVE_SESSIONS_CLOSED = "scorecam.live.sessions.closed";
+    public static final String LIVE_FRAMES_CANCELLED = "scorecam.live.frames.cancelled";
     /** The engine's: items per batch (DistributionSummary). */
     public static final String BATCH_SIZE = "scorecam.batch.size";
     /** The engine's: ONNX Runtime time per batch (Timer). */
@@ -52,6 +60,9 @@ public final class ServerMetrics {
     private final Timer latency;
     private final AtomicInteger streamsOpen = new AtomicInteger();
     private final AtomicInteger framesInFlight = new AtomicInteger();
+    private final AtomicInteger liveOpen = new AtomicInteger();
+    private final Counter liveClosed;
+    private final Counter liveCancelled;
 
     public ServerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -65,6 +76,22 @@ public final class ServerMetrics {
                 .description("Open ExplainStream calls").register(registry);
         Gauge.builder(FRAMES_IN_FLIGHT, framesInFlight, AtomicInteger::get)
                 .description("Frames taken from streams and not yet answered").register(registry);
+        Gauge.builder(LIVE_SESSIONS_OPEN, liveOpen, AtomicInteger::get)
+                .description("Browser viewers connected").register(registry);
+        liveClosed = Counter.builder(LIVE_SESSIONS_CLOSED).description("Browser viewers gone").register(registry);
+        liveCancelled = Counter.builder(LIVE_FRAMES_CANCELLED)
+                .description("Viewer frames cancelled because the viewer went away").register(registry);
+    }
+
+    public void liveSessionOpened() {
+        liveOpen.incrementAndGet();
+    }
+
+    /** @param cancelledFrames frames of the session whose work was cancelled (0 or 1: one frame in flight) */
+    public void liveSessionClosed(int cancelledFrames) {
+        liveOpen.decrementAndGet();
+        liveClosed.increment();
+        liveCancelled.increment(cancelledFrames);
     }
 
     public MeterRegistry registry() {

@@ -8,6 +8,8 @@ import io.scorecam.server.engine.api.Explainer;
 import io.scorecam.server.image.ImageDecoder;
 import io.scorecam.server.metrics.MetricsServer;
 import io.scorecam.server.metrics.ServerMetrics;
+import io.scorecam.server.web.LiveBackend;
+import io.scorecam.server.web.WebServer;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -46,6 +48,7 @@ public final class ScoreCamServer {
     private final CallRegistry calls;
     private final List<HttpServer> listeners = new CopyOnWriteArrayList<>();
     private volatile MetricsServer metricsServer;
+    private volatile WebServer webServer;
     private volatile boolean serving = true;
     private Future<Void> shutdown;
 
@@ -88,14 +91,37 @@ public final class ScoreCamServer {
                 .compose(port -> config.metricsEnabled() && registry instanceof PrometheusMeterRegistry p
                         ? MetricsServer.start(vertx, p, config.host(), config.metricsPort())
                         : Future.<MetricsServer>succeededFuture(null))
-                .map(ms -> {
+                .compose(ms -> {
                     server.metricsServer = ms;
+                    return config.webEnabled()
+                            ? WebServer.start(vertx, liveBackend(processor, catalog), metrics, config.host(),
+                                    config.webPort(), config.authToken(), config.maxMessageBytes())
+                            : Future.<WebServer>succeededFuture(null);
+                })
+                .map(web -> {
+                    server.webServer = web;
                     return server;
                 })
                 .onFailure(e -> {
                     codec.shutdownNow();
                     vertx.close();
                 });
+    }
+
+    /** The viewer's frames take the streams' path: same decode, engine, encode and frame metrics. */
+    private static LiveBackend liveBackend(FrameProcessor processor, ModelCatalog catalog) {
+        return new LiveBackend() {
+            @Override
+            public java.util.concurrent.CompletableFuture<io.scorecam.api.v1.ExplainResponse> explain(
+                    io.scorecam.api.v1.ExplainRequest request, io.scorecam.server.batching.CancellationToken token) {
+                return processor.process(request, token, System.nanoTime());
+            }
+
+            @Override
+            public io.scorecam.api.v1.ListModelsResponse models() {
+                return catalog.listing();
+            }
+        };
     }
 
     /** {@code instances} HTTP/2 listeners, each with its own gRPC router and event loop; returns the bound port. */
@@ -151,6 +177,12 @@ public final class ScoreCamServer {
         return ms == null ? -1 : ms.port();
     }
 
+    /** The live viewer's port, or -1 when it is off (--web-port 0). */
+    public int webPort() {
+        WebServer web = webServer;
+        return web == null ? -1 : web.port();
+    }
+
     /** Calls in progress (streams and unary Explain calls). */
     public int activeCalls() {
         return calls.size();
@@ -182,6 +214,7 @@ public final class ScoreCamServer {
                     // ending a call is immediate; the bound only guards against a call that never reports
                     return calls.drainAll().timeout(2, TimeUnit.SECONDS);
                 })
+                .transform(ar -> webServer == null ? Future.succeededFuture() : webServer.close())
                 .transform(ar -> Future.join(listeners.stream().map(l -> l.shutdown(1, TimeUnit.SECONDS)).toList()))
                 .transform(ar -> metricsServer == null ? Future.succeededFuture() : metricsServer.close())
                 .transform(ar -> vertx.executeBlocking(() -> {
