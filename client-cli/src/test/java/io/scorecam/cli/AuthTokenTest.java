@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AuthTokenTest {
     @Test
     void tokenIsSentAsBearerHeader() {
-        try (EmbeddedServer server = EmbeddedServer.start(TestModels.repository(), "--auth-token", "s3cret-token")) {
+        try (EmbeddedServer server = EmbeddedServer.start(TestModels.repository(), "--warmup-ms=0", "--auth-token", "s3cret-token")) {
             Cli refused = Cli.run("models", "--server", server.address());
             assertEquals(1, refused.exitCode(), refused::toString);
             assertTrue(refused.err().contains("pass its token with --token"), refused::toString);

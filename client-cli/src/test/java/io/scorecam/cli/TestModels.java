@@ -44,7 +44,7 @@ final class TestModels {
 
     static synchronized EmbeddedServer server() {
         if (server == null) {
-            server = EmbeddedServer.start(repository());
+            server = EmbeddedServer.start(repository(), "--warmup-ms=0"); // start-up is tested in the server module
             EmbeddedServer s = server;
             Runtime.getRuntime().addShutdownHook(new Thread(s::close));
         }

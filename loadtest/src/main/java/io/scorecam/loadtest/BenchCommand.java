@@ -50,14 +50,25 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
     double seconds;
     @Option(names = "--warmup", defaultValue = "3", description = "warm-up seconds before each phase (default: ${DEFAULT-VALUE})")
     double warmup;
-    @Option(names = "--streams", defaultValue = "2", description = "concurrent streams (default: ${DEFAULT-VALUE})")
-    int streams;
+    @Option(names = "--streams", split = ",", defaultValue = "1,2,8",
+            description = "stream counts to measure, each a phase of its own (default: ${DEFAULT-VALUE})")
+    List<Integer> streamCounts;
     @Option(names = "--window", defaultValue = "2", description = "frames in flight per stream (default: ${DEFAULT-VALUE})")
     int window;
     @Option(names = "--methods", split = ",", description = "methods to try (default: all in the API)")
     List<Method> methods;
     @Option(names = "--output", defaultValue = "PNG", description = "map output requested: VALUES, PNG, OVERLAY (default: ${DEFAULT-VALUE})")
     LoadCommand.Output output;
+    @Option(names = "--live", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "after each method's phases, a live camera: one stream, LATEST, frames at a fixed rate "
+                    + "above what the server sustains (default: ${DEFAULT-VALUE})")
+    boolean live;
+    @Option(names = "--live-fps", defaultValue = "0",
+            description = "the live source's frames/s (default: 0 = 1.5 x the method's one-stream frames/s)")
+    double liveFps;
+    @Option(names = "--raw-batches", split = ",", defaultValue = "1,2,4,8,16,32",
+            description = "batch sizes tried for raw ORT; the fastest is the baseline (default: ${DEFAULT-VALUE})")
+    List<Integer> rawBatches;
     @Option(names = "--server-arg", description = "a flag for the in-process server, e.g. --server-arg=--batch-size=16 (repeatable)")
     List<String> serverArgs = new ArrayList<>();
     @Option(names = "--smoke", description = "everything for a moment (~1-2 s of measuring) to prove it works")
@@ -113,15 +124,12 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         out.println("machine: " + machine());
         try (InProcessServer server = new InProcessServer(modelDir, args)) {
             int workers = server.config().workers();
-            List<double[]> raws = new ArrayList<>();
+            List<RawBaseline> raws = new ArrayList<>();
             // (a) first, while the server is idle
             for (ModelConfig m : server.models()) {
-                int batch = server.engine().batchSize(m.name());
-                double raw = RawOrtThroughput.imagesPerSecond(server.backend(), m, batch, workers,
-                        smoke ? 0.1 : Math.max(1, warmup), seconds);
-                raws.add(new double[] {batch, raw});
+                List<Integer> candidates = smoke ? List.of(server.engine().batchSize(m.name())) : rawBatches;
+                raws.add(RawBaseline.find(server.backend(), m, workers, candidates, smoke ? 0.1 : rawSeconds(), out));
             }
-            server.start();
             ManagedChannel channel = ClientChannels.open(server.address(), null);
             try {
                 ThroughputProbe probe = new ThroughputProbe(channel, server.registry(), workers);
@@ -130,7 +138,8 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                 for (int i = 0; i < server.models().size(); i++) {
                     ModelConfig m = server.models().get(i);
                     ModelInfo info = infos.stream().filter(x -> x.getName().equals(m.name())).findFirst().orElseThrow();
-                    failures += benchModel(server, channel, probe, info, m, (int) raws.get(i)[0], raws.get(i)[1], workers);
+                    failures += benchModel(channel, probe, info, m, server.engine().batchSize(m.name()), raws.get(i),
+                            workers);
                 }
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -153,27 +162,31 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         return "cores=" + Runtime.getRuntime().availableProcessors() + " loadavg=" + load;
     }
 
-    private int benchModel(InProcessServer server, ManagedChannel channel, ThroughputProbe probe, ModelInfo info,
-                           ModelConfig m, int batch, double rawBefore, int workers) throws Exception {
+    /** Raw ORT seconds per measurement: a third of a phase, 1 to 3 s. */
+    private double rawSeconds() {
+        return Math.max(1, Math.min(3, seconds / 3));
+    }
+
+    private int benchModel(ManagedChannel channel, ThroughputProbe probe, ModelInfo info, ModelConfig m,
+                           int batch, RawBaseline raw, int workers) throws Exception {
         Path frames = framesDir != null ? framesDir : m.modelFile().getParent().resolve("frames");
         FrameSource source = Files.isDirectory(frames)
                 ? FrameSource.fromDirectory(frames, FrameSource.Encoding.RAW, true)
                 : FrameSource.noise(info.getInputWidth(), info.getInputHeight(), 16, FrameSource.Encoding.RAW, true);
         int k = info.getChannels();
-        out.printf(Locale.ROOT, "bench: model=%s K=%d layer=%s %dx%d input=%dx%d classes=%d batch=%d workers=%d "
-                        + "streams=%d window=%d frames=%s output=%s%n", m.name(), k, info.getTargetLayer(),
+        out.printf(Locale.ROOT, "bench: model=%s K=%d layer=%s %dx%d input=%dx%d classes=%d batch=%d raw_batch=%d "
+                        + "workers=%d streams=%s window=%d frames=%s output=%s%n", m.name(), k, info.getTargetLayer(),
                 info.getLayerWidth(), info.getLayerHeight(), info.getInputWidth(), info.getInputHeight(),
-                info.getNumClasses(), batch, workers, streams, window,
+                info.getNumClasses(), batch, raw.batch(), workers, streamCounts, window,
                 Files.isDirectory(frames) ? frames.getFileName() + " (" + source.size() + " files, raw, unique)" : "noise",
                 output);
-        out.printf(Locale.ROOT, "raw ORT (plain model, batch %d, %d calling threads): %.1f images/s%n", batch, workers,
-                rawBefore);
         ExplainRequest base = ExplainRequest.newBuilder().setModel(m.name()).setTopK(1).setPolicy(OverloadPolicy.BLOCK)
                 .setWantValues(output == LoadCommand.Output.VALUES).setWantPng(output == LoadCommand.Output.PNG)
                 .setWantOverlay(output == LoadCommand.Output.OVERLAY).build();
         int classes5 = Math.min(5, info.getNumClasses());
         int failures = 0;
         List<Outcome> outcomes = new ArrayList<>();
+        RawOrtThroughput.Result rawNow = raw.measure();
         for (Method method : methodsToTry()) {
             RequestTemplate t = new RequestTemplate(base.toBuilder().setMethod(method).build(), source);
             String unavailable = probeMethod(channel, t.fresh());
@@ -181,42 +194,64 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                 out.printf(Locale.ROOT, "NOT_AVAILABLE model=%s method=%s reason=\"%s\"%n", m.name(), method, unavailable);
                 continue;
             }
-            // (b) one class, (c) five classes: frames never seen before, so every one costs its passes
-            ThroughputProbe.Measurement one = probe.measure(t.fresh(), streams, window, warmup, seconds, 2);
-            detail(m.name(), method, "classes1", one);
+            List<Phase> phases = new ArrayList<>();
+            for (int streams : streamCounts) {
+                // (b) one class, frames never seen before, so every one costs its passes; raw ORT right before
+                // and after, so the efficiency compares the machine with itself at that moment
+                RawOrtThroughput.Result rawBefore = rawNow;
+                ThroughputProbe.Measurement one = probe.measure(t.fresh(), streams, window, warmup, seconds, 2);
+                rawNow = raw.measure();
+                detail(m.name(), method, "streams" + streams, one);
+                profile(m.name(), method, streams, one);
+                phases.add(new Phase(streams, one, (rawBefore.imagesPerSecond() + rawNow.imagesPerSecond()) / 2,
+                        (rawBefore.cpuSecondsPerImage() + rawNow.cpuSecondsPerImage()) / 2));
+                if (one.frames() == 0 || one.notOk() > 0) {
+                    failures++;
+                    out.printf(Locale.ROOT, "FAILED model=%s method=%s streams=%d answered=%d not_ok=%d first_error=%s%n",
+                            m.name(), method, streams, one.frames(), one.notOk(), one.firstError());
+                }
+            }
+            // (c) five classes at the first stream count, and a repeated frame
             RequestTemplate five = t.with(t.prototype().toBuilder().setTopK(classes5).build()).fresh();
-            ThroughputProbe.Measurement many = probe.measure(five, streams, window, warmup,
+            ThroughputProbe.Measurement many = probe.measure(five, streamCounts.get(0), window, warmup,
                     Math.max(smoke ? seconds : 1, seconds / 2), 2);
             detail(m.name(), method, "classes" + classes5, many);
-            int repeatPasses = repeatPasses(channel, t.fresh());
-            if (one.frames() == 0 || one.notOk() > 0 || many.notOk() > 0) {
+            if (many.notOk() > 0) {
                 failures++;
-                out.printf(Locale.ROOT, "FAILED model=%s method=%s answered=%d not_ok=%d first_error=%s%n", m.name(),
-                        method, one.frames(), one.notOk() + many.notOk(),
-                        one.firstError() != null ? one.firstError() : many.firstError());
+                out.printf(Locale.ROOT, "FAILED model=%s method=%s phase=classes%d not_ok=%d first_error=%s%n", m.name(),
+                        method, classes5, many.notOk(), many.firstError());
             }
-            outcomes.add(new Outcome(method, one, many, repeatPasses));
+            int repeatPasses = repeatPasses(channel, t.fresh());
+            outcomes.add(new Outcome(method, phases, many, repeatPasses));
+            if (live) {
+                // (d) a live camera on this method
+                ThroughputProbe.Measurement oneStream = phases.stream().filter(p -> p.streams() == 1).findFirst()
+                        .map(Phase::measurement).orElse(phases.get(0).measurement());
+                new LivePhase(probe, out).run(m.name(), method, t, oneStream.framesPerSecond(), liveFps, warmup, seconds);
+            }
         }
-        // raw ORT again, the server idle: if the machine's speed drifted during the run, the two differ and
-        // the RESULT lines use their mean
-        double rawAfter = RawOrtThroughput.imagesPerSecond(server.backend(), m, batch, workers,
-                smoke ? 0.1 : Math.max(1, warmup), seconds);
-        double raw = (rawBefore + rawAfter) / 2;
-        out.printf(Locale.ROOT, "DETAIL model=%s raw_images_per_s_before=%.1f raw_images_per_s_after=%.1f drift=%.2f%n",
-                m.name(), rawBefore, rawAfter, rawBefore > 0 ? rawAfter / rawBefore : 0);
         for (Outcome o : outcomes) {
-            double passes = o.method() == Method.SCORE_CAM ? k + 1 : o.one().meanPasses();
-            // RECIPRO_CAM's passes are mostly head passes, far cheaper than the full model's: no efficiency
-            String efficiency = raw <= 0 || o.method() == Method.RECIPRO_CAM ? "n/a"
-                    : String.format(Locale.ROOT, "%.3f", o.one().framesPerSecond() * passes / raw);
-            double ratio = o.many().framesPerSecond() > 0 ? o.one().framesPerSecond() / o.many().framesPerSecond() : 0;
-            out.printf(Locale.ROOT, "RESULT model=%s method=%s K=%d raw_images_per_s=%.1f frames_per_s=%.3f "
-                            + "efficiency=%s classes5_vs_1=%.3f repeat_passes=%d%n", m.name(), o.method(), k, raw,
-                    o.one().framesPerSecond(), efficiency, ratio, o.repeatPasses());
+            double ratioBase = o.phases().get(0).measurement().framesPerSecond();
+            double ratio = o.many().framesPerSecond() > 0 ? ratioBase / o.many().framesPerSecond() : 0;
+            for (Phase p : o.phases()) {
+                ThroughputProbe.Measurement r = p.measurement();
+                // what the engine ran: every batch item of the window (the frames' forward passes, also those
+                // of frames still unfinished when the window closed); RECIPRO_CAM's are head passes, far
+                // cheaper than full ones: no efficiency
+                String efficiency = p.raw() <= 0 || o.method() == Method.RECIPRO_CAM ? "n/a"
+                        : String.format(Locale.ROOT, "%.3f", r.passesPerSecond() / p.raw());
+                out.printf(Locale.ROOT, "RESULT model=%s method=%s streams=%d K=%d raw_images_per_s=%.1f raw_batch=%d "
+                                + "passes_per_s=%.1f passes_per_frame=%.1f frames_per_s=%.3f efficiency=%s p50_ms=%.1f "
+                                + "p95_ms=%.1f classes5_vs_1=%.3f repeat_passes=%d efficiency_cpu=%s cpu_busy=%.2f%n",
+                        m.name(), o.method(), p.streams(), k, p.raw(), raw.batch(), r.passesPerSecond(), r.meanPasses(),
+                        r.framesPerSecond(), efficiency, r.latency().p50(), r.latency().p95(), ratio, o.repeatPasses(),
+                        o.method() == Method.RECIPRO_CAM ? "n/a" : p.cpuEfficiency(),
+                        r.cpuSeconds() / (r.seconds() * Runtime.getRuntime().availableProcessors()));
+            }
         }
         if (fidelity) {
             Map<Method, Double> fps = new EnumMap<>(Method.class);
-            outcomes.forEach(o -> fps.put(o.method(), o.one().framesPerSecond()));
+            outcomes.forEach(o -> fps.put(o.method(), o.phases().get(0).measurement().framesPerSecond()));
             failures += fidelity(channel, null, m.name(), Files.isDirectory(frames) ? frames : null, fps);
         }
         return failures;
@@ -233,7 +268,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         try {
             FidelityBench.run(channel, probe, model, frames, List.copyOf(methodsToTry()),
                     new FidelityRun.Settings(fidelityConventions, fidelityFrames, metricSteps), fps,
-                    new FidelityBench.Throughput(streams, window, warmup, seconds), out);
+                    new FidelityBench.Throughput(streamCounts.get(0), window, warmup, seconds), out);
             return 0;
         } catch (Exception e) {
             out.printf(Locale.ROOT, "FIDELITY_FAILED model=%s reason=\"%s\"%n", model, e);
@@ -249,7 +284,6 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                     + "(it has no frames folder)");
         }
         try (InProcessServer server = new InProcessServer(fidelityModel, args)) {
-            server.start();
             ManagedChannel channel = ClientChannels.open(server.address(), null);
             try {
                 ThroughputProbe probe = new ThroughputProbe(channel, server.registry(), server.config().workers());
@@ -264,8 +298,24 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         }
     }
 
-    private record Outcome(Method method, ThroughputProbe.Measurement one, ThroughputProbe.Measurement many,
-                           int repeatPasses) {
+    /**
+     * One stream count of one method; {@code raw} is raw ORT's images/s around it, {@code rawCpu} its process
+     * CPU seconds per image.
+     */
+    private record Phase(int streams, ThroughputProbe.Measurement measurement, double raw, double rawCpu) {
+        /**
+         * Passes per CPU-second against raw images per CPU-second: what the efficiency would read if both had
+         * the same share of a busy machine (the scheduler shares a loaded CPU by threads, and the server
+         * phase has more runnable threads than raw ORT's callers).
+         */
+        String cpuEfficiency() {
+            double passes = measurement.passesPerSecond() * measurement.seconds();
+            return passes <= 0 || rawCpu <= 0 || measurement.cpuSeconds() <= 0 ? "n/a"
+                    : String.format(Locale.ROOT, "%.3f", rawCpu / (measurement.cpuSeconds() / passes));
+        }
+    }
+
+    private record Outcome(Method method, List<Phase> phases, ThroughputProbe.Measurement many, int repeatPasses) {
     }
 
     private Set<Method> methodsToTry() {
@@ -300,6 +350,18 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         ExplainRequest frame = t.request(2, 1);
         stub.explain(frame);
         return stub.explain(frame).getForwardPasses();
+    }
+
+    /** Where a frame's time went in the server, mean ms per answered frame of the window. */
+    private void profile(String model, Method method, int streams, ThroughputProbe.Measurement r) {
+        if (r.stages().isEmpty()) {
+            return;
+        }
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "PROFILE model=%s method=%s streams=%d",
+                model, method, streams));
+        r.stages().forEach((stage, ms) -> b.append(String.format(Locale.ROOT, " %s_ms=%.2f", stage, ms)));
+        b.append(String.format(Locale.ROOT, " latency_p50_ms=%.1f", r.latency().p50()));
+        out.println(b);
     }
 
     private void detail(String model, Method method, String phase, ThroughputProbe.Measurement r) {

@@ -24,7 +24,12 @@ import java.util.concurrent.locks.LockSupport;
 public final class StreamDriver implements ClientResponseObserver<ExplainRequest, ExplainResponse> {
     /** Sees every response as it arrives (the benchmark times completions with it). */
     public interface ResponseListener {
-        void onResponse(ExplainResponse response, long answeredNanos);
+        /**
+         * @param answeredNanos when the response arrived
+         * @param intendedNanos when the frame was meant to leave (open loop: its slot in the schedule; closed
+         *                      loop: when a free window slot made it due), or 0 when unknown
+         */
+        void onResponse(ExplainResponse response, long answeredNanos, long intendedNanos);
     }
 
     private final int streamIndex;
@@ -192,7 +197,7 @@ public final class StreamDriver implements ClientResponseObserver<ExplainRequest
             stats.error(response.getErrorCode() + ": " + response.getErrorMessage());
         }
         if (listener != null) {
-            listener.onResponse(response, now);
+            listener.onResponse(response, now, times != null ? times[0] : 0);
         }
         if (!plan.openLoop() && !stopping) {
             synchronized (lock) {

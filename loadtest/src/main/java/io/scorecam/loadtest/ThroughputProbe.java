@@ -5,12 +5,16 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.scorecam.api.v1.FrameStatus;
+import io.scorecam.server.bench.RawOrtThroughput;
 import io.scorecam.server.metrics.ServerMetrics;
+import org.HdrHistogram.Histogram;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 
 /**
  * Steady-state frames/s of closed-loop streams: the streams keep their windows full the whole time; after a
@@ -30,29 +34,54 @@ public final class ThroughputProbe {
     }
 
     /**
+     * Closed loop: {@code streams} streams with {@code window} frames in flight each.
+     *
      * @param warmupSeconds at least this long, and until every stream had an answer
      * @param seconds       measuring window; extended (to 10x) until at least {@code minFrames} were answered in it
      */
     public Measurement measure(RequestTemplate template, int streams, int window, double warmupSeconds,
                                double seconds, int minFrames) throws InterruptedException {
+        return measure(template, streams, s -> StreamPlan.closed(window, 0, 0), warmupSeconds, seconds, minFrames);
+    }
+
+    /**
+     * Any plan per stream (an open loop for a live camera). Frames answered SKIPPED (policy LATEST) are counted
+     * apart from errors; latencies are those of the OK frames answered in the measuring window, from when each
+     * frame was due to leave (open loop: its slot in the schedule, so a held-back sender still counts).
+     */
+    public Measurement measure(RequestTemplate template, int streams, IntFunction<StreamPlan> plans,
+                               double warmupSeconds, double seconds, int minFrames) throws InterruptedException {
         AtomicLong answered = new AtomicLong();
         AtomicLong inWindow = new AtomicLong();
         AtomicLong passesInWindow = new AtomicLong();
+        AtomicLong skippedInWindow = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         AtomicLong windowStart = new AtomicLong(Long.MAX_VALUE);
-        StreamDriver.ResponseListener listener = (response, now) -> {
+        Histogram latencies = new Histogram(3_600_000_000L, 3);
+        StreamDriver.ResponseListener listener = (response, now, intended) -> {
             answered.incrementAndGet();
+            boolean counted = now >= windowStart.get();
+            if (response.getStatus() == FrameStatus.SKIPPED) {
+                if (counted) {
+                    skippedInWindow.incrementAndGet();
+                }
+                return;
+            }
             if (response.getStatus() != FrameStatus.OK) {
                 errors.incrementAndGet();
                 return;
             }
-            if (now >= windowStart.get()) {
+            if (counted) {
                 inWindow.incrementAndGet();
                 passesInWindow.addAndGet(response.getForwardPasses());
+                if (intended > 0) {
+                    synchronized (latencies) {
+                        latencies.recordValue(Math.max(0, Math.min(3_600_000_000L, (now - intended) / 1000)));
+                    }
+                }
             }
         };
-        LoadRun run = new LoadRun(channel, template, streams, s -> StreamPlan.closed(window, 0, 0),
-                TimeUnit.MINUTES.toNanos(10));
+        LoadRun run = new LoadRun(channel, template, streams, plans, TimeUnit.MINUTES.toNanos(10));
         LoadRun.Result[] result = new LoadRun.Result[1];
         Thread runner = new Thread(() -> {
             try {
@@ -70,6 +99,8 @@ public final class ThroughputProbe {
             Thread.sleep(5);
         }
         Map<String, double[]> meters0 = meters();
+        Map<String, Double> stages0 = stages();
+        long cpu0 = RawOrtThroughput.processCpuNanos();
         long t0 = System.nanoTime();
         windowStart.set(t0);
         long end = t0 + (long) (seconds * 1e9);
@@ -79,6 +110,7 @@ public final class ThroughputProbe {
             Thread.sleep(2);
         }
         long t1 = System.nanoTime();
+        long cpu1 = RawOrtThroughput.processCpuNanos();
         long frames = inWindow.get();
         long passes = passesInWindow.get();
         Map<String, double[]> meters1 = meters();
@@ -99,8 +131,34 @@ public final class ThroughputProbe {
             }
         });
         StreamStats stats = result[0] == null ? new StreamStats() : result[0].stats();
+        LatencyRecorder.LatencyStats latency;
+        synchronized (latencies) {
+            latency = LatencyRecorder.LatencyStats.of(latencies);
+        }
         return new Measurement(frames / elapsed, frames == 0 ? 0 : passes / (double) frames, frames, elapsed,
-                itemsTotal[0] / elapsed, errors.get(), stats.firstError(), kinds);
+                itemsTotal[0] / elapsed, errors.get(), stats.firstError(), kinds, skippedInWindow.get(), latency,
+                stages(stages0, stages(), frames), (cpu1 - cpu0) / 1e9);
+    }
+
+    /** stage -> total seconds so far of the server's frame-path timers. */
+    private Map<String, Double> stages() {
+        Map<String, Double> m = new TreeMap<>();
+        for (Timer t : registry.find(ServerMetrics.STAGE_TIME).timers()) {
+            m.merge(t.getId().getTag("stage"), t.totalTime(TimeUnit.SECONDS), Double::sum);
+        }
+        return m;
+    }
+
+    /** Mean milliseconds per frame of each stage between two snapshots, in the server's stage order. */
+    private static Map<String, Double> stages(Map<String, Double> before, Map<String, Double> after, long frames) {
+        Map<String, Double> perFrame = new LinkedHashMap<>();
+        for (String stage : ServerMetrics.STAGES) {
+            Double total = after.get(stage);
+            if (total != null && frames > 0) {
+                perFrame.put(stage, (total - before.getOrDefault(stage, 0.0)) * 1000 / frames);
+            }
+        }
+        return perFrame;
     }
 
     /** kind -> {batches, items, ORT seconds} so far. */
@@ -128,10 +186,22 @@ public final class ThroughputProbe {
      * @param notOk           frames answered SKIPPED or ERROR during the whole run
      * @param firstError      the first error message, or null
      * @param kinds           per batch kind: what ORT did in the window
+     * @param skipped         frames answered SKIPPED in the window (policy LATEST dropped them)
+     * @param latency         per-frame latency of the OK frames answered in the window
+     * @param stages          mean milliseconds per answered frame in each stage of the server's frame path, in
+     *                        the window (decode, resize, normalise, passes, combine, encode); empty when the
+     *                        server measures none
+     * @param cpuSeconds      CPU time of this whole process (server and client) in the window
      */
     public record Measurement(double framesPerSecond, double meanPasses, long frames, double seconds,
                               double passesPerSecond, long notOk,
-                              String firstError, Map<String, KindLoad> kinds) {
+                              String firstError, Map<String, KindLoad> kinds, long skipped,
+                              LatencyRecorder.LatencyStats latency, Map<String, Double> stages,
+                              double cpuSeconds) {
+        /** Forward passes the server ran per second for the frames answered in the window (their forward_passes). */
+        public double answeredPassesPerSecond() {
+            return framesPerSecond * meanPasses;
+        }
     }
 
     /**

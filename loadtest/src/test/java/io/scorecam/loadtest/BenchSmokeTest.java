@@ -28,16 +28,24 @@ class BenchSmokeTest {
         String out = runBench("--smoke", "--model-dir=" + model);
         List<String> results = out.lines().filter(l -> l.startsWith("RESULT ")).toList();
         List<String> unavailable = out.lines().filter(l -> l.startsWith("NOT_AVAILABLE ")).toList();
-        // every method of the API is reported, one way or the other
-        assertEquals(4, results.size() + unavailable.size(), out);
+        List<String> methods = results.stream().map(l -> fields(l).get("method")).distinct().toList();
+        // every method of the API is reported, one way or the other; an available one once per stream count
+        assertEquals(4, methods.size() + unavailable.size(), out);
+        assertEquals(3 * methods.size(), results.size(), "--streams 1,2,8 by default: " + out);
         Map<String, String> exact = fields(results.stream().filter(l -> l.contains("method=SCORE_CAM ")).findFirst()
                 .orElseThrow(() -> new AssertionError("no SCORE_CAM result:\n" + out)));
         assertEquals("tiny", exact.get("model"));
         assertEquals(String.valueOf(TinyModel.CHANNELS), exact.get("K"));
+        for (String method : methods) {
+            List<String> streams = results.stream().filter(l -> fields(l).get("method").equals(method))
+                    .map(l -> fields(l).get("streams")).toList();
+            assertEquals(List.of("1", "2", "8"), streams, out);
+        }
         for (String line : results) {
             Map<String, String> f = fields(line);
-            assertEquals(List.of("model", "method", "K", "raw_images_per_s", "frames_per_s", "efficiency",
-                    "classes5_vs_1", "repeat_passes"), List.copyOf(f.keySet()), line);
+            assertEquals(List.of("model", "method", "streams", "K", "raw_images_per_s", "raw_batch", "passes_per_s",
+                    "passes_per_frame", "frames_per_s", "efficiency", "p50_ms", "p95_ms", "classes5_vs_1",
+                    "repeat_passes", "efficiency_cpu", "cpu_busy"), List.copyOf(f.keySet()), line);
             double raw = Double.parseDouble(f.get("raw_images_per_s"));
             double fps = Double.parseDouble(f.get("frames_per_s"));
             // RECIPRO_CAM's head passes are not full passes: it has no efficiency
@@ -45,14 +53,35 @@ class BenchSmokeTest {
             assertEquals(recipro, "n/a".equals(f.get("efficiency")), line);
             double eff = recipro ? 1 : Double.parseDouble(f.get("efficiency"));
             double ratio = Double.parseDouble(f.get("classes5_vs_1"));
+            double p50 = Double.parseDouble(f.get("p50_ms"));
+            double p95 = Double.parseDouble(f.get("p95_ms"));
             assertTrue(raw > 0 && fps > 0 && eff > 0 && ratio > 0, line);
             assertTrue(Double.isFinite(eff) && Double.isFinite(ratio), line);
+            assertTrue(p50 > 0 && p95 >= p50, "latencies of the answered frames: " + line);
             // the server caches a frame's scores: sending it again costs no forward pass
             assertEquals("0", f.get("repeat_passes"), line);
         }
+        // a live camera per available method: fixed rate above the server's, LATEST, one stream
+        List<String> live = out.lines().filter(l -> l.startsWith("LIVE ")).toList();
+        assertEquals(methods, live.stream().map(l -> fields(l).get("method")).toList(), out);
+        for (String line : live) {
+            Map<String, String> f = fields(line);
+            assertEquals(List.of("model", "method", "offered_fps", "answered_fps", "p50_ms", "service_ms"),
+                    List.copyOf(f.keySet()).subList(0, 6), line);
+            assertTrue(Double.parseDouble(f.get("answered_fps")) > 0, line);
+            assertTrue(Double.parseDouble(f.get("service_ms")) > 0, line);
+            assertTrue(Double.parseDouble(f.get("offered_fps")) > 1000 / Double.parseDouble(f.get("service_ms")),
+                    "the source offers more than one frame per service time: " + line);
+        }
+        // where the time went: every stage of the frame path, per phase
+        String profile = out.lines().filter(l -> l.startsWith("PROFILE model=tiny method=SCORE_CAM streams=1 "))
+                .findFirst().orElseThrow(() -> new AssertionError("no PROFILE line:\n" + out));
+        for (String stage : List.of("decode", "encode")) {
+            assertTrue(fields(profile).containsKey(stage + "_ms"), profile);
+        }
         assertFalse(out.contains("FAILED "), out);
         // the per-phase details show exact Score-CAM paying K masked passes plus the feature pass
-        String detail = out.lines().filter(l -> l.startsWith("DETAIL model=tiny method=SCORE_CAM phase=classes1 "))
+        String detail = out.lines().filter(l -> l.startsWith("DETAIL model=tiny method=SCORE_CAM phase=streams1 "))
                 .findFirst().orElseThrow(() -> new AssertionError("no DETAIL line:\n" + out));
         assertTrue(detail.contains(" passes_per_frame=" + (TinyModel.CHANNELS + 1) + ".0 "), detail);
     }
@@ -63,7 +92,7 @@ class BenchSmokeTest {
         String out = runBench("--smoke", "--model-dir=" + bundled);
         assertTrue(out.lines().anyMatch(l -> l.startsWith("RESULT model=shapes method=SCORE_CAM ")), out);
         List<String> available = out.lines().filter(l -> l.startsWith("RESULT "))
-                .map(l -> fields(l).get("method")).toList();
+                .map(l -> fields(l).get("method")).distinct().toList();
         for (String convention : List.of("SEED", "GRAD_CAM_LIB")) {
             List<Map<String, String>> rows = out.lines().filter(l -> l.startsWith("FIDELITY "))
                     .map(BenchSmokeTest::fields).filter(f -> f.get("convention").equals(convention)).toList();

@@ -26,8 +26,7 @@ class LoadCommandTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        server = new InProcessServer(TinyModel.write(dir), List.of("--batch-size=8"));
-        server.start();
+        server = new InProcessServer(TinyModel.write(dir), List.of("--batch-size=8", "--warmup-ms=0"));
     }
 
     @AfterAll

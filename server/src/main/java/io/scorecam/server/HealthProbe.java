@@ -19,8 +19,7 @@ import java.util.concurrent.TimeUnit;
  * {@code java -cp scorecam-server.jar io.scorecam.server.HealthProbe [HOST:PORT] [--tls]}: asks the server's
  * grpc.health.v1 Check for the ExplainService and exits 0 only on SERVING. It is the Docker HEALTHCHECK, so an
  * image needs no tool beyond the JRE. The default address is 127.0.0.1 and $SCORECAM_PORT (else 50051), like
- * the server's. It names the service because Vert.x 5.0 answers SERVING for the empty name whatever is
- * registered for it, so only the named service turns NOT_SERVING on shutdown.
+ * the server's. It names the service, as the Kubernetes probes do (the server's "" answers the same).
  */
 public final class HealthProbe {
     private static final ServiceMethod<HealthCheckResponse, HealthCheckRequest> CHECK = ServiceMethod.client(

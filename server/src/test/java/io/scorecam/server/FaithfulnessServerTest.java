@@ -14,10 +14,10 @@ import io.scorecam.api.v1.Faithfulness;
 import io.scorecam.api.v1.FrameStatus;
 import io.scorecam.api.v1.MapSize;
 import io.scorecam.api.v1.SaliencyMap;
+import io.scorecam.server.assembly.RunningServer;
+import io.scorecam.server.assembly.ServerAssembler;
 import io.scorecam.server.config.ServerConfig;
-import io.scorecam.server.inference.BackendOptions;
-import io.scorecam.server.inference.ort.DjlOrtBackend;
-import io.scorecam.server.stream.ScoreCamServer;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -40,11 +40,9 @@ class FaithfulnessServerTest {
         byte[] png = Files.readAllBytes(REPO.resolve("models/shapes/frames/frame_003.png"));
         byte[] other = Files.readAllBytes(REPO.resolve("models/shapes/frames/frame_010.png"));
         ServerConfig config = ServerConfig.parse("--host=127.0.0.1", "--port=0", "--metrics-port=0",
-                "--model-dir=" + REPO.resolve("models"), "--batch-size=16", "--workers=1", "--codec-threads=1");
+                "--model-dir=" + REPO.resolve("models"), "--warmup-ms=0", "--batch-size=16", "--workers=1", "--codec-threads=1");
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (DjlOrtBackend backend = new DjlOrtBackend(BackendOptions.defaults())) {
-            ScoreCamServer server = ScoreCamServer.start(config, Main.buildEngine(config, backend, registry), registry)
-                    .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+        try (RunningServer server = ServerAssembler.of(config).registry(registry).start().awaitReady(Duration.ofSeconds(120))) {
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
                     .maxInboundMessageSize(64 << 20).build();
             try {
@@ -84,7 +82,6 @@ class FaithfulnessServerTest {
                         "feature pass + 2n + 1 metric passes at least: " + defaults.getForwardPasses());
             } finally {
                 channel.shutdownNow();
-                server.shutdown().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             }
         }
     }

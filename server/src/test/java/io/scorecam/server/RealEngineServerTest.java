@@ -14,10 +14,10 @@ import io.scorecam.api.v1.FrameStatus;
 import io.scorecam.api.v1.ListModelsRequest;
 import io.scorecam.api.v1.Method;
 import io.scorecam.api.v1.ModelInfo;
+import io.scorecam.server.assembly.RunningServer;
+import io.scorecam.server.assembly.ServerAssembler;
 import io.scorecam.server.config.ServerConfig;
-import io.scorecam.server.inference.BackendOptions;
-import io.scorecam.server.inference.ort.DjlOrtBackend;
-import io.scorecam.server.stream.ScoreCamServer;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;
@@ -44,11 +44,9 @@ class RealEngineServerTest {
         Path photo = SHARED.resolve("images/both.png");
         assumeTrue(Files.isDirectory(models) && Files.isRegularFile(photo), "shared model and photos not present");
         ServerConfig config = ServerConfig.parse("--host=127.0.0.1", "--port=0", "--metrics-port=off",
-                "--model-dir=" + models, "--batch-size=16", "--workers=1", "--codec-threads=1");
+                "--model-dir=" + models, "--warmup-ms=0", "--batch-size=16", "--workers=1", "--codec-threads=1");
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (DjlOrtBackend backend = new DjlOrtBackend(BackendOptions.defaults())) {
-            ScoreCamServer server = ScoreCamServer.start(config, Main.buildEngine(config, backend, registry), registry)
-                    .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+        try (RunningServer server = ServerAssembler.of(config).registry(registry).start().awaitReady(Duration.ofSeconds(120))) {
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
                     .maxInboundMessageSize(64 << 20).build();
             try {
@@ -105,7 +103,6 @@ class RealEngineServerTest {
                 assertEquals("INVALID_ARGUMENT", got.get(1).getErrorCode());
             } finally {
                 channel.shutdownNow();
-                server.shutdown().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             }
         }
     }
@@ -165,11 +162,9 @@ class RealEngineServerTest {
         assumeTrue(Files.isDirectory(models), "shared model not present");
         // one frame in flight per stream: a lone stream can never fill more than one frame's 16 items
         ServerConfig config = ServerConfig.parse("--host=127.0.0.1", "--port=0", "--metrics-port=off",
-                "--model-dir=" + models, "--batch-size=32", "--workers=1", "--stream-window=1", "--max-delay-ms=2");
+                "--model-dir=" + models, "--warmup-ms=0", "--batch-size=32", "--workers=1", "--stream-window=1", "--max-delay-ms=2");
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (DjlOrtBackend backend = new DjlOrtBackend(BackendOptions.defaults())) {
-            ScoreCamServer server = ScoreCamServer.start(config, Main.buildEngine(config, backend, registry), registry)
-                    .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+        try (RunningServer server = ServerAssembler.of(config).registry(registry).start().awaitReady(Duration.ofSeconds(120))) {
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
                     .maxInboundMessageSize(64 << 20).build();
             try {
@@ -185,7 +180,6 @@ class RealEngineServerTest {
                 assertTrue(meanFour > meanOne, "4 streams " + meanFour + " vs 1 stream " + meanOne);
             } finally {
                 channel.shutdownNow();
-                server.shutdown().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             }
         }
     }

@@ -55,6 +55,15 @@ public final class ServerConfig {
             description = "Masked images per inference batch; 0 tunes it per model at load (default: ${DEFAULT-VALUE}).")
     private int batchSize;
 
+    @Option(names = "--tune-budget-ms", defaultValue = "${env:SCORECAM_TUNE_BUDGET_MS:-8000}",
+            description = "Longest batch-size tuning per model at load; health is NOT_SERVING meanwhile (default: ${DEFAULT-VALUE}).")
+    private long tuneBudgetMs;
+
+    @Option(names = "--warmup-ms", defaultValue = "${env:SCORECAM_WARMUP_MS:-3000}",
+            description = "Synthetic frames run through every method after loading, before health turns SERVING, "
+                    + "so the first client frames run at warm speed; 0 turns it off (default: ${DEFAULT-VALUE}).")
+    private long warmupMs;
+
     @Option(names = "--max-delay-ms", defaultValue = "${env:SCORECAM_MAX_DELAY_MS:-2}",
             description = "Longest wait for a batch to fill before it runs (default: ${DEFAULT-VALUE}).")
     private double maxDelayMs;
@@ -189,6 +198,8 @@ public final class ServerConfig {
         requireRange("--http2-stream-window", http2StreamWindow, 65535, Integer.MAX_VALUE);
         requireRange("--http2-connection-window", http2ConnectionWindow, 65535, Integer.MAX_VALUE);
         requireRange("--grace-period-ms", gracePeriodMs, 0, Long.MAX_VALUE);
+        requireRange("--tune-budget-ms", tuneBudgetMs, 100, 600_000);
+        requireRange("--warmup-ms", warmupMs, 0, 600_000);
         if (!(maxDelayMs >= 0 && maxDelayMs <= 60_000)) {
             throw new ConfigException("--max-delay-ms must be between 0 and 60000, got " + maxDelayMs);
         }
@@ -279,6 +290,15 @@ public final class ServerConfig {
     /** 0: tuned per model at load. */
     public int batchSize() {
         return batchSize;
+    }
+
+    public long tuneBudgetMs() {
+        return tuneBudgetMs;
+    }
+
+    /** 0: no warm-up. */
+    public long warmupMs() {
+        return warmupMs;
     }
 
     public double maxDelayMs() {

@@ -102,6 +102,12 @@ public final class ScoreCamEngine implements Explainer {
      */
     public static ScoreCamEngine load(List<ModelConfig> configs, InferenceBackend backend, EngineOptions options,
                                       MeterRegistry registry) {
+        return load(configs, backend, options, registry, step -> { });
+    }
+
+    /** @param progress told each loading step (for the start-up health reason in the log) */
+    public static ScoreCamEngine load(List<ModelConfig> configs, InferenceBackend backend, EngineOptions options,
+                                      MeterRegistry registry, java.util.function.Consumer<String> progress) {
         if (configs.isEmpty()) {
             throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION, "no models to serve");
         }
@@ -109,7 +115,8 @@ public final class ScoreCamEngine implements Explainer {
         List<LoadedModel> loaded = new ArrayList<>();
         try {
             for (ModelConfig config : configs) {
-                loaded.add(loader.load(config));
+                progress.accept("loading model " + config.name() + " (" + (loaded.size() + 1) + "/" + configs.size() + ")");
+                loaded.add(loader.load(config, progress));
             }
             return new ScoreCamEngine(loaded, options, registry);
         } catch (RuntimeException e) {

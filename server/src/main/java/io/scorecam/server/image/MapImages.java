@@ -30,12 +30,11 @@ public final class MapImages {
     /** 8-bit grayscale PNG of a w x h map: pixel = round(clamp(v, 0, 1) * 255). */
     public static byte[] png(float[] values, int w, int h) {
         checkMap(values, w, h);
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
-        byte[] data = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
+        byte[] data = new byte[values.length];
         for (int i = 0; i < values.length; i++) {
             data[i] = (byte) Math.round(clamp(values[i]) * 255f);
         }
-        return write(img, "png", PNG_COMPRESSION_QUALITY);
+        return GrayPng.encode(data, w, h);
     }
 
     /**

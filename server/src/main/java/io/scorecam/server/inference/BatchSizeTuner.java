@@ -18,6 +18,12 @@ import java.util.function.LongSupplier;
  * <p>Each candidate gets warm-up runs (ORT plans memory per shape), then is timed over several rounds taken
  * in turn, so a burst of load from a neighbour hurts one round, not one candidate; the best round counts.
  * The smallest batch within {@code tolerance} of the fastest wins: smaller batches mean lower latency.
+ *
+ * <p>The whole tuning is bounded by a total budget, so a slow model (an fp32 ResNet at ~24 images/s on CPU)
+ * cannot hold start-up for long: candidates go from small to large, a candidate whose predicted cost (its
+ * batch times the time per image seen so far, for its warm-up and every round) no longer fits the budget is
+ * skipped, and a round starts only if the previous one's length still fits. Every measured candidate gets
+ * the same rounds, taken in turn, so the comparison stays fair when the budget cuts it short.
  */
 public final class BatchSizeTuner {
 
@@ -48,6 +54,7 @@ public final class BatchSizeTuner {
     private final int warmupRuns;
     private final int rounds;
     private final double tolerance;
+    private final Duration totalBudget;
     private final LongSupplier nanoClock;
 
     /**
@@ -56,20 +63,32 @@ public final class BatchSizeTuner {
      * @param nanoClock          System::nanoTime, or a fake clock in tests
      */
     public BatchSizeTuner(Duration budgetPerCandidate, int warmupRuns, int rounds, double tolerance, LongSupplier nanoClock) {
+        this(budgetPerCandidate, warmupRuns, rounds, tolerance, budgetPerCandidate.multipliedBy(1000), nanoClock);
+    }
+
+    /** @param totalBudget the longest the whole tuning may take (the smallest candidate always runs once) */
+    public BatchSizeTuner(Duration budgetPerCandidate, int warmupRuns, int rounds, double tolerance,
+                          Duration totalBudget, LongSupplier nanoClock) {
         if (budgetPerCandidate.isNegative() || budgetPerCandidate.isZero() || warmupRuns < 0 || rounds < 1
-                || tolerance < 0 || tolerance >= 1) {
-            throw ScoreCamException.invalid("batch tuner needs a positive budget, rounds >= 1 and 0 <= tolerance < 1");
+                || tolerance < 0 || tolerance >= 1 || totalBudget.isNegative() || totalBudget.isZero()) {
+            throw ScoreCamException.invalid("batch tuner needs positive budgets, rounds >= 1 and 0 <= tolerance < 1");
         }
         this.budgetPerCandidate = budgetPerCandidate;
         this.warmupRuns = warmupRuns;
         this.rounds = rounds;
         this.tolerance = tolerance;
+        this.totalBudget = totalBudget;
         this.nanoClock = nanoClock;
     }
 
     /** 300 ms per candidate in 3 rounds after 2 warm-up runs, 5% tolerance: about 2 s for six candidates. */
     public static BatchSizeTuner defaults() {
-        return new BatchSizeTuner(Duration.ofMillis(300), 2, 3, 0.05, System::nanoTime);
+        return defaults(Duration.ofSeconds(8));
+    }
+
+    /** {@link #defaults()} bounded by {@code totalBudget} (the server's --tune-budget-ms). */
+    public static BatchSizeTuner defaults(Duration totalBudget) {
+        return new BatchSizeTuner(Duration.ofMillis(300), 2, 3, 0.05, totalBudget, System::nanoTime);
     }
 
     /**
@@ -87,32 +106,51 @@ public final class BatchSizeTuner {
         long[] runs = new long[n];
         double[] best = new double[n];
         long roundNanos = Math.max(1, budgetPerCandidate.toNanos() / rounds);
+        long t0 = nanoClock.getAsLong();
+        long total = totalBudget.toNanos();
         boolean tooSlow = false;
+        double nanosPerImage = 0; // from the last warm-up: predicts what a larger candidate costs
         for (int i = 0; i < n; i++) {
             inputs.add(null);
             if (tooSlow) {
                 errors[i] = "skipped: a smaller batch already took longer than the budget per run";
                 continue;
             }
+            int batch = candidates.get(i);
+            // warm-up runs plus, per round, at least one run or the round's time
+            double predicted = nanosPerImage * batch * warmupRuns
+                    + rounds * Math.max(roundNanos, nanosPerImage * batch);
+            if (i > 0 && nanoClock.getAsLong() - t0 + predicted > total) {
+                errors[i] = "skipped: would not fit the tuning budget of " + totalBudget.toMillis() + " ms";
+                continue;
+            }
             try {
-                inputs.set(i, inputsForBatch.apply(candidates.get(i)));
+                inputs.set(i, inputsForBatch.apply(batch));
                 long start = nanoClock.getAsLong();
                 for (int w = 0; w < warmupRuns; w++) {
                     session.run(inputs.get(i), outputs);
                 }
+                long perRun = warmupRuns > 0 ? (nanoClock.getAsLong() - start) / warmupRuns : 0;
+                nanosPerImage = Math.max(nanosPerImage, perRun / (double) batch);
                 // a batch whose warm-up already blew the budget would make larger ones take minutes
-                tooSlow = warmupRuns > 0 && (nanoClock.getAsLong() - start) / warmupRuns > budgetPerCandidate.toNanos();
+                tooSlow = warmupRuns > 0 && perRun > budgetPerCandidate.toNanos();
             } catch (ScoreCamException e) {
                 errors[i] = e.getMessage();
                 inputs.set(i, null);
             }
         }
+        long lastRound = 0;
         for (int r = 0; r < rounds; r++) {
+            long roundStart = nanoClock.getAsLong();
+            if (r > 0 && roundStart - t0 + lastRound > total) {
+                break; // the rounds done so far were taken by every candidate alike
+            }
             for (int i = 0; i < n; i++) {
                 if (errors[i] == null) {
                     measureRound(session, inputs.get(i), outputs, candidates.get(i), roundNanos, i, runs, best, errors);
                 }
             }
+            lastRound = nanoClock.getAsLong() - roundStart;
         }
         return choose(candidates, runs, best, errors);
     }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,8 @@ import java.util.function.IntSupplier;
  *       connection lost, server stop)</li>
  *   <li>{@value #LIVE_FRAMES_CANCELLED} [scorecam_live_frames_cancelled_total] counter: viewer frames whose work
  *       was cancelled because the viewer went away before the answer</li>
+ *   <li>{@value #STAGE_TIME} [scorecam_frame_stage_seconds] timer, tag {@code stage} = one of {@link #STAGES}:
+ *       where a computed frame's time goes (the per-frame profile {@code loadtest bench} prints)</li>
  * </ul>
  * Registered by the engine ({@code engine.EngineMetrics}, tag {@code kind} = the batch kind):
  * <ul>
@@ -54,6 +57,14 @@ public final class ServerMetrics {
     public static final String ORT_TIME = "scorecam.ort.time";
     /** The engine's: queue wait of a batch's oldest item (Timer). */
     public static final String BATCH_WAIT = "scorecam.batch.wait";
+    /** Time of one stage of a frame's path (Timer, tag {@code stage}). */
+    public static final String STAGE_TIME = "scorecam.frame.stage";
+    /**
+     * The stages, in path order: decode (client bytes to pixels), resize and normalise (to the model's input
+     * tensor), passes (from the tensor to the last forward pass's result: queue waits included), combine (score
+     * rows to finished maps), encode (maps to PNG/JPEG and the response message).
+     */
+    public static final List<String> STAGES = List.of("decode", "resize", "normalise", "passes", "combine", "encode");
 
     private final MeterRegistry registry;
     private final Map<String, Counter> framesByStatus = new ConcurrentHashMap<>();
@@ -63,6 +74,7 @@ public final class ServerMetrics {
     private final AtomicInteger liveOpen = new AtomicInteger();
     private final Counter liveClosed;
     private final Counter liveCancelled;
+    private final Map<String, Timer> stages = new ConcurrentHashMap<>();
 
     public ServerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -113,6 +125,13 @@ public final class ServerMetrics {
         if (!"SKIPPED".equals(status)) {
             latency.record(latencyNanos, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** Adds the time one frame spent in a stage (one of {@link #STAGES}). */
+    public void stage(String stage, long nanos) {
+        stages.computeIfAbsent(stage, s -> Timer.builder(STAGE_TIME).tag("stage", s)
+                .description("Time of one stage of a frame's path").register(registry))
+                .record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
     }
 
     public void streamOpened() {

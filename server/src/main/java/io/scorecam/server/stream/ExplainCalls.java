@@ -5,7 +5,9 @@ import io.scorecam.api.v1.ExplainServiceGrpcService;
 import io.scorecam.server.metrics.ServerMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.common.ServiceName;
+import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.Service;
 
 /**
@@ -14,22 +16,28 @@ import io.vertx.grpc.server.Service;
  */
 final class ExplainCalls implements Service {
     private final Vertx vertx;
-    private final FrameProcessor pipeline;
-    private final ModelCatalog catalog;
     private final CallRegistry calls;
     private final ServerMetrics metrics;
     private final int streamWindow;
     private final long maxMessageBytes;
 
-    ExplainCalls(Vertx vertx, FrameProcessor pipeline, ModelCatalog catalog, CallRegistry calls,
-                 ServerMetrics metrics, int streamWindow, long maxMessageBytes) {
+    /** What a call needs from the engine; null until the models are loaded (the gate refuses calls until then). */
+    private volatile Engine engine;
+
+    record Engine(FrameProcessor pipeline, ModelCatalog catalog) {
+    }
+
+    ExplainCalls(Vertx vertx, CallRegistry calls, ServerMetrics metrics, int streamWindow, long maxMessageBytes) {
         this.vertx = vertx;
-        this.pipeline = pipeline;
-        this.catalog = catalog;
         this.calls = calls;
         this.metrics = metrics;
         this.streamWindow = streamWindow;
         this.maxMessageBytes = maxMessageBytes;
+    }
+
+    /** Connects the loaded engine; calls are accepted from then on. */
+    void attach(FrameProcessor pipeline, ModelCatalog catalog) {
+        this.engine = new Engine(pipeline, catalog);
     }
 
     @Override
@@ -45,16 +53,37 @@ final class ExplainCalls implements Service {
     @Override
     public void bind(GrpcServer server) {
         server.callHandler(ExplainServiceGrpcService.ExplainStream, request -> {
-            StreamSession session = new StreamSession(vertx, request, pipeline, metrics, streamWindow, maxMessageBytes);
+            Engine e = engine;
+            if (e == null) {
+                notReady(request);
+                return;
+            }
+            StreamSession session = new StreamSession(vertx, request, e.pipeline(), metrics, streamWindow, maxMessageBytes);
             calls.add(session);
             session.start();
         });
         server.callHandler(ExplainServiceGrpcService.Explain, request -> {
-            UnaryExplainCall call = new UnaryExplainCall(vertx, request, pipeline, maxMessageBytes);
+            Engine e = engine;
+            if (e == null) {
+                notReady(request);
+                return;
+            }
+            UnaryExplainCall call = new UnaryExplainCall(vertx, request, e.pipeline(), maxMessageBytes);
             calls.add(call);
             call.start();
         });
-        server.callHandler(ExplainServiceGrpcService.ListModels,
-                request -> request.handler(msg -> request.response().end(catalog.listing())));
+        server.callHandler(ExplainServiceGrpcService.ListModels, request -> {
+            Engine e = engine;
+            if (e == null) {
+                notReady(request);
+                return;
+            }
+            request.handler(msg -> request.response().end(e.catalog().listing()));
+        });
+    }
+
+    /** Only reachable in the instant between the gate's check and attach: the gate refuses calls before. */
+    private static void notReady(GrpcServerRequest<?, ?> request) {
+        request.response().status(GrpcStatus.UNAVAILABLE).statusMessage("server is starting: models are loading").end();
     }
 }

@@ -47,7 +47,10 @@ final class FrameProcessor {
                 if (token.isCancelled()) {
                     throw cancelled(token);
                 }
-                return converter.convert(request, token);
+                long t0 = System.nanoTime();
+                FrameRequest frame = converter.convert(request, token);
+                metrics.stage("decode", System.nanoTime() - t0);
+                return frame;
             }, codec);
         } catch (RuntimeException rejected) { // codec pool shut down
             decoded = CompletableFuture.failedFuture(
@@ -60,7 +63,10 @@ final class FrameProcessor {
                     double queueMs = (startNanos - arrivalNanos) / 1e6 + result.queueMs();
                     double totalMs = (System.nanoTime() - arrivalNanos) / 1e6;
                     var timing = new ResponseBuilder.Timing(queueMs, Math.max(0, totalMs - queueMs), totalMs);
-                    return builder.ok(request, frame.image(), result, timing);
+                    long t0 = System.nanoTime();
+                    ExplainResponse ok = builder.ok(request, frame.image(), result, timing);
+                    metrics.stage("encode", System.nanoTime() - t0);
+                    return ok;
                 }, codec), codec)
                 .exceptionally(e -> errorResponse(request, e, arrivalNanos, startNanos))
                 .thenApply(response -> {

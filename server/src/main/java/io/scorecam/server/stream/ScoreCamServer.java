@@ -1,14 +1,14 @@
 package io.scorecam.server.stream;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.scorecam.api.v1.ExplainServiceGrpcService;
 import io.scorecam.server.config.ServerConfig;
 import io.scorecam.server.engine.api.Explainer;
 import io.scorecam.server.image.ImageDecoder;
+import io.scorecam.server.lifecycle.Readiness;
 import io.scorecam.server.metrics.MetricsServer;
 import io.scorecam.server.metrics.ServerMetrics;
-import io.scorecam.server.web.LiveBackend;
 import io.scorecam.server.web.WebServer;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
@@ -19,7 +19,6 @@ import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.grpc.health.HealthService;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
 import org.slf4j.Logger;
@@ -35,29 +34,39 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The running server: the gRPC endpoint (ExplainService, health, reflection) on --event-loops listeners
- * sharing one port, and the metrics endpoint. Start one in-process with {@link #start}; {@link #shutdown}
- * is the graceful stop used on SIGTERM. The server owns the explainer from then on and closes it last.
+ * sharing one port, and the metrics endpoint. {@link #listen} opens the ports at once with health NOT_SERVING;
+ * {@link #serve} connects the loaded explainer and turns it SERVING ({@link #start} does both, for tests).
+ * {@link #shutdown} is the graceful stop used on SIGTERM. The server owns the explainer once it serves it and
+ * closes it last. The product assembles it in {@code io.scorecam.server.assembly.ServerAssembler}.
  */
 public final class ScoreCamServer {
     private static final Logger LOG = LoggerFactory.getLogger(ScoreCamServer.class);
 
     private final Vertx vertx;
     private final ServerConfig config;
-    private final Explainer explainer;
     private final ExecutorService codec;
     private final CallRegistry calls;
+    private final Readiness readiness;
+    private final MapEncoder encoder;
+    private final ServerMetrics metrics;
+    private final ExplainCalls explainCalls;
     private final List<HttpServer> listeners = new CopyOnWriteArrayList<>();
     private volatile MetricsServer metricsServer;
     private volatile WebServer webServer;
-    private volatile boolean serving = true;
+    private final LivePath livePath = new LivePath();
+    private Explainer explainer;
     private Future<Void> shutdown;
 
-    private ScoreCamServer(Vertx vertx, ServerConfig config, Explainer explainer, ExecutorService codec) {
+    private ScoreCamServer(Vertx vertx, ServerConfig config, MapEncoder encoder, MeterRegistry registry,
+                           Readiness readiness) {
         this.vertx = vertx;
         this.config = config;
-        this.explainer = explainer;
-        this.codec = codec;
+        this.encoder = encoder;
+        this.readiness = readiness;
+        this.codec = Executors.newFixedThreadPool(config.codecThreads(), daemonThreads("scorecam-codec-"));
         this.calls = new CallRegistry();
+        this.metrics = new ServerMetrics(registry);
+        this.explainCalls = new ExplainCalls(vertx, calls, metrics, config.streamWindow(), config.maxMessageBytes());
     }
 
     /** {@link #start(ServerConfig, Explainer, MapEncoder, MeterRegistry)} with the product's PNG/JPEG encoder. */
@@ -65,36 +74,33 @@ public final class ScoreCamServer {
         return start(config, explainer, new MapImagesEncoder(), registry);
     }
 
+    /** Listens, then serves the (already loaded) explainer at once, without warm-up: for tests. */
+    public static Future<ScoreCamServer> start(ServerConfig config, Explainer explainer, MapEncoder encoder,
+                                               MeterRegistry registry) {
+        return listen(config, encoder, registry, new Readiness())
+                .compose(server -> server.serve(explainer, 0).map(server));
+    }
+
     /**
-     * Starts listening on {@code config.host():config.port()} (port 0: a free one, see {@link #port()}).
+     * Starts listening on {@code config.host():config.port()} (port 0: a free one, see {@link #port()}) with
+     * health NOT_SERVING and ExplainService calls refused (UNAVAILABLE, with the reason) until {@link #serve}.
      * The metrics endpoint starts too when {@code config.metricsEnabled()} and the registry is a
      * {@link PrometheusMeterRegistry}.
      */
-    public static Future<ScoreCamServer> start(ServerConfig config, Explainer explainer, MapEncoder encoder,
-                                               MeterRegistry registry) {
-        Vertx vertx = Vertx.vertx();
-        ExecutorService codec = Executors.newFixedThreadPool(config.codecThreads(), daemonThreads("scorecam-codec-"));
-        ScoreCamServer server = new ScoreCamServer(vertx, config, explainer, codec);
-        ServerMetrics metrics = new ServerMetrics(registry);
-        metrics.bindQueueDepth(explainer::queuedItems);
-        ModelCatalog catalog = new ModelCatalog(explainer.models());
-        FrameProcessor processor = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels())),
-                new ResponseBuilder(encoder, catalog), explainer, codec, metrics);
-        ExplainCalls explainCalls = new ExplainCalls(vertx, processor, catalog, server.calls, metrics,
-                config.streamWindow(), config.maxMessageBytes());
-
+    public static Future<ScoreCamServer> listen(ServerConfig config, MapEncoder encoder, MeterRegistry registry,
+                                                Readiness readiness) {
+        ScoreCamServer server = new ScoreCamServer(Vertx.vertx(), config, encoder, registry, readiness);
         // Vert.x shares one listening socket among the instances and spreads connections over their loops;
         // it cannot share an ephemeral port (each instance would get its own), so port 0 gets one listener
         int instances = config.port() == 0 ? 1 : config.eventLoops();
-        Future<Integer> bound = server.deployListeners(explainCalls, instances);
-        return bound
+        return server.deployListeners(instances)
                 .compose(port -> config.metricsEnabled() && registry instanceof PrometheusMeterRegistry p
-                        ? MetricsServer.start(vertx, p, config.host(), config.metricsPort())
+                        ? MetricsServer.start(server.vertx, p, config.host(), config.metricsPort())
                         : Future.<MetricsServer>succeededFuture(null))
                 .compose(ms -> {
                     server.metricsServer = ms;
                     return config.webEnabled()
-                            ? WebServer.start(vertx, liveBackend(processor, catalog), metrics, config.host(),
+                            ? WebServer.start(server.vertx, server.livePath, server.metrics, config.host(),
                                     config.webPort(), config.authToken(), config.maxMessageBytes())
                             : Future.<WebServer>succeededFuture(null);
                 })
@@ -103,38 +109,58 @@ public final class ScoreCamServer {
                     return server;
                 })
                 .onFailure(e -> {
-                    codec.shutdownNow();
-                    vertx.close();
+                    server.codec.shutdownNow();
+                    server.vertx.close();
                 });
     }
 
-    /** The viewer's frames take the streams' path: same decode, engine, encode and frame metrics. */
-    private static LiveBackend liveBackend(FrameProcessor processor, ModelCatalog catalog) {
-        return new LiveBackend() {
-            @Override
-            public java.util.concurrent.CompletableFuture<io.scorecam.api.v1.ExplainResponse> explain(
-                    io.scorecam.api.v1.ExplainRequest request, io.scorecam.server.batching.CancellationToken token) {
-                return processor.process(request, token, System.nanoTime());
+    /**
+     * Connects the loaded explainer (the server owns it from now on), warms the whole frame path up for at
+     * most {@code warmupMs} (decode, every method the models offer, encode: a fresh JIT would make the first
+     * seconds slow), then turns health SERVING. If the server is shutting down meanwhile, the explainer is
+     * closed with it and the future still succeeds.
+     */
+    public Future<Void> serve(Explainer loaded, long warmupMs) {
+        synchronized (this) {
+            if (explainer != null) {
+                return Future.failedFuture(new IllegalStateException("already serving an explainer"));
             }
+            explainer = loaded;
+            if (shutdown != null) {
+                return shutdown.recover(e -> Future.succeededFuture()).compose(v -> vertx.executeBlocking(() -> {
+                    loaded.close();
+                    return null;
+                })).mapEmpty();
+            }
+        }
+        metrics.bindQueueDepth(loaded::queuedItems);
+        ModelCatalog catalog = new ModelCatalog(loaded.models());
+        FrameProcessor processor = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels())),
+                new ResponseBuilder(encoder, catalog), loaded, codec, metrics);
+        explainCalls.attach(processor, catalog);
+        livePath.attach(processor, catalog); // the viewer's frames take the streams' path
+        // warm-up frames go through the same path but are not counted in the served frames' metrics
+        FrameProcessor warmPath = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels())),
+                new ResponseBuilder(encoder, catalog), loaded, codec, new ServerMetrics(new SimpleMeterRegistry()));
+        Future<Void> warmed = warmupMs <= 0 ? Future.succeededFuture()
+                : Future.fromCompletionStage(new WarmUp(warmPath, loaded.models(), readiness).run(warmupMs));
+        return warmed.onComplete(ar -> readiness.serving(loaded.models().size() + " model(s) loaded"
+                + (warmupMs > 0 ? " and warmed up" : "")));
+    }
 
-            @Override
-            public io.scorecam.api.v1.ListModelsResponse models() {
-                return catalog.listing();
-            }
-        };
+    public Readiness readiness() {
+        return readiness;
     }
 
     /** {@code instances} HTTP/2 listeners, each with its own gRPC router and event loop; returns the bound port. */
-    private Future<Integer> deployListeners(ExplainCalls explainCalls, int instances) {
+    private Future<Integer> deployListeners(int instances) {
         java.util.function.Supplier<Deployable> listener = () -> context -> {
             GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(config.maxMessageBytes()));
-            HealthService health = HealthService.create(vertx);
-            health.register(ExplainServiceGrpcService.SERVICE_NAME, () -> Future.succeededFuture(serving));
-            health.register("", () -> Future.succeededFuture(serving));
+            // the server ("") and the service answer alike: NOT_SERVING while starting and draining
             grpc.addService(explainCalls);
-            grpc.addService(health);
+            grpc.addService(new ServerHealth(vertx, readiness));
             grpc.addService(new StreamingReflectionService());
-            CallGate gate = new CallGate(grpc, config.authToken(), () -> serving);
+            CallGate gate = new CallGate(grpc, config.authToken(), readiness);
             return vertx.createHttpServer(httpOptions(config)).requestHandler(gate).listen(config.port(), config.host())
                     .onSuccess(listeners::add);
         };
@@ -171,16 +197,16 @@ public final class ScoreCamServer {
         return listeners.get(0).actualPort();
     }
 
+    /** The live viewer's port actually bound, or -1 when it is off (--web-port off). */
+    public int webPort() {
+        WebServer web = webServer;
+        return web == null ? -1 : web.port();
+    }
+
     /** The metrics port actually bound, or -1 when metrics are off. */
     public int metricsPort() {
         MetricsServer ms = metricsServer;
         return ms == null ? -1 : ms.port();
-    }
-
-    /** The live viewer's port, or -1 when it is off (--web-port 0). */
-    public int webPort() {
-        WebServer web = webServer;
-        return web == null ? -1 : web.port();
     }
 
     /** Calls in progress (streams and unary Explain calls). */
@@ -197,8 +223,8 @@ public final class ScoreCamServer {
         if (shutdown != null) {
             return shutdown;
         }
-        serving = false;
-        LOG.info("shutting down: draining {} call(s) for at most {} ms", calls.size(), config.gracePeriodMs());
+        readiness.draining("shutting down: draining " + calls.size() + " call(s) for at most "
+                + config.gracePeriodMs() + " ms");
         Promise<Void> graceOver = Promise.promise();
         long timer = vertx.setTimer(Math.max(1, config.gracePeriodMs()), id -> graceOver.tryComplete());
         calls.drainAll().onComplete(ar -> {
@@ -218,7 +244,13 @@ public final class ScoreCamServer {
                 .transform(ar -> Future.join(listeners.stream().map(l -> l.shutdown(1, TimeUnit.SECONDS)).toList()))
                 .transform(ar -> metricsServer == null ? Future.succeededFuture() : metricsServer.close())
                 .transform(ar -> vertx.executeBlocking(() -> {
-                    explainer.close();
+                    Explainer served;
+                    synchronized (this) {
+                        served = explainer;
+                    }
+                    if (served != null) {
+                        served.close();
+                    }
                     codec.shutdownNow();
                     return null;
                 }))

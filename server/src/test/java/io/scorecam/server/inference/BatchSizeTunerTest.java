@@ -128,4 +128,32 @@ class BatchSizeTunerTest {
         ScoreCamException e = assertThrows(ScoreCamException.class, () -> tune(new FakeSession(b -> MS, 0)));
         assertTrue(e.getMessage().contains("no candidate batch size could run"), e.getMessage());
     }
+
+    @Test
+    void aSlowModelIsTunedWithinTheTotalBudgetAndStillCompared() {
+        // an fp32 ResNet-18 on CPU: ~42 ms per image whatever the batch (24 images/s); the production settings
+        FakeSession resnet = new FakeSession(b -> b * 42 * MS, 64);
+        BatchSizeTuner tuner = new BatchSizeTuner(Duration.ofMillis(300), 2, 3, 0.05, Duration.ofSeconds(4),
+                () -> resnet.clock[0]);
+        BatchSizeTuner.Result r = tuner.tune(resnet, b -> Map.of("x", FloatTensor.allocate(b, 1)), List.of("y"),
+                BatchSizeTuner.DEFAULT_CANDIDATES);
+        assertTrue(resnet.clock[0] <= 4_000 * MS, "took " + resnet.clock[0] / MS + " ms of the 4000 ms budget\n" + r.format());
+        assertEquals(1, r.bestBatchSize(), r.format());
+        long measured = r.table().stream().filter(BatchSizeTuner.Measurement::ok).count();
+        assertTrue(measured >= 2, "at least two sizes compared:\n" + r.format());
+        assertTrue(r.table().get(0).timedRuns() >= 6, "batch 1 timed over every round:\n" + r.format());
+        assertTrue(r.table().stream().filter(m -> !m.ok()).allMatch(m -> m.error().startsWith("skipped")), r.format());
+    }
+
+    @Test
+    void theBudgetCutsRoundsForEveryCandidateAlike() {
+        // fast enough to fit the warm-ups, not all rounds: whatever rounds run, every measured candidate got them
+        FakeSession session = new FakeSession(b -> MS + b * MS / 10, 64);
+        BatchSizeTuner tuner = new BatchSizeTuner(Duration.ofMillis(300), 1, 3, 0.05, Duration.ofMillis(700),
+                () -> session.clock[0]);
+        BatchSizeTuner.Result r = tuner.tune(session, b -> Map.of("x", FloatTensor.allocate(b, 1)), List.of("y"),
+                BatchSizeTuner.DEFAULT_CANDIDATES);
+        assertTrue(session.clock[0] <= 800 * MS, "took " + session.clock[0] / MS + " ms:\n" + r.format());
+        assertTrue(r.table().stream().filter(BatchSizeTuner.Measurement::ok).count() >= 2, r.format());
+    }
 }

@@ -9,24 +9,26 @@ package io.scorecam.server.engine.api;
  * @param cacheBytes          byte budget of the per-frame feature and score cache
  * @param defaultModel        model used when a request names none; empty = the first model by name
  * @param fasterChannels      FASTER_SCORE_CAM channels when a request does not say
+ * @param tuneBudgetMs        the longest batch-size tuning may take per model
  */
 public record EngineOptions(int batchSize,
                             long maxDelayMicros,
                             int workers,
                             long cacheBytes,
                             String defaultModel,
-                            int fasterChannels) {
+                            int fasterChannels,
+                            long tuneBudgetMs) {
 
     public static EngineOptions defaults() {
         return new EngineOptions(0, 1000, Math.max(1, Runtime.getRuntime().availableProcessors()),
-                256L << 20, "", 32);
+                256L << 20, "", 32, 8_000);
     }
 
     public EngineOptions withBatchSize(int size) {
-        return new EngineOptions(size, maxDelayMicros, workers, cacheBytes, defaultModel, fasterChannels);
+        return new EngineOptions(size, maxDelayMicros, workers, cacheBytes, defaultModel, fasterChannels, tuneBudgetMs);
     }
 
     public EngineOptions withCacheBytes(long bytes) {
-        return new EngineOptions(batchSize, maxDelayMicros, workers, bytes, defaultModel, fasterChannels);
+        return new EngineOptions(batchSize, maxDelayMicros, workers, bytes, defaultModel, fasterChannels, tuneBudgetMs);
     }
 }

@@ -42,7 +42,8 @@ public final class ModelLoader {
         this.options = options;
     }
 
-    public LoadedModel load(ModelConfig config) {
+    /** @param progress told each step ("tuning the batch size of X"), for the start-up health reason */
+    public LoadedModel load(ModelConfig config, java.util.function.Consumer<String> progress) {
         String where = config.modelFile().toString();
         OnnxModel onnx = OnnxModel.read(config.modelFile());
         List<String> inputs = onnx.inputs().stream().map(ValueInfoProto::getName).toList();
@@ -70,6 +71,8 @@ public final class ModelLoader {
         LoadedModel model = new LoadedModel(config, new Preprocessor(config.input()), onnx, backend, features,
                 probe.layer, probe.channels, probe.height, probe.width, probe.classes, Math.max(batch, 1));
         if (batch == 0) {
+            progress.accept("tuning the batch size of model " + config.name()
+                    + " (at most " + options.tuneBudgetMs() + " ms)");
             model.setBatchSize(tuneBatchSize(model));
         }
         return model;
@@ -127,10 +130,11 @@ public final class ModelLoader {
             }
             return pass.inputs(items);
         };
-        BatchSizeTuner.Result result = BatchSizeTuner.defaults().tune(pass.session(), inputs, ScoringPass.outputs(),
-                BatchSizeTuner.DEFAULT_CANDIDATES);
-        LOG.info("model {}: masked items/s by batch size: {} -> batch size {}", model.name(), result.format(),
-                result.bestBatchSize());
+        long start = System.nanoTime();
+        BatchSizeTuner.Result result = BatchSizeTuner.defaults(java.time.Duration.ofMillis(options.tuneBudgetMs()))
+                .tune(pass.session(), inputs, ScoringPass.outputs(), BatchSizeTuner.DEFAULT_CANDIDATES);
+        LOG.info("model {}: masked items/s by batch size (tuned in {} ms):\n{}-> batch size {}", model.name(),
+                (System.nanoTime() - start) / 1_000_000, result.format(), result.bestBatchSize());
         return result.bestBatchSize();
     }
 

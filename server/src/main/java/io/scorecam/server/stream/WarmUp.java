@@ -1,0 +1,140 @@
+package io.scorecam.server.stream;
+
+import com.google.protobuf.ByteString;
+import io.scorecam.api.v1.ExplainRequest;
+import io.scorecam.api.v1.ExplainResponse;
+import io.scorecam.api.v1.Method;
+import io.scorecam.api.v1.PixelFormat;
+import io.scorecam.api.v1.RawImage;
+import io.scorecam.server.engine.api.CamMethod;
+import io.scorecam.server.batching.CancellationToken;
+import io.scorecam.server.engine.api.ModelDescription;
+import io.scorecam.server.lifecycle.Readiness;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs synthetic frames through the real frame path before the server turns SERVING, so the JIT has compiled
+ * decode, preprocessing, every method the models offer and map encoding before the first client frame (a cold
+ * JVM ran the first seconds ~30% slower). Frames are random noise, each one unique (no cache hits), sent as
+ * JPEG, PNG and raw pixels at twice the model's input size (the resize path), asking for values, PNG and
+ * overlay. Two frames are kept in flight so both cores stay busy. Bounded by a time budget: the frame in
+ * flight when it ends is cancelled.
+ */
+final class WarmUp {
+    private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
+    private static final int IN_FLIGHT = 2;
+
+    private final FrameProcessor processor;
+    private final List<ExplainRequest.Builder> shapes = new ArrayList<>();
+    private final Readiness readiness;
+    private final Random random = new Random(42);
+    private final AtomicInteger next = new AtomicInteger();
+    private final AtomicInteger answered = new AtomicInteger();
+    private final AtomicLong frameIds = new AtomicLong();
+
+    WarmUp(FrameProcessor processor, List<ModelDescription> models, Readiness readiness) {
+        this.processor = processor;
+        this.readiness = readiness;
+        for (ModelDescription m : models) {
+            List<CamMethod> methods = m.methods() == null || m.methods().isEmpty() ? List.of(CamMethod.SCORE_CAM) : m.methods();
+            // cheapest first: an exact Score-CAM frame of an ImageNet model alone may outlast the budget
+            for (CamMethod method : methods.stream().sorted(java.util.Comparator.comparingInt(WarmUp::cost)).toList()) {
+                shapes.add(ExplainRequest.newBuilder().setModel(m.name()).setMethod(Method.valueOf(method.name()))
+                        .setWantValues(true).setWantPng(true).setWantOverlay(true)
+                        .setRaw(RawImage.newBuilder().setWidth(2 * m.inputWidth()).setHeight(2 * m.inputHeight())));
+            }
+        }
+    }
+
+    private static int cost(CamMethod m) {
+        return switch (m) {
+            case EIGEN_CAM -> 0;
+            case RECIPRO_CAM -> 1;
+            case FASTER_SCORE_CAM -> 2;
+            default -> 3;
+        };
+    }
+
+    /** Completes (never exceptionally) when the budget is spent and the frames in flight have ended. */
+    CompletableFuture<Void> run(long budgetMs) {
+        readiness.starting("warming up the frame path for " + budgetMs + " ms");
+        long start = System.nanoTime();
+        long end = start + budgetMs * 1_000_000L;
+        CancellationToken token = new CancellationToken(end);
+        List<CompletableFuture<Void>> lanes = new ArrayList<>();
+        for (int i = 0; i < IN_FLIGHT; i++) {
+            lanes.add(lane(token, end));
+        }
+        return CompletableFuture.allOf(lanes.toArray(CompletableFuture[]::new)).handle((v, e) -> {
+            LOG.info("warm-up: {} frame(s) over {} model/method pair(s) in {} ms", answered.get(), shapes.size(),
+                    (System.nanoTime() - start) / 1_000_000);
+            return null;
+        });
+    }
+
+    /** One frame after another until the deadline. */
+    private CompletableFuture<Void> lane(CancellationToken token, long end) {
+        if (System.nanoTime() - end >= 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        ExplainRequest request;
+        try {
+            request = frame(next.getAndIncrement());
+        } catch (RuntimeException e) {
+            LOG.warn("warm-up stopped: {}", e.toString());
+            return CompletableFuture.completedFuture(null);
+        }
+        return processor.process(request, token, System.nanoTime()).thenCompose((ExplainResponse r) -> {
+            answered.incrementAndGet();
+            return lane(token, end);
+        });
+    }
+
+    private ExplainRequest frame(int n) {
+        ExplainRequest.Builder shape = shapes.get(n % shapes.size());
+        RawImage raw = shape.getRaw();
+        int w = raw.getWidth();
+        int h = raw.getHeight();
+        byte[] rgb = new byte[w * h * 3];
+        synchronized (random) {
+            random.nextBytes(rgb);
+        }
+        ExplainRequest.Builder b = shape.clone().setFrameId(frameIds.incrementAndGet());
+        switch ((n / shapes.size()) % 3) {
+            case 0 -> b.setRaw(RawImage.newBuilder().setWidth(w).setHeight(h).setFormat(PixelFormat.RGB8)
+                    .setPixels(ByteString.copyFrom(rgb)));
+            case 1 -> b.setEncoded(encode(rgb, w, h, "jpg"));
+            default -> b.setEncoded(encode(rgb, w, h, "png"));
+        }
+        return b.build();
+    }
+
+    private static ByteString encode(byte[] rgb, int w, int h, String format) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0, i = 0; y < h; y++) {
+            for (int x = 0; x < w; x++, i += 3) {
+                img.setRGB(x, y, (rgb[i] & 0xff) << 16 | (rgb[i + 1] & 0xff) << 8 | (rgb[i + 2] & 0xff));
+            }
+        }
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(img, format, out);
+            return ByteString.copyFrom(out.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
