@@ -66,7 +66,8 @@ public final class ScoreCamServer {
         this.codec = Executors.newFixedThreadPool(config.codecThreads(), daemonThreads("scorecam-codec-"));
         this.calls = new CallRegistry();
         this.metrics = new ServerMetrics(registry);
-        this.explainCalls = new ExplainCalls(vertx, calls, metrics, config.streamWindow(), config.maxMessageBytes());
+        this.explainCalls = new ExplainCalls(vertx, calls, metrics, config.streamWindow(), config.maxMessageBytes(),
+                codec);
     }
 
     /** {@link #start(ServerConfig, Explainer, MapEncoder, MeterRegistry)} with the product's PNG/JPEG encoder. */
@@ -160,7 +161,7 @@ public final class ScoreCamServer {
             grpc.addService(explainCalls);
             grpc.addService(new ServerHealth(vertx, readiness));
             grpc.addService(new StreamingReflectionService());
-            CallGate gate = new CallGate(grpc, config.authToken(), readiness);
+            CallGate gate = new CallGate(grpc, config.authToken(), readiness, config.maxHeaderBytes());
             return vertx.createHttpServer(httpOptions(config)).requestHandler(gate).listen(config.port(), config.host())
                     .onSuccess(listeners::add);
         };
@@ -173,7 +174,8 @@ public final class ScoreCamServer {
 
     private static HttpServerOptions httpOptions(ServerConfig config) {
         HttpServerOptions o = new HttpServerOptions()
-                .setInitialSettings(new Http2Settings().setInitialWindowSize(config.http2StreamWindow()))
+                .setInitialSettings(new Http2Settings().setInitialWindowSize(config.http2StreamWindow())
+                        .setMaxHeaderListSize(config.http2MaxHeaderListSize()))
                 .setHttp2ConnectionWindowSize(config.http2ConnectionWindow());
         if (config.tlsEnabled()) {
             o.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions()
