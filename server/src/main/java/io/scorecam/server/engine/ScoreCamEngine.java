@@ -236,7 +236,7 @@ public final class ScoreCamEngine implements Explainer {
 
     @Override
     public List<ModelDescription> models() {
-        return models.values().stream().map(m -> m.describe(m.name().equals(defaultModel))).toList();
+        return models.values().stream().map(m -> m.describe(m.name().equals(defaultModel), options.fasterChannels())).toList();
     }
 
     /** Scoring batch size in use for a model (tuned at load time unless configured). */

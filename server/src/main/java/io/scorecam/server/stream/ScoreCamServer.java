@@ -8,6 +8,7 @@ import io.scorecam.server.engine.api.Explainer;
 import io.scorecam.server.image.ImageDecoder;
 import io.scorecam.server.lifecycle.Readiness;
 import io.scorecam.server.metrics.MetricsServer;
+import io.scorecam.server.metrics.ProcessMetrics;
 import io.scorecam.server.metrics.ServerMetrics;
 import io.scorecam.server.web.WebServer;
 import io.vertx.core.Deployable;
@@ -54,6 +55,7 @@ public final class ScoreCamServer {
     private volatile MetricsServer metricsServer;
     private volatile WebServer webServer;
     private final LivePath livePath = new LivePath();
+    private final ProcessMetrics processMetrics;
     private Explainer explainer;
     private Future<Void> shutdown;
 
@@ -66,6 +68,7 @@ public final class ScoreCamServer {
         this.codec = Executors.newFixedThreadPool(config.codecThreads(), daemonThreads("scorecam-codec-"));
         this.calls = new CallRegistry();
         this.metrics = new ServerMetrics(registry);
+        this.processMetrics = ProcessMetrics.bind(registry);
         this.explainCalls = new ExplainCalls(vertx, calls, metrics, config.streamWindow(), config.maxMessageBytes(),
                 codec);
     }
@@ -110,6 +113,7 @@ public final class ScoreCamServer {
                     return server;
                 })
                 .onFailure(e -> {
+                    server.processMetrics.close();
                     server.codec.shutdownNow();
                     server.vertx.close();
                 });
@@ -136,12 +140,12 @@ public final class ScoreCamServer {
         }
         metrics.bindQueueDepth(loaded::queuedItems);
         ModelCatalog catalog = new ModelCatalog(loaded.models());
-        FrameProcessor processor = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels())),
+        FrameProcessor processor = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()), catalog),
                 new ResponseBuilder(encoder, catalog), loaded, codec, metrics);
         explainCalls.attach(processor, catalog);
         livePath.attach(processor, catalog); // the viewer's frames take the streams' path
         // warm-up frames go through the same path but are not counted in the served frames' metrics
-        FrameProcessor warmPath = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels())),
+        FrameProcessor warmPath = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()), catalog),
                 new ResponseBuilder(encoder, catalog), loaded, codec, new ServerMetrics(new SimpleMeterRegistry()));
         Future<Void> warmed = warmupMs <= 0 ? Future.succeededFuture()
                 : Future.fromCompletionStage(new WarmUp(warmPath, loaded.models(), readiness).run(warmupMs));
@@ -246,6 +250,7 @@ public final class ScoreCamServer {
                 .transform(ar -> Future.join(listeners.stream().map(l -> l.shutdown(1, TimeUnit.SECONDS)).toList()))
                 .transform(ar -> metricsServer == null ? Future.succeededFuture() : metricsServer.close())
                 .transform(ar -> vertx.executeBlocking(() -> {
+                    processMetrics.close();
                     Explainer served;
                     synchronized (this) {
                         served = explainer;
