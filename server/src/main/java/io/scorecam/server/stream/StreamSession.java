@@ -118,7 +118,7 @@ final class StreamSession implements ActiveCall {
         if (replaced != null) {
             Inbound old = replaced.frame();
             window.answer(replaced, ResponseBuilder.skipped(old.request().getFrameId(), old.arrivalNanos()));
-            metrics.frameAnswered("SKIPPED", 0);
+            pipeline.skipped(old.request());
         }
         settle();
     }
