@@ -51,6 +51,16 @@ final class FrameProcessor {
      * @param arrivalNanos when the frame reached the server ({@link System#nanoTime()})
      */
     CompletableFuture<ExplainResponse> process(ExplainRequest request, CancellationToken token, long arrivalNanos) {
+        return process(request, token, arrivalNanos, () -> { });
+    }
+
+    /**
+     * @param workTaken runs once (on any thread) when the engine has taken all of the frame's work (see
+     *                  {@link Explainer#explain(FrameRequest, Runnable)}); not at all when the frame fails before
+     *                  it reaches the engine: its answer frees its slot anyway
+     */
+    CompletableFuture<ExplainResponse> process(ExplainRequest request, CancellationToken token, long arrivalNanos,
+                                               Runnable workTaken) {
         long startNanos = System.nanoTime();
         FrameLabels labels = converter.labels(request);
         CompletableFuture<FrameBudget.Lease> admitted;
@@ -68,7 +78,7 @@ final class FrameProcessor {
             admitted = CompletableFuture.failedFuture(
                     new ScoreCamException(ErrorCode.UNAVAILABLE, "server is shutting down"));
         }
-        return admitted.thenComposeAsync(lease -> explain(request, token, arrivalNanos, startNanos)
+        return admitted.thenComposeAsync(lease -> explain(request, token, arrivalNanos, startNanos, workTaken)
                         .whenComplete((r, e) -> lease.close()), codec)
                 .exceptionally(e -> errorResponse(request, e, arrivalNanos, startNanos))
                 .thenApply(response -> {
@@ -79,7 +89,7 @@ final class FrameProcessor {
 
     /** Decode, engine, encode; runs on the codec pool once the frame is admitted. */
     private CompletableFuture<ExplainResponse> explain(ExplainRequest request, CancellationToken token,
-                                                       long arrivalNanos, long startNanos) {
+                                                       long arrivalNanos, long startNanos, Runnable workTaken) {
         if (token.isCancelled()) {
             return CompletableFuture.failedFuture(cancelled(token));
         }
@@ -93,7 +103,7 @@ final class FrameProcessor {
         }
         // Async on the codec pool: a plain thenApply would encode on an engine worker (or, for a result that is
         // already done, enter the engine's locks on the calling thread).
-        return explainer.explain(frame).thenApplyAsync(result -> {
+        return explainer.explain(frame, workTaken).thenApplyAsync(result -> {
             double queueMs = (startNanos - arrivalNanos) / 1e6 + result.queueMs();
             double totalMs = (System.nanoTime() - arrivalNanos) / 1e6;
             var timing = new ResponseBuilder.Timing(queueMs, Math.max(0, totalMs - queueMs), totalMs);
