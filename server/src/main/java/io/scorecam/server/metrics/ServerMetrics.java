@@ -22,6 +22,8 @@ import java.util.function.IntSupplier;
  *   <li>{@value #FRAME_LATENCY} [scorecam_frame_latency_seconds] histogram: a frame's arrival to its
  *       response (OK and ERROR frames)</li>
  *   <li>{@value #STREAMS_OPEN} [scorecam_streams_open] gauge: open ExplainStream calls</li>
+ *   <li>{@value #STREAMS} [scorecam_streams_total] counter: ExplainStream calls started (which replica served
+ *       how many streams, behind a load balancer)</li>
  *   <li>{@value #FRAMES_IN_FLIGHT} [scorecam_frames_in_flight] gauge: frames taken from streams, not yet answered</li>
  *   <li>{@value #QUEUE_DEPTH} [scorecam_queue_depth] gauge: masked items waiting in the engine's batch queue
  *       (Explainer.queuedItems())</li>
@@ -41,6 +43,7 @@ public final class ServerMetrics {
     public static final String FRAMES = "scorecam.frames";
     public static final String FRAME_LATENCY = "scorecam.frame.latency";
     public static final String STREAMS_OPEN = "scorecam.streams.open";
+    public static final String STREAMS = "scorecam.streams";
     public static final String FRAMES_IN_FLIGHT = "scorecam.frames.in.flight";
     public static final String QUEUE_DEPTH = "scorecam.queue.depth";
     /** The engine's: items per batch (DistributionSummary). */
@@ -62,6 +65,7 @@ public final class ServerMetrics {
     private final Map<String, Counter> framesByStatus = new ConcurrentHashMap<>();
     private final Timer latency;
     private final AtomicInteger streamsOpen = new AtomicInteger();
+    private final Counter streamsStarted;
     private final AtomicInteger framesInFlight = new AtomicInteger();
     private final Map<String, Timer> stages = new ConcurrentHashMap<>();
 
@@ -73,6 +77,7 @@ public final class ServerMetrics {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(60))
                 .register(registry);
+        this.streamsStarted = Counter.builder(STREAMS).description("ExplainStream calls started").register(registry);
         Gauge.builder(STREAMS_OPEN, streamsOpen, AtomicInteger::get)
                 .description("Open ExplainStream calls").register(registry);
         Gauge.builder(FRAMES_IN_FLIGHT, framesInFlight, AtomicInteger::get)
@@ -108,6 +113,7 @@ public final class ServerMetrics {
     }
 
     public void streamOpened() {
+        streamsStarted.increment();
         streamsOpen.incrementAndGet();
     }
 
