@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the example clients need (Python grpcio + grpc-tools for /usr/bin/python3, Node + npm
-# packages of examples/node). Idempotent and non-interactive: CI calls it on every run.
+# Installs what the clients need: for /usr/bin/python3 grpcio + grpc-tools (examples/python) and numpy,
+# setuptools, wheel, pip (building and testing clients/python); Node + the npm packages of examples/node;
+# openssl for the TLS tests. Idempotent and non-interactive: CI calls it on every run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
@@ -8,6 +9,12 @@ export DEBIAN_FRONTEND=noninteractive
 need_apt=()
 if ! /usr/bin/python3 -c 'import grpc, grpc_tools.protoc' >/dev/null 2>&1; then
   need_apt+=(python3-grpcio python3-grpc-tools)
+fi
+if ! /usr/bin/python3 -c 'import numpy, setuptools, wheel, pip' >/dev/null 2>&1; then
+  need_apt+=(python3-numpy python3-setuptools python3-wheel python3-pip)
+fi
+if ! command -v openssl >/dev/null 2>&1; then
+  need_apt+=(openssl)
 fi
 if ! command -v node >/dev/null 2>&1; then
   need_apt+=(nodejs)
@@ -27,4 +34,4 @@ if [ -f examples/node/package-lock.json ]; then
     (cd examples/node && npm ci --no-audit --no-fund </dev/null)
   fi
 fi
-echo "setup-clients: python3 grpc $(/usr/bin/python3 -c 'import grpc; print(grpc.__version__)'), node $(node --version)"
+echo "setup-clients: python3 grpc $(/usr/bin/python3 -c 'import grpc; print(grpc.__version__)'), numpy $(/usr/bin/python3 -c 'import numpy; print(numpy.__version__)'), node $(node --version)"

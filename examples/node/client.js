@@ -4,31 +4,68 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const grpc = require('@grpc/grpc-js');
-const protoLoader = require('@grpc/proto-loader');
+const { parseArgs: parseCommandLine } = require('util');
 
 const DEFAULT_PROTO_DIR = path.join(__dirname, '..', '..', 'proto', 'src', 'main', 'proto');
 
+const USAGE = `usage: node client.js FOLDER [options]
+
+Streams the .jpg/.jpeg/.png files of FOLDER (sorted by name) over ExplainStream and saves the JET overlays
+the server draws.
+
+options:
+  --server HOST:PORT   server address (default: localhost:50051)
+  --token TOKEN        bearer token, when the server requires one
+  --out DIR            where the overlays go (default: overlays)
+  --top-k K            explain the K best classes (default: 1)
+  --method M           SCORE_CAM (default), FASTER_SCORE_CAM, RECIPRO_CAM, EIGEN_CAM
+  --max-channels N     FASTER_SCORE_CAM: channels to score (default: the server's)
+  --summary FILE       write what was received per frame as JSON
+  --proto-dir DIR      where scorecam/v1/explain.proto lives (default: the repository's proto/)
+  -h, --help           this text`;
+
 function parseArgs(argv) {
-  const args = { server: 'localhost:50051', out: 'overlays', topK: 1, method: 'SCORE_CAM', maxChannels: 0,
-    summary: null, token: null, protoDir: DEFAULT_PROTO_DIR, folder: null };
-  const flags = { '--server': 'server', '--out': 'out', '--top-k': 'topK', '--method': 'method',
-    '--max-channels': 'maxChannels', '--summary': 'summary', '--token': 'token', '--proto-dir': 'protoDir' };
-  for (let i = 0; i < argv.length; i++) {
-    const key = flags[argv[i]];
-    if (key) {
-      if (i + 1 >= argv.length) fail(`${argv[i]} needs a value`);
-      args[key] = argv[++i];
-    } else if (argv[i].startsWith('--')) {
-      fail(`unknown option ${argv[i]}`);
-    } else {
-      args.folder = argv[i];
-    }
+  let parsed;
+  try {
+    parsed = parseCommandLine({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        server: { type: 'string', default: 'localhost:50051' },
+        token: { type: 'string' },
+        out: { type: 'string', default: 'overlays' },
+        'top-k': { type: 'string', default: '1' },
+        method: { type: 'string', default: 'SCORE_CAM' },
+        'max-channels': { type: 'string', default: '0' },
+        summary: { type: 'string' },
+        'proto-dir': { type: 'string', default: DEFAULT_PROTO_DIR },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    fail(`${e.message} (--help lists the options)`);
   }
-  if (!args.folder) fail('usage: node client.js FOLDER [--server HOST:PORT] [--out DIR] [--top-k K] [--method M] [--summary FILE]');
-  args.topK = Number(args.topK);
-  args.maxChannels = Number(args.maxChannels);
+  const v = parsed.values;
+  if (v.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  if (parsed.positionals.length !== 1) fail('give exactly one FOLDER (--help lists the options)');
+  const args = { server: v.server, out: v.out, topK: Number(v['top-k']), method: v.method,
+    maxChannels: Number(v['max-channels']), summary: v.summary || null, token: v.token || null,
+    protoDir: v['proto-dir'], folder: parsed.positionals[0] };
+  if (!Number.isInteger(args.topK) || args.topK < 1) fail(`--top-k must be a whole number >= 1, got ${v['top-k']}`);
+  if (!Number.isInteger(args.maxChannels) || args.maxChannels < 0) fail(`--max-channels must be >= 0, got ${v['max-channels']}`);
   return args;
+}
+
+// loaded after the command line is read, so --help works before `npm ci`
+function loadGrpc() {
+  try {
+    return { grpc: require('@grpc/grpc-js'), protoLoader: require('@grpc/proto-loader') };
+  } catch (e) {
+    fail(`cannot load @grpc/grpc-js and @grpc/proto-loader: run 'npm ci' in ${__dirname} (${e.code || e.message})`);
+  }
 }
 
 function fail(message) {
@@ -38,6 +75,7 @@ function fail(message) {
 
 function main() {
   const args = parseArgs(process.argv.slice(2));
+  const { grpc, protoLoader } = loadGrpc();
   if (!fs.existsSync(args.folder) || !fs.statSync(args.folder).isDirectory()) fail(`${args.folder} is not a folder`);
   const files = fs.readdirSync(args.folder).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort();
   if (files.length === 0) fail(`${args.folder} holds no .jpg, .jpeg or .png file`);

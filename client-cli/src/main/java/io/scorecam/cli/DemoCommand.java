@@ -4,6 +4,7 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.scorecam.api.v1.ExplainRequest;
+import io.scorecam.cli.demo.DemoBundle;
 import io.scorecam.cli.demo.EmbeddedServer;
 import io.scorecam.cli.source.FrameFeed;
 import io.scorecam.server.config.ConfigException;
@@ -22,8 +23,8 @@ import java.util.stream.Stream;
 
 /** {@code scorecam demo}: the whole product in one command, on this machine, with the bundled model. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Starts an embedded server on a free loopback port with the bundled model, replays the "
-                + "bundled sample frames, writes overlays to --out and prints the summary.")
+        description = "Starts an embedded server on a free loopback port with the model built into this jar "
+                + "(or --model-dir), replays its sample frames, writes overlays to --out and prints the summary.")
 final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     /** The embedded server is ours: if it stops answering for this long, something is broken. */
     private static final long IDLE_TIMEOUT_MS = 600_000;
@@ -31,8 +32,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model-dir", paramLabel = "DIR", defaultValue = "models",
-            description = "Model repository: one sub-directory per model (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model-dir", paramLabel = "DIR",
+            description = "Model repository: one sub-directory per model (default: the models built into this jar).")
     Path modelDir;
 
     @Option(names = "--frames", paramLabel = "DIR",
@@ -64,18 +65,25 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         if (source != null && framesDir != null) {
             throw new CliException("give --source or --frames, not both", CliException.USAGE);
         }
-        if (!Files.isDirectory(modelDir)) {
-            throw new CliException("model directory '" + modelDir + "' not found: run from the repository root "
-                    + "or pass --model-dir", CliException.USAGE);
+        if (modelDir != null && !Files.isDirectory(modelDir)) {
+            throw new CliException("model directory '" + modelDir + "' not found (leave --model-dir out to use "
+                    + "the models built into scorecam.jar)", CliException.USAGE);
         }
+        try (DemoBundle bundle = modelDir == null ? unpack() : null) {
+            Path models = bundle != null ? bundle.modelDir() : modelDir;
+            return run(models, bundle != null ? "the models built into scorecam.jar" : models.toAbsolutePath().normalize().toString());
+        }
+    }
+
+    private int run(Path modelDir, String modelsName) {
         String frames = source != null ? source : (framesDir != null ? framesDir : bundledFrames(modelDir)).toString();
         ExplainRequest.Builder request = explain.template();
         PrintWriter stdout = spec.commandLine().getOut();
         FrameFeed feed = sourceOptions.feed(frames, spec.commandLine().getErr());
         ExplainRequest template = request.setPolicy(SourceOptions.policy(null, feed)).build();
-        stdout.println("Starting an embedded server with the models in " + modelDir.toAbsolutePath().normalize() + " ...");
+        stdout.println("Starting an embedded server with " + modelsName + " ...");
         stdout.flush();
-        try (EmbeddedServer server = startServer()) {
+        try (EmbeddedServer server = startServer(modelDir)) {
             stdout.println("Replaying " + (feed.framesPerPass() >= 0 ? feed.framesPerPass() + " frames from " : "")
                     + feed.describe() + " to " + server.address());
             stdout.flush();
@@ -96,7 +104,15 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         return 0;
     }
 
-    private EmbeddedServer startServer() {
+    private static DemoBundle unpack() {
+        try {
+            return DemoBundle.extract();
+        } catch (IllegalStateException e) {
+            throw new CliException(e.getMessage());
+        }
+    }
+
+    private static EmbeddedServer startServer(Path modelDir) {
         try {
             return EmbeddedServer.start(modelDir);
         } catch (ConfigException | ScoreCamException e) {

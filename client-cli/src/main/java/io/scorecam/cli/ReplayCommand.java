@@ -97,7 +97,8 @@ final class ReplayCommand implements Callable<Integer> {
             awaitQuietly(channel);
         }
         if (out != null) {
-            stdout.println("results: " + out.toAbsolutePath().normalize().resolve("results.jsonl"));
+            stdout.println("results: " + out.toAbsolutePath().normalize().resolve("results.jsonl")
+                    + ", summary: " + out.toAbsolutePath().normalize().resolve(io.scorecam.cli.output.SummaryJson.FILE));
         }
         return 0;
     }

@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.scorecam.api.v1.ExplainRequest;
 import io.scorecam.cli.output.FrameOutput;
+import io.scorecam.cli.output.SummaryJson;
 import io.scorecam.cli.output.VideoOut;
 import io.scorecam.cli.replay.Pacing;
 import io.scorecam.cli.replay.Progress;
@@ -17,7 +18,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
-/** What replay and demo share: run the streams, write the files, print the summary table. */
+/** What replay and demo share: run the streams, write the files, print the summary table (and summary.json). */
 final class ReplayExecution {
     private ReplayExecution() {
     }
@@ -58,6 +59,13 @@ final class ReplayExecution {
             throw new CliException(e.getMessage());
         }
         out.print(SummaryTable.format(summary, plan.streams(), template.getWantMetrics()));
+        if (outputs.dir() != null) {
+            try {
+                SummaryJson.write(outputs.dir(), summary, plan.streams());
+            } catch (IOException e) {
+                throw new CliException("cannot write " + outputs.dir().resolve(SummaryJson.FILE) + ": " + e.getMessage());
+            }
+        }
         if (replay.droppedBeforeSending() > 0) {
             out.println("live frames dropped before sending (a newer one was ready): " + replay.droppedBeforeSending());
         }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,6 +34,18 @@ class DemoCommandTest {
                 assertTrue(Files.isRegularFile(out.resolve(c.get("npy").asText())));
             }
         }
+    }
+
+    @Test
+    void demoCarriesItsOwnModelAndFrames(@TempDir Path tmp) throws Exception {
+        // surefire runs in client-cli/, which has no models/: the old demo failed here ("run from the repository root")
+        assertFalse(Files.exists(Path.of("models")), "the working directory must not hold models/ for this test");
+        Path out = tmp.resolve("demo-out");
+        Cli cli = Cli.run(TestModels.fast("demo", "--out", out.toString(), "--limit", "2"));
+        assertEquals(0, cli.exitCode(), cli::toString);
+        assertTrue(cli.out().contains("the models built into scorecam.jar"), cli::toString);
+        assertTrue(cli.out().contains("(OK 2, SKIPPED 0, ERROR 0)"), cli::toString);
+        assertEquals(2, ReplayCommandTest.results(out).size());
     }
 
     @Test

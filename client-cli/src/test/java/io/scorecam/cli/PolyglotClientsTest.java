@@ -55,6 +55,22 @@ class PolyglotClientsTest {
         runAndCheck(tmp, List.of("node", dir.resolve("client.js").toString()));
     }
 
+    @Test
+    void nodeClientHelpListsItsOptionsWithoutGrpcInstalled(@TempDir Path tmp) throws Exception {
+        Assumptions.assumeTrue(succeeds(tmp, "node", "--version"), "node is not installed");
+        Path script = TestModels.repoRoot().resolve("examples/node/client.js");
+        for (String flag : List.of("--help", "-h")) {
+            Result r = run(tmp, List.of("node", script.toString(), flag));
+            assertEquals(0, r.exitCode(), r::output);
+            for (String option : List.of("usage:", "--server", "--token", "--out", "--top-k", "--method", "--summary")) {
+                assertTrue(r.output().contains(option), option + " in\n" + r.output());
+            }
+        }
+        Result bad = run(tmp, List.of("node", script.toString(), "--bogus"));
+        assertEquals(1, bad.exitCode(), bad::output);
+        assertTrue(bad.output().contains("--bogus") && bad.output().contains("--help"), bad::output);
+    }
+
     private static void runAndCheck(Path tmp, List<String> client) throws Exception {
         Path frames = TestModels.frames();
         List<Path> images = TestModels.imagesOf(frames);

@@ -59,6 +59,7 @@ class ReplayCommandTest {
 
         List<JsonNode> lines = results(out);
         assertEquals(images.size(), lines.size(), cli::toString);
+        checkSummaryJson(out, lines);
         Map<String, SaliencyMap> sent = unaryMaps();
         for (int i = 0; i < lines.size(); i++) {
             JsonNode line = lines.get(i);
@@ -165,6 +166,25 @@ class ReplayCommandTest {
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
+    }
+
+    /** summary.json sits next to results.jsonl and agrees with its lines. */
+    private static void checkSummaryJson(Path out, List<JsonNode> lines) throws IOException {
+        JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+        assertEquals(lines.size(), summary.at("/frames/ok").asInt(), summary::toString);
+        assertEquals(lines.size(), summary.at("/frames/total").asInt(), summary::toString);
+        double maxClient = 0;
+        double maxServer = 0;
+        for (JsonNode line : lines) {
+            maxClient = Math.max(maxClient, line.get("latency_ms").asDouble());
+            maxServer = Math.max(maxServer, line.get("server_total_ms").asDouble());
+            assertTrue(line.get("server_total_ms").asDouble() <= line.get("latency_ms").asDouble() + 0.1, line::toString);
+        }
+        // HdrHistogram keeps 3 significant digits; results.jsonl rounds to 0.1 ms
+        assertEquals(maxClient, summary.at("/client_latency_ms/max").asDouble(), 0.15 + maxClient * 2e-3, summary::toString);
+        assertEquals(maxServer, summary.at("/server_total_ms/max").asDouble(), 0.15 + maxServer * 2e-3, summary::toString);
+        assertTrue(summary.at("/server_compute_ms/p50").asDouble() > 0, summary::toString);
+        assertTrue(summary.at("/forward_passes_per_ok_frame").asDouble() >= 0, summary::toString);
     }
 
     private static void assertCounts(String out, int total, int ok, int skipped, int error) {

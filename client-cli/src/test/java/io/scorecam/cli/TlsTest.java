@@ -60,7 +60,7 @@ class TlsTest {
         }
     }
 
-    private static boolean makeCertificate(Path cert, Path key) throws InterruptedException {
+    static boolean makeCertificate(Path cert, Path key) throws InterruptedException {
         try {
             Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
                     "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",

@@ -59,6 +59,11 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
     List<Method> methods;
     @Option(names = "--output", defaultValue = "PNG", description = "map output requested: VALUES, PNG, OVERLAY (default: ${DEFAULT-VALUE})")
     LoadCommand.Output output;
+    @Option(names = "--encoding", defaultValue = "RAW",
+            description = "RAW: frames as raw RGB, each made unique; FILE: the JPEG/PNG bytes as they are, decoded by "
+                    + "the server (a camera's JPEGs), with the server's frame cache turned off since files repeat "
+                    + "(default: ${DEFAULT-VALUE})")
+    FrameSource.Encoding encoding;
     @Option(names = "--live", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "after each method's phases, a live camera: one stream, LATEST, frames at a fixed rate "
                     + "above what the server sustains (default: ${DEFAULT-VALUE})")
@@ -118,6 +123,9 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         if (smoke) {
             args.add("--batch-size=8"); // skips batch-size tuning at load; a flag given below still wins
         }
+        if (encoding == FrameSource.Encoding.FILE) {
+            args.add("--cache-bytes=0"); // files repeat: a cache would answer them without a pass
+        }
         args.addAll(serverArgs);
         int failures = 0;
         // the numbers only mean something on a quiet machine: say how busy it was
@@ -171,14 +179,15 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                            int batch, RawBaseline raw, int workers) throws Exception {
         Path frames = framesDir != null ? framesDir : m.modelFile().getParent().resolve("frames");
         FrameSource source = Files.isDirectory(frames)
-                ? FrameSource.fromDirectory(frames, FrameSource.Encoding.RAW, true)
-                : FrameSource.noise(info.getInputWidth(), info.getInputHeight(), 16, FrameSource.Encoding.RAW, true);
+                ? FrameSource.fromDirectory(frames, encoding, true)
+                : FrameSource.noise(info.getInputWidth(), info.getInputHeight(), 16, encoding, true);
         int k = info.getChannels();
         out.printf(Locale.ROOT, "bench: model=%s K=%d layer=%s %dx%d input=%dx%d classes=%d batch=%d raw_batch=%d "
                         + "workers=%d streams=%s window=%d frames=%s output=%s%n", m.name(), k, info.getTargetLayer(),
                 info.getLayerWidth(), info.getLayerHeight(), info.getInputWidth(), info.getInputHeight(),
                 info.getNumClasses(), batch, raw.batch(), workers, streamCounts, window,
-                Files.isDirectory(frames) ? frames.getFileName() + " (" + source.size() + " files, raw, unique)" : "noise",
+                Files.isDirectory(frames) ? frames.getFileName() + " (" + source.size() + " files, "
+                        + (encoding == FrameSource.Encoding.RAW ? "raw, unique)" : "file bytes, cache off)") : "noise",
                 output);
         ExplainRequest base = ExplainRequest.newBuilder().setModel(m.name()).setTopK(1).setPolicy(OverloadPolicy.BLOCK)
                 .setWantValues(output == LoadCommand.Output.VALUES).setWantPng(output == LoadCommand.Output.PNG)

@@ -85,6 +85,8 @@ public final class FrameOutput implements AutoCloseable {
         line.put("forward_passes", r.getForwardPasses());
         line.put("latency_ms", round(latencyMs));
         line.put("server_total_ms", round(r.getTotalMs()));
+        line.put("server_queue_ms", round(r.getQueueMs()));
+        line.put("server_compute_ms", round(r.getComputeMs()));
         line.put("predictions", predictions(r.getPredictionsList()));
         List<Map<String, Object>> classes = new ArrayList<>();
         try {

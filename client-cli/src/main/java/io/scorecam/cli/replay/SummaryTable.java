@@ -6,6 +6,12 @@ import java.util.Locale;
 
 /** The table printed at the end of a replay. */
 public final class SummaryTable {
+    /** Printed when most of a frame's round trip was spent outside the server. */
+    static final String WHY_LATENCY_DIFFERS = String.format(Locale.ROOT,
+            "  note: the server's clock starts when it takes a frame off the stream. Frames sent faster than it%n"
+            + "        answers wait before that, in gRPC's and HTTP/2's buffers and the server's read queue (about%n"
+            + "        --stream-window + 16 frames per stream), so the client's latency grows with that queue while%n"
+            + "        the server's time does not. --fps below the OK rate measures latency without the queue.%n");
     private SummaryTable() {
     }
 
@@ -20,9 +26,16 @@ public final class SummaryTable {
         row(sb, "streams", Integer.toString(streams));
         row(sb, "wall time", String.format(Locale.ROOT, "%.2f s", s.seconds()));
         row(sb, "achieved fps", String.format(Locale.ROOT, "%.2f answered/s, %.2f OK/s", s.fps(), s.okFps()));
-        row(sb, "latency (OK)", String.format(Locale.ROOT, "p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms",
-                s.p50(), s.p95(), s.p99(), s.max()));
+        row(sb, "latency (OK)", percentiles(s.client()) + "  (client: send to answer)");
+        row(sb, "server time (OK)", percentiles(s.serverTotal()) + "  (the server's total_ms: arrival to answer)");
+        row(sb, "  queue/compute", String.format(Locale.ROOT, "p50 %.1f ms / %.1f ms, p95 %.1f ms / %.1f ms",
+                s.serverQueue().p50(), s.serverCompute().p50(), s.serverQueue().p95(), s.serverCompute().p95()));
+        row(sb, "outside server", String.format(Locale.ROOT, "p50 %.1f ms, p95 %.1f ms  (client minus server, per frame)",
+                s.outsideServer().p50(), s.outsideServer().p95()));
         row(sb, "forward passes", String.format(Locale.ROOT, "%.1f per OK frame", s.meanForwardPasses()));
+        if (s.ok() > 0 && s.outsideServer().p50() > s.serverTotal().p50()) {
+            sb.append(WHY_LATENCY_DIFFERS);
+        }
         FaithfulnessMean.Means f = s.faithfulness();
         if (f.maps() > 0) {
             row(sb, "average drop", String.format(Locale.ROOT, "%.2f %%  (lower is better)", f.averageDropPct()));
@@ -36,6 +49,10 @@ public final class SummaryTable {
                     + f.withoutMetrics() + " maps (it does not compute them)");
         }
         return sb.toString();
+    }
+
+    private static String percentiles(ReplayStats.Percentiles p) {
+        return String.format(Locale.ROOT, "p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms", p.p50(), p.p95(), p.p99(), p.max());
     }
 
     private static void row(StringBuilder sb, String name, String value) {

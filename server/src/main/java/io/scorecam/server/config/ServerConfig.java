@@ -88,6 +88,12 @@ public final class ServerConfig {
             description = "Largest gRPC message accepted (default: ${DEFAULT-VALUE}).")
     private long maxMessageBytes;
 
+    @Option(names = "--max-header-bytes", paramLabel = "SIZE", converter = SizeConverter.class,
+            defaultValue = "${env:SCORECAM_MAX_HEADER_BYTES:-8KiB}",
+            description = "Largest request header list of one call (as HTTP/2 counts it); larger calls fail alone "
+                    + "with RESOURCE_EXHAUSTED (default: ${DEFAULT-VALUE}).")
+    private long maxHeaderBytes;
+
     @Option(names = "--max-pixels", paramLabel = "COUNT", converter = SizeConverter.class,
             defaultValue = "${env:SCORECAM_MAX_PIXELS:-40M}",
             description = "Largest frame (width x height) accepted; checked before decoding (default: ${DEFAULT-VALUE}).")
@@ -187,6 +193,7 @@ public final class ServerConfig {
         requireRange("--event-loops", eventLoops, 0, 256);
         requireRange("--stream-window", streamWindow, 1, 4096);
         requireRange("--max-message-bytes", maxMessageBytes, 1024, Integer.MAX_VALUE);
+        requireRange("--max-header-bytes", maxHeaderBytes, 1024, 1 << 20);
         requireRange("--max-pixels", maxPixels, 1, Long.MAX_VALUE);
         // RFC 7540 6.5.2: the largest legal window is 2^31-1; below 64 KiB is the HTTP/2 default or less
         requireRange("--http2-stream-window", http2StreamWindow, 65535, Integer.MAX_VALUE);
@@ -323,6 +330,19 @@ public final class ServerConfig {
 
     public int maxMessageBytes() {
         return (int) maxMessageBytes;
+    }
+
+    public long maxHeaderBytes() {
+        return maxHeaderBytes;
+    }
+
+    /**
+     * SETTINGS_MAX_HEADER_LIST_SIZE advertised to clients: well above --max-header-bytes, because netty closes
+     * the whole connection (GOAWAY) for a header list above 1.25 x this value, while the call gate refuses a
+     * list above --max-header-bytes for that call only.
+     */
+    public long http2MaxHeaderListSize() {
+        return Math.max(64 * 1024, 2 * maxHeaderBytes);
     }
 
     public long maxPixels() {

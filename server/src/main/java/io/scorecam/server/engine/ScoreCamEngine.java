@@ -31,6 +31,7 @@ import io.scorecam.server.engine.method.ReciproCam;
 import io.scorecam.server.engine.method.SaliencyMethod;
 import io.scorecam.server.engine.method.SaliencyMethod.LayerShape;
 import io.scorecam.server.engine.method.ScoreCam;
+import io.scorecam.server.errors.Echo;
 import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.errors.ScoreCamException;
 import io.scorecam.server.inference.InferenceBackend;
@@ -208,7 +209,7 @@ public final class ScoreCamEngine implements Explainer {
         String key = name == null || name.isEmpty() ? defaultModel : name;
         LoadedModel model = models.get(key);
         if (model == null) {
-            throw new ScoreCamException(ErrorCode.NOT_FOUND, "unknown model '" + key + "'; this server serves "
+            throw new ScoreCamException(ErrorCode.NOT_FOUND, "unknown model '" + Echo.of(key) + "'; this server serves "
                     + models.keySet());
         }
         return model;
@@ -227,15 +228,15 @@ public final class ScoreCamEngine implements Explainer {
     private static void validateClasses(LoadedModel model, List<Integer> classes) {
         for (int c : classes) {
             if (c < 0 || c >= model.classes()) {
-                throw ScoreCamException.invalid("class id " + c + " is out of range: model '" + model.name()
-                        + "' has " + model.classes() + " classes (0.." + (model.classes() - 1) + ")");
+                throw ScoreCamException.invalid("class id " + Integer.toUnsignedString(c) + " is out of range: model '"
+                        + model.name() + "' has " + model.classes() + " classes (0.." + (model.classes() - 1) + ")");
             }
         }
     }
 
     @Override
     public List<ModelDescription> models() {
-        return models.values().stream().map(m -> m.describe(m.name().equals(defaultModel))).toList();
+        return models.values().stream().map(m -> m.describe(m.name().equals(defaultModel), options.fasterChannels())).toList();
     }
 
     /** Scoring batch size in use for a model (tuned at load time unless configured). */

@@ -51,6 +51,15 @@ public final class Preprocessor {
 
     /** Writes the [3, height, width] tensor into out at offset (e.g. one slot of a batch buffer). */
     public void toChw(RgbImage image, float[] out, int offset) {
+        resize(image, out, offset);
+        normalise(out, offset);
+    }
+
+    /**
+     * Step one of {@link #toChw}: the frame resized to the model's input, [3, height, width] in the model's
+     * channel order, still in pixel units (0..255).
+     */
+    public void resize(RgbImage image, float[] out, int offset) {
         if (offset < 0 || out.length - offset < 3L * width * height) {
             throw new IllegalArgumentException("no room for 3x" + height + "x" + width + " floats at offset "
                     + offset + " of " + out.length);
@@ -61,24 +70,44 @@ public final class Preprocessor {
         byte[] rgb = image.rgb();
         int stride = image.width() * 3;
         int plane = width * height;
-        float[] top = new float[3];
-        float[] bottom = new float[3];
+        // where each tensor channel goes: tensor channel c reads RGB channel source[c]
+        int[] target = new int[3];
+        for (int c = 0; c < 3; c++) {
+            target[source[c]] = offset + c * plane;
+        }
+        int[] xLo = xs.lo();
+        int[] xHi = xs.hi();
+        float[] wxs = xs.weightHi();
         for (int y = 0; y < height; y++) {
             int row0 = ys.lo()[y] * stride;
             int row1 = ys.hi()[y] * stride;
             float wy = ys.weightHi()[y];
-            for (int x = 0; x < width; x++) {
-                int c0 = xs.lo()[x] * 3;
-                int c1 = xs.hi()[x] * 3;
-                float wx = xs.weightHi()[x];
-                horizontal(rgb, row0 + c0, row0 + c1, wx, top);
-                horizontal(rgb, row1 + c0, row1 + c1, wx, bottom);
-                int o = offset + y * width + x;
-                for (int c = 0; c < 3; c++) {
-                    int s = source[c];
-                    float v = top[s] + (bottom[s] - top[s]) * wy;
-                    out[c * plane + o] = (v / scale - mean[c]) / std[c];
+            int o = y * width;
+            for (int x = 0; x < width; x++, o++) {
+                int a = row0 + xLo[x] * 3;
+                int b = row0 + xHi[x] * 3;
+                int c = row1 + xLo[x] * 3;
+                int d = row1 + xHi[x] * 3;
+                float wx = wxs[x];
+                for (int ch = 0; ch < 3; ch++) {
+                    float va = rgb[a + ch] & 0xFF;
+                    float top = va + ((rgb[b + ch] & 0xFF) - va) * wx;
+                    float vc = rgb[c + ch] & 0xFF;
+                    float bottom = vc + ((rgb[d + ch] & 0xFF) - vc) * wx;
+                    out[target[ch] + o] = top + (bottom - top) * wy;
                 }
+            }
+        }
+    }
+
+    /** Step two of {@link #toChw}: x = (pixel / scale - mean[c]) / std[c], in place. */
+    public void normalise(float[] chw, int offset) {
+        int plane = width * height;
+        for (int c = 0; c < 3; c++) {
+            float m = mean[c];
+            float s = std[c];
+            for (int i = offset + c * plane, end = i + plane; i < end; i++) {
+                chw[i] = (chw[i] / scale - m) / s;
             }
         }
     }
@@ -111,13 +140,6 @@ public final class Preprocessor {
 
     private static int toOriginal(int resizedCoord, int origLen, int resizedLen) {
         return (int) Math.min(origLen, Math.round(resizedCoord * (double) origLen / resizedLen));
-    }
-
-    private static void horizontal(byte[] rgb, int a, int b, float w, float[] out) {
-        for (int c = 0; c < 3; c++) {
-            float va = rgb[a + c] & 0xFF;
-            out[c] = va + ((rgb[b + c] & 0xFF) - va) * w;
-        }
     }
 
     /** The frame resized to resizedW x resizedH, of which the model sees [left, left+width) x [top, top+height). */

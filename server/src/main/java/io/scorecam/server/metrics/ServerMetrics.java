@@ -14,43 +14,29 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
 /**
- * The server's meters, and the one place where every metric name of the product is written down.
- * Micrometer names use dots; Prometheus shows them with underscores and unit suffixes (in brackets).
- *
- * <ul>
- *   <li>{@value #FRAMES} [scorecam_frames_total] counter, tag {@code status} = OK | SKIPPED | ERROR</li>
- *   <li>{@value #FRAME_LATENCY} [scorecam_frame_latency_seconds] histogram: a frame's arrival to its
- *       response (OK and ERROR frames)</li>
- *   <li>{@value #STREAMS_OPEN} [scorecam_streams_open] gauge: open ExplainStream calls</li>
- *   <li>{@value #STREAMS} [scorecam_streams_total] counter: ExplainStream calls started (which replica served
- *       how many streams, behind a load balancer)</li>
- *   <li>{@value #FRAMES_IN_FLIGHT} [scorecam_frames_in_flight] gauge: frames taken from streams, not yet answered</li>
- *   <li>{@value #QUEUE_DEPTH} [scorecam_queue_depth] gauge: masked items waiting in the engine's batch queue
- *       (Explainer.queuedItems())</li>
- *   <li>{@value #STAGE_TIME} [scorecam_frame_stage_seconds] timer, tag {@code stage} = one of {@link #STAGES}:
- *       where a computed frame's time goes (the per-frame profile {@code loadtest bench} prints)</li>
- * </ul>
- * Registered by the engine ({@code engine.EngineMetrics}, tag {@code kind} = the batch kind):
- * <ul>
- *   <li>{@value #BATCH_SIZE} [scorecam_batch_size] histogram: items per batch run through ONNX Runtime</li>
- *   <li>{@value #ORT_TIME} [scorecam_ort_time_seconds] histogram: ONNX Runtime time per batch</li>
- *   <li>{@value #BATCH_WAIT} [scorecam_batch_wait_seconds] timer: wait of a batch's oldest item</li>
- *   <li>scorecam.queue.items [scorecam_queue_items], scorecam.cache.bytes, scorecam.cache.hits,
- *       scorecam.cache.misses: batch queue and frame cache</li>
- * </ul>
+ * The gRPC layer's meters, in the spirit of Triton's {@code nv_inference_*} families: per model, method
+ * (and convention or gRPC code) frames succeeded, failed and skipped, their duration split into queue and
+ * compute, and the forward passes they cost. Micrometer names use dots; Prometheus shows them with
+ * underscores, {@code _total} on counters and {@code _seconds} on timers. docs/metrics.md lists every series;
+ * {@value #STAGE_TIME} [scorecam_frame_stage_seconds{stage}] is the per-frame profile {@code loadtest bench} prints.
  */
 public final class ServerMetrics {
-    public static final String FRAMES = "scorecam.frames";
-    public static final String FRAME_LATENCY = "scorecam.frame.latency";
+    public static final String FRAMES_SUCCEEDED = "scorecam.frames.succeeded";
+    public static final String FRAMES_FAILED = "scorecam.frames.failed";
+    public static final String FRAMES_SKIPPED = "scorecam.frames.skipped";
+    public static final String FRAME_DURATION = "scorecam.frame.duration";
+    public static final String FRAME_QUEUE_DURATION = "scorecam.frame.queue.duration";
+    public static final String FRAME_COMPUTE_DURATION = "scorecam.frame.compute.duration";
+    public static final String FRAME_FORWARD_PASSES = "scorecam.frame.forward.passes";
     public static final String STREAMS_OPEN = "scorecam.streams.open";
     public static final String STREAMS = "scorecam.streams";
     public static final String FRAMES_IN_FLIGHT = "scorecam.frames.in.flight";
     public static final String QUEUE_DEPTH = "scorecam.queue.depth";
-    /** The engine's: items per batch (DistributionSummary). */
+    /** The engine's: items per batch (DistributionSummary, tag kind). */
     public static final String BATCH_SIZE = "scorecam.batch.size";
-    /** The engine's: ONNX Runtime time per batch (Timer). */
+    /** The engine's: ONNX Runtime time per batch (Timer, tag kind). */
     public static final String ORT_TIME = "scorecam.ort.time";
-    /** The engine's: queue wait of a batch's oldest item (Timer). */
+    /** The engine's: queue wait of a batch's oldest item (Timer, tag kind). */
     public static final String BATCH_WAIT = "scorecam.batch.wait";
     /** Time of one stage of a frame's path (Timer, tag {@code stage}). */
     public static final String STAGE_TIME = "scorecam.frame.stage";
@@ -61,27 +47,34 @@ public final class ServerMetrics {
      */
     public static final List<String> STAGES = List.of("decode", "resize", "normalise", "passes", "combine", "encode");
 
+    /** Fixed buckets (not Micrometer's ~70 percentile buckets): a frame costs 1 ms to a minute. */
+    private static final Duration[] BUCKETS = {
+            ms(1), ms(2.5), ms(5), ms(10), ms(25), ms(50), ms(100), ms(250), ms(500),
+            ms(1000), ms(2500), ms(5000), ms(10_000), ms(30_000), ms(60_000)};
+
     private final MeterRegistry registry;
-    private final Map<String, Counter> framesByStatus = new ConcurrentHashMap<>();
-    private final Timer latency;
+    private final Map<FrameLabels, FrameMeters> frames = new ConcurrentHashMap<>();
+    private final Map<Failure, Counter> failures = new ConcurrentHashMap<>();
+    private final Map<FrameLabels, Counter> skipped = new ConcurrentHashMap<>();
     private final AtomicInteger streamsOpen = new AtomicInteger();
     private final Counter streamsStarted;
     private final AtomicInteger framesInFlight = new AtomicInteger();
     private final Map<String, Timer> stages = new ConcurrentHashMap<>();
 
+    private record Failure(FrameLabels labels, String code) {
+    }
+
+    /** The meters of one (model, method, convention); durations and passes leave the convention out. */
+    private record FrameMeters(Counter succeeded, Timer total, Timer queue, Timer compute, Counter passes) {
+    }
+
     public ServerMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.latency = Timer.builder(FRAME_LATENCY)
-                .description("From a frame's arrival to its response")
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(60))
-                .register(registry);
         this.streamsStarted = Counter.builder(STREAMS).description("ExplainStream calls started").register(registry);
         Gauge.builder(STREAMS_OPEN, streamsOpen, AtomicInteger::get)
                 .description("Open ExplainStream calls").register(registry);
         Gauge.builder(FRAMES_IN_FLIGHT, framesInFlight, AtomicInteger::get)
-                .description("Frames taken from streams and not yet answered").register(registry);
+                .description("Frames taken from calls and not yet answered").register(registry);
     }
 
     public MeterRegistry registry() {
@@ -96,13 +89,58 @@ public final class ServerMetrics {
                 .description("Masked items waiting in the batch queue").register(registry);
     }
 
-    /** Counts one answered frame; latency is recorded for computed ones (not for SKIPPED). */
-    public void frameAnswered(String status, long latencyNanos) {
-        framesByStatus.computeIfAbsent(status, s -> Counter.builder(FRAMES).tag("status", s)
-                .description("Frames answered, by status").register(registry)).increment();
-        if (!"SKIPPED".equals(status)) {
-            latency.record(latencyNanos, TimeUnit.NANOSECONDS);
-        }
+    /**
+     * A frame answered OK.
+     *
+     * @param queueMs   its wait (stream window and batch queue), as its response says
+     * @param computeMs its compute time, as its response says
+     */
+    public void frameSucceeded(FrameLabels labels, int forwardPasses, double queueMs, double computeMs,
+                               long totalNanos) {
+        FrameMeters m = frames.computeIfAbsent(labels, this::frameMeters);
+        m.succeeded.increment();
+        m.total.record(totalNanos, TimeUnit.NANOSECONDS);
+        m.queue.record(Math.round(queueMs * 1e6), TimeUnit.NANOSECONDS);
+        m.compute.record(Math.round(computeMs * 1e6), TimeUnit.NANOSECONDS);
+        m.passes.increment(forwardPasses);
+    }
+
+    /** A frame answered ERROR with a gRPC code name (e.g. INVALID_ARGUMENT). */
+    public void frameFailed(FrameLabels labels, String code, long totalNanos) {
+        failures.computeIfAbsent(new Failure(labels, code), f -> Counter.builder(FRAMES_FAILED)
+                .description("Frames answered ERROR, by gRPC code")
+                .tags("model", f.labels.model(), "method", f.labels.method(), "code", f.code)
+                .register(registry)).increment();
+        frames.computeIfAbsent(labels, this::frameMeters).total.record(totalNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A frame dropped under the LATEST policy (answered SKIPPED, never computed). */
+    public void frameSkipped(FrameLabels labels) {
+        skipped.computeIfAbsent(labels, l -> Counter.builder(FRAMES_SKIPPED)
+                .description("Frames answered SKIPPED (dropped under the LATEST policy)")
+                .tags("model", l.model(), "method", l.method())
+                .register(registry)).increment();
+    }
+
+    private FrameMeters frameMeters(FrameLabels l) {
+        return new FrameMeters(
+                Counter.builder(FRAMES_SUCCEEDED).description("Frames answered OK")
+                        .tags("model", l.model(), "method", l.method(), "convention", l.convention())
+                        .register(registry),
+                timer(FRAME_DURATION, "From a frame's arrival to its response (OK and ERROR frames)", l),
+                timer(FRAME_QUEUE_DURATION, "Time an OK frame waited: stream window and batch queue", l),
+                timer(FRAME_COMPUTE_DURATION, "Time an OK frame was computed: decode, passes, maps, encode", l),
+                Counter.builder(FRAME_FORWARD_PASSES)
+                        .description("Model forward passes the OK frames cost (0 for a cache hit)")
+                        .tags("model", l.model(), "method", l.method())
+                        .register(registry));
+    }
+
+    private Timer timer(String name, String help, FrameLabels l) {
+        return Timer.builder(name).description(help)
+                .tags("model", l.model(), "method", l.method())
+                .serviceLevelObjectives(BUCKETS)
+                .register(registry);
     }
 
     /** Adds the time one frame spent in a stage (one of {@link #STAGES}). */
@@ -127,5 +165,9 @@ public final class ServerMetrics {
 
     public void frameFinished() {
         framesInFlight.decrementAndGet();
+    }
+
+    private static Duration ms(double millis) {
+        return Duration.ofNanos(Math.round(millis * 1e6));
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
  * @param targetLayer the tensor Score-CAM masks with; null to detect it automatically
  * @param labels      class names in class order; empty when model.json names no labels file
  * @param batchSize   masked images per inference call; null to let the server choose
+ * @param defaults    what a request that leaves method, convention, max_channels or top_k unset gets
  */
 public record ModelConfig(String name,
                           Path directory,
@@ -24,13 +25,15 @@ public record ModelConfig(String name,
                           OutputSpec output,
                           String targetLayer,
                           List<String> labels,
-                          Integer batchSize) {
+                          Integer batchSize,
+                          Defaults defaults) {
 
     public static final String CONFIG_FILE = "model.json";
     public static final String MODEL_FILE = "model.onnx";
 
     public ModelConfig {
         labels = List.copyOf(labels);
+        defaults = defaults == null ? Defaults.NONE : defaults;
     }
 
     /** Reads and validates {@code modelDir/model.json}; errors are FAILED_PRECONDITION naming the file. */
@@ -98,6 +101,17 @@ public record ModelConfig(String name,
                     + ", scale=" + scale + ", mean=" + Arrays.toString(mean) + ", std=" + Arrays.toString(std)
                     + ", resize=" + resize + "]";
         }
+    }
+
+    /**
+     * Per-model request defaults from model.json; null where the file leaves the server's default. method and
+     * convention are names of the engine's CamMethod / Convention (checked by the reader against
+     * {@link #METHODS} / {@link #CONVENTIONS}; a test keeps those lists equal to the engine's enums).
+     */
+    public record Defaults(String method, String convention, Integer maxChannels, Integer topK) {
+        public static final Defaults NONE = new Defaults(null, null, null, null);
+        public static final List<String> METHODS = List.of("SCORE_CAM", "FASTER_SCORE_CAM", "RECIPRO_CAM", "EIGEN_CAM");
+        public static final List<String> CONVENTIONS = List.of("SEED", "OFFICIAL", "GRAD_CAM_LIB");
     }
 
     /** The model output holding one score per class. */

@@ -25,7 +25,10 @@ import java.util.Locale;
 
 /** Parses and validates one model.json; every problem becomes FAILED_PRECONDITION naming file and key. */
 final class ModelJsonReader {
-    private static final List<String> TOP_KEYS = List.of("input", "output", "target_layer", "labels", "batch_size");
+    private static final List<String> TOP_KEYS = List.of("input", "output", "target_layer", "labels", "batch_size",
+            "method", "convention", "max_channels", "top_k");
+    /** The same bound the request converter puts on a request's top_k. */
+    static final int MAX_TOP_K = 1000;
     private static final List<String> INPUT_KEYS =
             List.of("name", "width", "height", "channels", "scale", "mean", "std", "resize");
     private static final List<String> OUTPUT_KEYS = List.of("name", "kind");
@@ -59,6 +62,7 @@ final class ModelJsonReader {
         List<String> labels = labels(optionalString(root, "labels"));
         Integer batchSize = root.has("batch_size") && !root.get("batch_size").isNull()
                 ? intIn(root.get("batch_size"), "batch_size", 1, 1 << 16) : null;
+        ModelConfig.Defaults defaults = defaults(root);
         Path modelFile = dir.resolve(ModelConfig.MODEL_FILE);
         if (!Files.isRegularFile(modelFile)) {
             throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION,
@@ -66,7 +70,28 @@ final class ModelJsonReader {
         }
         Path name = dir.toAbsolutePath().normalize().getFileName();
         return new ModelConfig(name == null ? dir.toString() : name.toString(), dir, modelFile,
-                input, output, targetLayer, labels, batchSize);
+                input, output, targetLayer, labels, batchSize, defaults);
+    }
+
+    private ModelConfig.Defaults defaults(JsonNode root) {
+        String method = optionalName(root, "method", ModelConfig.Defaults.METHODS);
+        String convention = optionalName(root, "convention", ModelConfig.Defaults.CONVENTIONS);
+        Integer maxChannels = root.hasNonNull("max_channels")
+                ? intIn(root.get("max_channels"), "max_channels", 1, 1 << 16) : null;
+        Integer topK = root.hasNonNull("top_k") ? intIn(root.get("top_k"), "top_k", 1, MAX_TOP_K) : null;
+        return new ModelConfig.Defaults(method, convention, maxChannels, topK);
+    }
+
+    private String optionalName(JsonNode root, String key, List<String> allowed) {
+        String text = optionalString(root, key);
+        if (text == null) {
+            return null;
+        }
+        String name = text.toUpperCase(Locale.ROOT);
+        if (!allowed.contains(name)) {
+            throw fail(key + " must be one of " + allowed + ", got \"" + text + "\"");
+        }
+        return name;
     }
 
     private JsonNode parse() {

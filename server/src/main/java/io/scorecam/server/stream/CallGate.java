@@ -1,5 +1,6 @@
 package io.scorecam.server.stream;
 
+import io.scorecam.server.errors.Echo;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -8,34 +9,56 @@ import java.security.MessageDigest;
 import io.scorecam.server.lifecycle.Readiness;
 
 /**
- * First stop of every HTTP/2 request: refuses calls while the server starts or shuts down (UNAVAILABLE, with
+ * First stop of every HTTP/2 request: refuses calls whose headers are too large (RESOURCE_EXHAUSTED: that
+ * call only, where netty would close the whole connection a little further up), compressed with an encoding
+ * the server cannot read (UNIMPLEMENTED), calls while the server starts or shuts down (UNAVAILABLE, with
  * the reason) and calls without the bearer token when one is configured (UNAUTHENTICATED). Health checks stay
  * open so load balancers and orchestrators can probe without the secret; reflection stays open while starting
  * so tools can list services. Everything else goes to the gRPC server.
  */
 final class CallGate implements Handler<HttpServerRequest> {
+    /**
+     * Stands in for a missing (or identity) grpc-encoding header on ExplainService calls, so that a message
+     * with the compressed flag set reaches {@link MessageReader} named by it: Vert.x's deframer throws on
+     * such a message without an encoding, and the call then hangs to its deadline.
+     */
+    static final String NO_ENCODING = "x-scorecam-no-grpc-encoding";
     private static final String HEALTH_PREFIX = "/grpc.health.v1.Health/";
+    private static final String EXPLAIN_PREFIX = "/scorecam.v1.ExplainService/";
+    /** HPACK's per-header overhead (RFC 7541 section 4.1), as SETTINGS_MAX_HEADER_LIST_SIZE counts it. */
+    private static final int HEADER_OVERHEAD = 32;
     private static final String REFLECTION_PREFIX = "/grpc.reflection.";
 
     private final Handler<HttpServerRequest> next;
     private final byte[] expectedAuth;
     private final Readiness readiness;
+    private final long maxHeaderBytes;
 
     /**
      * @param authToken null: no authentication
      * @param readiness not SERVING: new calls (but health checks) get UNAVAILABLE with the reason
+     * @param maxHeaderBytes largest header list of one call (--max-header-bytes)
      */
-    CallGate(Handler<HttpServerRequest> next, String authToken, Readiness readiness) {
+    CallGate(Handler<HttpServerRequest> next, String authToken, Readiness readiness, long maxHeaderBytes) {
         this.next = next;
         this.expectedAuth = authToken == null ? null : ("Bearer " + authToken).getBytes(StandardCharsets.UTF_8);
         this.readiness = readiness;
+        this.maxHeaderBytes = maxHeaderBytes;
     }
 
     @Override
     public void handle(HttpServerRequest req) {
         boolean health = req.path().startsWith(HEALTH_PREFIX);
         Readiness.State state = readiness.state();
-        if (!health && !state.serving() && !(state.phase() == Readiness.Phase.STARTING
+        long headerBytes = headerBytes(req);
+        String encoding = req.getHeader("grpc-encoding");
+        if (headerBytes > maxHeaderBytes) {
+            refuse(req, 8, "request headers of " + headerBytes + " bytes are larger than the server's limit of "
+                    + maxHeaderBytes + " bytes (--max-header-bytes)");
+        } else if (encoding != null && !encoding.equals("identity") && !encoding.equals("gzip")) {
+            req.response().putHeader("grpc-accept-encoding", "gzip,identity");
+            refuse(req, 12, "grpc-encoding '" + Echo.of(encoding) + "' is not supported; use gzip or identity");
+        } else if (!health && !state.serving() && !(state.phase() == Readiness.Phase.STARTING
                 && req.path().startsWith(REFLECTION_PREFIX))) {
             refuse(req, 14, state.phase() == Readiness.Phase.DRAINING ? "server is shutting down"
                     : "server is not serving yet: " + state.reason());
@@ -44,8 +67,19 @@ final class CallGate implements Handler<HttpServerRequest> {
                     ? "missing 'authorization: Bearer <token>' metadata"
                     : "invalid bearer token");
         } else {
+            if (!"gzip".equals(encoding) && req.path().startsWith(EXPLAIN_PREFIX)) {
+                req.headers().set("grpc-encoding", NO_ENCODING);
+            }
             next.handle(req);
         }
+    }
+
+    private static long headerBytes(HttpServerRequest req) {
+        long total = 0;
+        for (var h : req.headers()) {
+            total += h.getKey().length() + h.getValue().length() + HEADER_OVERHEAD;
+        }
+        return total;
     }
 
     private boolean authorized(String header) {

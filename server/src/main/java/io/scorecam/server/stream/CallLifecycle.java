@@ -1,5 +1,6 @@
 package io.scorecam.server.stream;
 
+import io.scorecam.server.errors.Echo;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -8,6 +9,7 @@ import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
 
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -15,6 +17,9 @@ import java.util.function.Supplier;
  * client or the connection) and what runs when it is over. Runs on the call's event loop.
  */
 final class CallLifecycle {
+    /** ~100 years: any longer timeout is the same as none, and {@code now + this} cannot overflow. */
+    static final long LONGEST_TIMEOUT_NANOS = TimeUnit.DAYS.toNanos(36_500);
+
     private final Vertx vertx;
     private final Context ctx;
     private final GrpcServerRequest<?, ?> request;
@@ -32,7 +37,20 @@ final class CallLifecycle {
         this.request = request;
         this.response = request.response();
         this.timeoutMs = request.timeout();
-        this.deadlineNanos = timeoutMs > 0 ? System.nanoTime() + timeoutMs * 1_000_000L : Long.MAX_VALUE;
+        this.deadlineNanos = deadlineNanos(System.nanoTime(), timeoutMs);
+    }
+
+    /**
+     * The deadline {@code timeoutMs} after {@code nowNanos}. grpc-timeout allows up to 99999999H (~11,000
+     * years): {@code ms * 1_000_000} overflows from 2562048H on and would put the deadline in the past, so
+     * timeouts are capped at {@link #LONGEST_TIMEOUT_NANOS}, which keeps {@code now - deadline} comparisons
+     * (as in CancellationToken) free of overflow.
+     */
+    static long deadlineNanos(long nowNanos, long timeoutMs) {
+        if (timeoutMs <= 0) {
+            return Long.MAX_VALUE;
+        }
+        return nowNanos + Math.min(TimeUnit.MILLISECONDS.toNanos(timeoutMs), LONGEST_TIMEOUT_NANOS);
     }
 
     /**
@@ -48,7 +66,7 @@ final class CallLifecycle {
         request.errorHandler(err -> reset());
         request.exceptionHandler(e -> reset());
         response.exceptionHandler(e -> reset());
-        if (timeoutMs > 0) {
+        if (timeoutMs > 0 && TimeUnit.MILLISECONDS.toNanos(timeoutMs) < LONGEST_TIMEOUT_NANOS) {
             deadlineTimer = vertx.setTimer(timeoutMs, id -> {
                 deadlineTimer = -1;
                 end(GrpcStatus.DEADLINE_EXCEEDED, "deadline of " + timeoutMs + " ms exceeded" + unanswered.get());
@@ -77,7 +95,7 @@ final class CallLifecycle {
             if (status != GrpcStatus.OK) {
                 response.status(status);
                 if (message != null) {
-                    response.statusMessage(message);
+                    response.statusMessage(Echo.message(message));
                 }
             }
             response.end();

@@ -10,6 +10,8 @@ import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.Service;
 
+import java.util.concurrent.Executor;
+
 /**
  * Binds the three ExplainService methods to raw Vert.x call handlers: the generated service base class hides
  * what the stream sessions need (pause/resume, deadline, reset and oversize events).
@@ -20,6 +22,7 @@ final class ExplainCalls implements Service {
     private final ServerMetrics metrics;
     private final int streamWindow;
     private final long maxMessageBytes;
+    private final Executor inflater;
 
     /** What a call needs from the engine; null until the models are loaded (the gate refuses calls until then). */
     private volatile Engine engine;
@@ -27,12 +30,15 @@ final class ExplainCalls implements Service {
     record Engine(FrameProcessor pipeline, ModelCatalog catalog) {
     }
 
-    ExplainCalls(Vertx vertx, CallRegistry calls, ServerMetrics metrics, int streamWindow, long maxMessageBytes) {
+    /** @param inflater where gzip messages are inflated (never the event loop) */
+    ExplainCalls(Vertx vertx, CallRegistry calls, ServerMetrics metrics, int streamWindow, long maxMessageBytes,
+                 Executor inflater) {
         this.vertx = vertx;
         this.calls = calls;
         this.metrics = metrics;
         this.streamWindow = streamWindow;
         this.maxMessageBytes = maxMessageBytes;
+        this.inflater = inflater;
     }
 
     /** Connects the loaded engine; calls are accepted from then on. */
@@ -58,7 +64,8 @@ final class ExplainCalls implements Service {
                 notReady(request);
                 return;
             }
-            StreamSession session = new StreamSession(vertx, request, e.pipeline(), metrics, streamWindow, maxMessageBytes);
+            StreamSession session = new StreamSession(vertx, request, e.pipeline(), metrics, streamWindow, maxMessageBytes,
+                    inflater);
             calls.add(session);
             session.start();
         });
@@ -68,7 +75,7 @@ final class ExplainCalls implements Service {
                 notReady(request);
                 return;
             }
-            UnaryExplainCall call = new UnaryExplainCall(vertx, request, e.pipeline(), maxMessageBytes);
+            UnaryExplainCall call = new UnaryExplainCall(vertx, request, e.pipeline(), maxMessageBytes, inflater);
             calls.add(call);
             call.start();
         });
@@ -78,7 +85,7 @@ final class ExplainCalls implements Service {
                 notReady(request);
                 return;
             }
-            request.handler(msg -> request.response().end(e.catalog().listing()));
+            new ListModelsCall(vertx, request, e.catalog()::listing, maxMessageBytes, inflater).start();
         });
     }
 

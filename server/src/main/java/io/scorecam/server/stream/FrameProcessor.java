@@ -5,8 +5,10 @@ import io.scorecam.api.v1.ExplainResponse;
 import io.scorecam.server.batching.CancellationToken;
 import io.scorecam.server.engine.api.Explainer;
 import io.scorecam.server.engine.api.FrameRequest;
+import io.scorecam.api.v1.FrameStatus;
 import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.errors.ScoreCamException;
+import io.scorecam.server.metrics.FrameLabels;
 import io.scorecam.server.metrics.ServerMetrics;
 
 import java.util.concurrent.CancellationException;
@@ -41,6 +43,7 @@ final class FrameProcessor {
      */
     CompletableFuture<ExplainResponse> process(ExplainRequest request, CancellationToken token, long arrivalNanos) {
         long startNanos = System.nanoTime();
+        FrameLabels labels = converter.labels(request);
         CompletableFuture<FrameRequest> decoded;
         try {
             decoded = CompletableFuture.supplyAsync(() -> {
@@ -70,9 +73,23 @@ final class FrameProcessor {
                 }, codec), codec)
                 .exceptionally(e -> errorResponse(request, e, arrivalNanos, startNanos))
                 .thenApply(response -> {
-                    metrics.frameAnswered(response.getStatus().name(), System.nanoTime() - arrivalNanos);
+                    record(labels, response, System.nanoTime() - arrivalNanos);
                     return response;
                 });
+    }
+
+    /** Counts a frame dropped under the LATEST policy. */
+    void skipped(ExplainRequest request) {
+        metrics.frameSkipped(converter.labels(request));
+    }
+
+    private void record(FrameLabels labels, ExplainResponse response, long totalNanos) {
+        if (response.getStatus() == FrameStatus.OK) {
+            metrics.frameSucceeded(labels, response.getForwardPasses(), response.getQueueMs(),
+                    response.getComputeMs(), totalNanos);
+        } else {
+            metrics.frameFailed(labels, response.getErrorCode(), totalNanos);
+        }
     }
 
     private static ExplainResponse errorResponse(ExplainRequest request, Throwable e, long arrivalNanos,

@@ -1,59 +1,95 @@
 package io.scorecam.server.stream;
 
+import io.scorecam.api.v1.Convention;
 import io.scorecam.api.v1.ListModelsResponse;
 import io.scorecam.api.v1.Method;
 import io.scorecam.api.v1.ModelInfo;
 import io.scorecam.server.engine.api.ModelDescription;
+import io.scorecam.api.v1.RequestDefaults;
+import io.scorecam.server.engine.api.ModelDefaults;
+import io.scorecam.server.metrics.FrameLabels;
 
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The served models as responses need them: class labels by model, and the ListModels answer. */
+/**
+ * The served models as the gRPC layer needs them: which one a request means, its request defaults and
+ * labels, and the ListModels answer. Holds one immutable snapshot, replaced whole by {@link #update}.
+ */
 final class ModelCatalog {
-    private final Map<String, List<String>> labels = new HashMap<>();
-    private final String defaultModel;
-    private final ListModelsResponse listing;
+    private volatile Snapshot snapshot;
+
+    private record Snapshot(Map<String, ModelDescription> models, String defaultModel, ListModelsResponse listing) {
+    }
 
     ModelCatalog(List<ModelDescription> models) {
+        update(models);
+    }
+
+    /** Replaces the served models (start-up, model reload). */
+    void update(List<ModelDescription> models) {
+        Map<String, ModelDescription> byName = new LinkedHashMap<>();
         String def = "";
         ListModelsResponse.Builder b = ListModelsResponse.newBuilder();
         for (ModelDescription m : models) {
-            labels.put(m.name(), m.labels() == null ? List.of() : m.labels());
+            byName.put(m.name(), m);
             if (m.isDefault()) {
                 def = m.name();
             }
-            ModelInfo.Builder info = ModelInfo.newBuilder()
-                    .setName(m.name())
-                    .setInputWidth(m.inputWidth())
-                    .setInputHeight(m.inputHeight())
-                    .setNumClasses(m.numClasses())
-                    .setChannels(m.channels())
-                    .setTargetLayer(nullToEmpty(m.targetLayer()))
-                    .setLayerWidth(m.layerWidth())
-                    .setLayerHeight(m.layerHeight())
-                    .setIsDefault(m.isDefault())
-                    .setOutputKind(nullToEmpty(m.outputKind()));
-            if (m.labels() != null) {
-                info.addAllLabels(m.labels());
-            }
-            if (m.methods() != null) {
-                m.methods().forEach(method -> info.addMethods(Method.valueOf(method.name())));
-            }
-            b.addModels(info);
+            b.addModels(info(m));
         }
-        this.defaultModel = def;
-        this.listing = b.build();
+        snapshot = new Snapshot(Map.copyOf(byName), def, b.build());
     }
 
     ListModelsResponse listing() {
-        return listing;
+        return snapshot.listing();
+    }
+
+    /** The model a request names (empty: the default one), or null when the server does not serve it. */
+    ModelDescription find(String requested) {
+        Snapshot s = snapshot;
+        return s.models().get(requested == null || requested.isEmpty() ? s.defaultModel() : requested);
+    }
+
+    /** The model's label value in metrics and logs: its name, or {@link FrameLabels#UNKNOWN}. */
+    String labelOf(String requested) {
+        ModelDescription m = find(requested);
+        return m == null ? FrameLabels.UNKNOWN : m.name();
     }
 
     /** The label of a class, or "" when the model has no labels file or the id is beyond it. */
     String label(String model, int classId) {
-        List<String> l = labels.get(model.isEmpty() ? defaultModel : model);
-        return l != null && classId >= 0 && classId < l.size() ? l.get(classId) : "";
+        ModelDescription m = find(model);
+        List<String> l = m == null || m.labels() == null ? List.of() : m.labels();
+        return classId >= 0 && classId < l.size() ? l.get(classId) : "";
+    }
+
+    private static ModelInfo info(ModelDescription m) {
+        ModelInfo.Builder info = ModelInfo.newBuilder()
+                .setName(m.name())
+                .setInputWidth(m.inputWidth())
+                .setInputHeight(m.inputHeight())
+                .setNumClasses(m.numClasses())
+                .setChannels(m.channels())
+                .setTargetLayer(nullToEmpty(m.targetLayer()))
+                .setLayerWidth(m.layerWidth())
+                .setLayerHeight(m.layerHeight())
+                .setIsDefault(m.isDefault())
+                .setOutputKind(nullToEmpty(m.outputKind()));
+        if (m.labels() != null) {
+            info.addAllLabels(m.labels());
+        }
+        if (m.methods() != null) {
+            m.methods().forEach(method -> info.addMethods(Method.valueOf(method.name())));
+        }
+        ModelDefaults d = m.defaults();
+        info.setDefaults(RequestDefaults.newBuilder()
+                .setMethod(Method.valueOf(d.method().name()))
+                .setConvention(Convention.valueOf(d.convention().name()))
+                .setMaxChannels(d.maxChannels())
+                .setTopK(d.topK()));
+        return info.build();
     }
 
     private static String nullToEmpty(String s) {

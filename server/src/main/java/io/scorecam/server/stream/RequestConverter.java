@@ -7,38 +7,72 @@ import io.scorecam.server.batching.CancellationToken;
 import io.scorecam.server.engine.api.Convention;
 import io.scorecam.server.engine.api.FrameRequest;
 import io.scorecam.server.engine.api.MapSize;
+import io.scorecam.server.engine.api.ModelDefaults;
+import io.scorecam.server.engine.api.ModelDescription;
+import io.scorecam.server.metrics.FrameLabels;
 import io.scorecam.server.errors.ScoreCamException;
 import io.scorecam.server.image.ImageDecoder;
 import io.scorecam.server.image.RgbImage;
 
 import java.util.List;
 
-/** Proto request -> engine request. Decodes the image, so it runs on a codec thread, never the event loop. */
+/**
+ * Proto request -> engine request, with the model's request defaults (ListModels' {@code defaults}) where the
+ * request leaves a field unset. Decodes the image, so it runs on a codec thread, never the event loop.
+ */
 final class RequestConverter {
     /** Sanity bound on top_k; a model with fewer classes makes the engine answer with the real limit. */
     private static final int MAX_TOP_K = 1000;
     /** Deletion / insertion curves longer than this cost more passes than any evaluation needs. */
     static final int MAX_METRIC_STEPS = 256;
 
-    private final ImageDecoder decoder;
+    /** For a model the server does not serve (the engine answers NOT_FOUND): the engine's own fallbacks. */
+    private static final ModelDefaults UNKNOWN_MODEL = ModelDefaults.server(0);
 
-    RequestConverter(ImageDecoder decoder) {
+    private final ImageDecoder decoder;
+    private final ModelCatalog catalog;
+
+    RequestConverter(ImageDecoder decoder, ModelCatalog catalog) {
         this.decoder = decoder;
+        this.catalog = catalog;
+    }
+
+    /** The frame's metric and log labels, from the request alone (no decoding: cheap, any thread). */
+    FrameLabels labels(ExplainRequest r) {
+        ModelDescription model = catalog.find(r.getModel());
+        ModelDefaults d = defaults(model);
+        String method = switch (r.getMethod()) {
+            case METHOD_UNSPECIFIED -> d.method().name();
+            case UNRECOGNIZED -> FrameLabels.UNKNOWN;
+            default -> r.getMethod().name();
+        };
+        String convention = switch (r.getConvention()) {
+            case CONVENTION_UNSPECIFIED -> d.convention().name();
+            case UNRECOGNIZED -> FrameLabels.UNKNOWN;
+            default -> r.getConvention().name();
+        };
+        return new FrameLabels(model == null ? FrameLabels.UNKNOWN : model.name(), method, convention);
     }
 
     FrameRequest convert(ExplainRequest r, CancellationToken token) {
+        ModelDefaults d = defaults(catalog.find(r.getModel()));
         RgbImage image = image(r);
         List<Integer> classes = List.copyOf(r.getTargetClassesList());
         if (r.getTopK() > MAX_TOP_K) {
             throw ScoreCamException.invalid("top_k " + r.getTopK() + " is above the limit of " + MAX_TOP_K);
         }
-        int topK = Math.max(1, r.getTopK());
+        int topK = r.getTopK() > 0 ? r.getTopK() : d.topK();
         if (Integer.compareUnsigned(r.getMetricSteps(), MAX_METRIC_STEPS) > 0) {
             throw ScoreCamException.invalid("metric_steps " + Integer.toUnsignedString(r.getMetricSteps())
                     + " is above the limit of " + MAX_METRIC_STEPS);
         }
-        return new FrameRequest(r.getModel(), image, classes, topK, method(r), convention(r),
-                r.getMaxChannels(), mapSize(r), token, r.getWantMetrics(), r.getMetricSteps());
+        return new FrameRequest(r.getModel(), image, classes, topK, method(r, d), convention(r, d),
+                r.getMaxChannels() > 0 ? r.getMaxChannels() : d.maxChannels(), mapSize(r), token,
+                r.getWantMetrics(), r.getMetricSteps());
+    }
+
+    private static ModelDefaults defaults(ModelDescription model) {
+        return model == null || model.defaults() == null ? UNKNOWN_MODEL : model.defaults();
     }
 
     private RgbImage image(ExplainRequest r) {
@@ -69,9 +103,10 @@ final class RequestConverter {
         };
     }
 
-    private static CamMethod method(ExplainRequest r) {
+    private static CamMethod method(ExplainRequest r, ModelDefaults d) {
         return switch (r.getMethod()) {
-            case METHOD_UNSPECIFIED, SCORE_CAM -> CamMethod.SCORE_CAM;
+            case METHOD_UNSPECIFIED -> d.method();
+            case SCORE_CAM -> CamMethod.SCORE_CAM;
             case FASTER_SCORE_CAM -> CamMethod.FASTER_SCORE_CAM;
             case RECIPRO_CAM -> CamMethod.RECIPRO_CAM;
             case EIGEN_CAM -> CamMethod.EIGEN_CAM;
@@ -80,9 +115,10 @@ final class RequestConverter {
         };
     }
 
-    private static Convention convention(ExplainRequest r) {
+    private static Convention convention(ExplainRequest r, ModelDefaults d) {
         return switch (r.getConvention()) {
-            case CONVENTION_UNSPECIFIED, SEED -> Convention.SEED;
+            case CONVENTION_UNSPECIFIED -> d.convention();
+            case SEED -> Convention.SEED;
             case OFFICIAL -> Convention.OFFICIAL;
             case GRAD_CAM_LIB -> Convention.GRAD_CAM_LIB;
             default -> throw ScoreCamException.invalid("unknown convention " + r.getConventionValue()

@@ -8,6 +8,7 @@ import io.scorecam.server.engine.api.Explainer;
 import io.scorecam.server.image.ImageDecoder;
 import io.scorecam.server.lifecycle.Readiness;
 import io.scorecam.server.metrics.MetricsServer;
+import io.scorecam.server.metrics.ProcessMetrics;
 import io.scorecam.server.metrics.ServerMetrics;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
@@ -51,6 +52,7 @@ public final class ScoreCamServer {
     private final ExplainCalls explainCalls;
     private final List<HttpServer> listeners = new CopyOnWriteArrayList<>();
     private volatile MetricsServer metricsServer;
+    private final ProcessMetrics processMetrics;
     private Explainer explainer;
     private Future<Void> shutdown;
 
@@ -63,7 +65,9 @@ public final class ScoreCamServer {
         this.codec = Executors.newFixedThreadPool(config.codecThreads(), daemonThreads("scorecam-codec-"));
         this.calls = new CallRegistry();
         this.metrics = new ServerMetrics(registry);
-        this.explainCalls = new ExplainCalls(vertx, calls, metrics, config.streamWindow(), config.maxMessageBytes());
+        this.processMetrics = ProcessMetrics.bind(registry);
+        this.explainCalls = new ExplainCalls(vertx, calls, metrics, config.streamWindow(), config.maxMessageBytes(),
+                codec);
     }
 
     /** {@link #start(ServerConfig, Explainer, MapEncoder, MeterRegistry)} with the product's PNG/JPEG encoder. */
@@ -99,6 +103,7 @@ public final class ScoreCamServer {
                     return server;
                 })
                 .onFailure(e -> {
+                    server.processMetrics.close();
                     server.codec.shutdownNow();
                     server.vertx.close();
                 });
@@ -125,11 +130,11 @@ public final class ScoreCamServer {
         }
         metrics.bindQueueDepth(loaded::queuedItems);
         ModelCatalog catalog = new ModelCatalog(loaded.models());
-        FrameProcessor processor = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels())),
+        FrameProcessor processor = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()), catalog),
                 new ResponseBuilder(encoder, catalog), loaded, codec, metrics);
         explainCalls.attach(processor, catalog);
         // warm-up frames go through the same path but are not counted in the served frames' metrics
-        FrameProcessor warmPath = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels())),
+        FrameProcessor warmPath = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()), catalog),
                 new ResponseBuilder(encoder, catalog), loaded, codec, new ServerMetrics(new SimpleMeterRegistry()));
         Future<Void> warmed = warmupMs <= 0 ? Future.succeededFuture()
                 : Future.fromCompletionStage(new WarmUp(warmPath, loaded.models(), readiness).run(warmupMs));
@@ -149,7 +154,7 @@ public final class ScoreCamServer {
             grpc.addService(explainCalls);
             grpc.addService(new ServerHealth(vertx, readiness));
             grpc.addService(new StreamingReflectionService());
-            CallGate gate = new CallGate(grpc, config.authToken(), readiness);
+            CallGate gate = new CallGate(grpc, config.authToken(), readiness, config.maxHeaderBytes());
             return vertx.createHttpServer(httpOptions(config)).requestHandler(gate).listen(config.port(), config.host())
                     .onSuccess(listeners::add);
         };
@@ -162,7 +167,8 @@ public final class ScoreCamServer {
 
     private static HttpServerOptions httpOptions(ServerConfig config) {
         HttpServerOptions o = new HttpServerOptions()
-                .setInitialSettings(new Http2Settings().setInitialWindowSize(config.http2StreamWindow()))
+                .setInitialSettings(new Http2Settings().setInitialWindowSize(config.http2StreamWindow())
+                        .setMaxHeaderListSize(config.http2MaxHeaderListSize()))
                 .setHttp2ConnectionWindowSize(config.http2ConnectionWindow());
         if (config.tlsEnabled()) {
             o.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions()
@@ -226,6 +232,7 @@ public final class ScoreCamServer {
                 .transform(ar -> Future.join(listeners.stream().map(l -> l.shutdown(1, TimeUnit.SECONDS)).toList()))
                 .transform(ar -> metricsServer == null ? Future.succeededFuture() : metricsServer.close())
                 .transform(ar -> vertx.executeBlocking(() -> {
+                    processMetrics.close();
                     Explainer served;
                     synchronized (this) {
                         served = explainer;

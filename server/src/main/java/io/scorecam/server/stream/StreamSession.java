@@ -13,6 +13,8 @@ import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
 
+import java.util.concurrent.Executor;
+
 /**
  * One ExplainStream call: the Vert.x side of a {@link StreamWindow}. Runs on the call's event loop; frames
  * are processed by {@link FrameProcessor} on other threads and come back through {@link Context#runOnContext}.
@@ -35,9 +37,10 @@ final class StreamSession implements ActiveCall {
     private final GrpcServerResponse<ExplainRequest, ExplainResponse> response;
     private final FrameProcessor pipeline;
     private final ServerMetrics metrics;
-    private final long maxMessageBytes;
     private final CallLifecycle call;
+    private final MessageReader<ExplainRequest> reader;
     private final StreamWindow<Inbound, ExplainResponse> window;
+    private CallErrors.Status fault;
     private boolean writeBlocked;
     private boolean paused;
     private boolean settling;
@@ -45,27 +48,43 @@ final class StreamSession implements ActiveCall {
     private long lastFrameId = -1;
 
     StreamSession(Vertx vertx, GrpcServerRequest<ExplainRequest, ExplainResponse> request, FrameProcessor pipeline,
-                  ServerMetrics metrics, int window, long maxMessageBytes) {
+                  ServerMetrics metrics, int window, long maxMessageBytes, Executor inflater) {
         this.request = request;
         this.response = request.response();
         this.pipeline = pipeline;
         this.metrics = metrics;
-        this.maxMessageBytes = maxMessageBytes;
         this.call = new CallLifecycle(vertx, request);
+        this.reader = new MessageReader<>(ExplainRequest.parser(), "ExplainRequest", maxMessageBytes, inflater, call);
         this.window = new StreamWindow<>(window, SKIPPED_BACKLOG_LIMIT);
     }
 
     /** Installs the handlers; call on the request's event loop, before returning from the call handler. */
     void start() {
         metrics.streamOpened();
-        request.handler(this::onFrame);
-        request.endHandler(v -> {
-            window.inputEnded();
-            settle();
-        });
-        request.invalidMessageHandler(e -> {
-            CallErrors.Status s = CallErrors.invalidMessage(e, maxMessageBytes);
-            call.end(s.status(), s.message());
+        reader.start(request, new MessageReader.Sink<>() {
+            @Override
+            public void message(ExplainRequest r) {
+                onFrame(r);
+            }
+
+            @Override
+            public void fault(CallErrors.Status status) {
+                // answer every frame read before the fault, then end with the status that names it
+                fault = status;
+                window.fault();
+                settle();
+            }
+
+            @Override
+            public void end() {
+                window.inputEnded();
+                settle();
+            }
+
+            @Override
+            public void changed() {
+                settle();
+            }
         });
         call.start(() -> " with " + window.unanswered() + " frame(s) unanswered", this::cleanUp);
     }
@@ -99,7 +118,7 @@ final class StreamSession implements ActiveCall {
         if (replaced != null) {
             Inbound old = replaced.frame();
             window.answer(replaced, ResponseBuilder.skipped(old.request().getFrameId(), old.arrivalNanos()));
-            metrics.frameAnswered("SKIPPED", 0);
+            pipeline.skipped(old.request());
         }
         settle();
     }
@@ -166,6 +185,8 @@ final class StreamSession implements ActiveCall {
     private void maybeEnd() {
         switch (window.ending()) {
             case COMPLETED -> call.end(GrpcStatus.OK, null);
+            case FAULTED -> call.end(fault.status(), fault.message() + "; the " + (reader.count() - 1)
+                    + " message(s) before it were answered");
             case DRAINED -> call.end(GrpcStatus.UNAVAILABLE, "server is shutting down; frames after frame_id "
                     + lastFrameId + " were not read");
             default -> {
@@ -177,7 +198,7 @@ final class StreamSession implements ActiveCall {
         if (call.finished()) {
             return;
         }
-        boolean pause = !window.wantsInput();
+        boolean pause = !window.wantsInput() || reader.busy();
         if (pause && !paused) {
             paused = true;
             request.pause();

@@ -10,6 +10,8 @@ import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
 
+import java.util.concurrent.Executor;
+
 /**
  * One unary Explain call. The frame goes through the same {@link FrameProcessor} as a stream's frames, so
  * the maps are identical; a frame error fails the call with that status code and message (the gRPC way
@@ -19,35 +21,47 @@ final class UnaryExplainCall implements ActiveCall {
     private final GrpcServerRequest<ExplainRequest, ExplainResponse> request;
     private final GrpcServerResponse<ExplainRequest, ExplainResponse> response;
     private final FrameProcessor pipeline;
-    private final long maxMessageBytes;
     private final CallLifecycle call;
+    private final MessageReader<ExplainRequest> reader;
     private final CancellationToken token;
     private boolean received;
 
     UnaryExplainCall(Vertx vertx, GrpcServerRequest<ExplainRequest, ExplainResponse> request,
-                     FrameProcessor pipeline, long maxMessageBytes) {
+                     FrameProcessor pipeline, long maxMessageBytes, Executor inflater) {
         this.request = request;
         this.response = request.response();
         this.pipeline = pipeline;
-        this.maxMessageBytes = maxMessageBytes;
         this.call = new CallLifecycle(vertx, request);
+        this.reader = new MessageReader<>(ExplainRequest.parser(), "ExplainRequest", maxMessageBytes, inflater, call);
         this.token = new CancellationToken(call.deadlineNanos());
     }
 
     void start() {
         long arrival = System.nanoTime();
-        request.handler(msg -> {
-            received = true;
-            pipeline.process(msg, token, arrival).whenComplete((resp, err) -> call.onContext(() -> answer(resp, err)));
-        });
-        request.endHandler(v -> {
-            if (!received) {
-                call.end(GrpcStatus.INVALID_ARGUMENT, "the call ended without a request message");
+        reader.start(request, new MessageReader.Sink<>() {
+            @Override
+            public void message(ExplainRequest msg) {
+                if (received) {
+                    call.end(GrpcStatus.INVALID_ARGUMENT, "Explain takes exactly one request message, got a second"
+                            + " (send many frames with ExplainStream)");
+                    return;
+                }
+                received = true;
+                pipeline.process(msg, token, arrival)
+                        .whenComplete((resp, err) -> call.onContext(() -> answer(resp, err)));
             }
-        });
-        request.invalidMessageHandler(e -> {
-            CallErrors.Status s = CallErrors.invalidMessage(e, maxMessageBytes);
-            call.end(s.status(), s.message());
+
+            @Override
+            public void fault(CallErrors.Status status) {
+                call.end(status.status(), status.message());
+            }
+
+            @Override
+            public void end() {
+                if (!received) {
+                    call.end(GrpcStatus.INVALID_ARGUMENT, "the call ended without a request message");
+                }
+            }
         });
         call.start(() -> "", token::cancel);
     }

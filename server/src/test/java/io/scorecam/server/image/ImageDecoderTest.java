@@ -215,6 +215,24 @@ class ImageDecoderTest {
     }
 
     @Test
+    void colourJpegDecodesToExactlyImageIosPixels() throws Exception {
+        // the decoder reads colour JPEGs band-swapped straight into the frame's array: same pixels as ImageIO's
+        // own BGR image, every one, in R, G, B order; an odd width checks there is no row padding
+        byte[] jpeg = TestImages.jpeg(TestImages.randomRgb(67, 45, 5), 0.9f);
+        BufferedImage reference = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(jpeg));
+        assertEquals(BufferedImage.TYPE_3BYTE_BGR, reference.getType());
+        RgbImage img = decoder.decode(jpeg);
+        assertEquals(67 * 45 * 3, img.rgb().length);
+        for (int y = 0; y < 45; y++) {
+            for (int x = 0; x < 67; x++) {
+                int p = reference.getRGB(x, y);
+                assertArrayEquals(new int[] {(p >> 16) & 0xFF, (p >> 8) & 0xFF, p & 0xFF}, rgbAt(img, x, y),
+                        "pixel " + x + "," + y);
+            }
+        }
+    }
+
+    @Test
     void grayJpegBecomesRgb() {
         BufferedImage src = new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_GRAY);
         for (int y = 0; y < 16; y++) {

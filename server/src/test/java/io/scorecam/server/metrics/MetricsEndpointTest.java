@@ -21,10 +21,11 @@ class MetricsEndpointTest {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ServerMetrics metrics = new ServerMetrics(registry);
         metrics.bindQueueDepth(() -> 17);
-        metrics.frameAnswered("OK", 5_000_000);
-        metrics.frameAnswered("OK", 7_000_000);
-        metrics.frameAnswered("ERROR", 1_000_000);
-        metrics.frameAnswered("SKIPPED", 0);
+        FrameLabels m = new FrameLabels("m", "EIGEN_CAM", "SEED");
+        metrics.frameSucceeded(m, 1, 2.0, 3.0, 5_000_000);
+        metrics.frameSucceeded(m, 2, 4.0, 3.0, 7_000_000);
+        metrics.frameFailed(m, "INVALID_ARGUMENT", 1_000_000);
+        metrics.frameSkipped(m);
         metrics.streamOpened();
         metrics.streamOpened();
         metrics.streamClosed();
@@ -37,14 +38,17 @@ class MetricsEndpointTest {
                     URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode());
             String body = r.body();
-            assertTrue(body.contains("scorecam_frames_total{status=\"OK\"} 2.0"), body);
-            assertTrue(body.contains("scorecam_frames_total{status=\"ERROR\"} 1.0"), body);
-            assertTrue(body.contains("scorecam_frames_total{status=\"SKIPPED\"} 1.0"), body);
+            assertTrue(body.contains("scorecam_frames_succeeded_total{convention=\"SEED\",method=\"EIGEN_CAM\",model=\"m\"} 2.0"), body);
+            assertTrue(body.contains("scorecam_frames_failed_total{code=\"INVALID_ARGUMENT\",method=\"EIGEN_CAM\",model=\"m\"} 1.0"), body);
+            assertTrue(body.contains("scorecam_frames_skipped_total{method=\"EIGEN_CAM\",model=\"m\"} 1.0"), body);
+            assertTrue(body.contains("scorecam_frame_forward_passes_total{method=\"EIGEN_CAM\",model=\"m\"} 3.0"), body);
             assertTrue(body.contains("scorecam_streams_open 1.0"), body);
             assertTrue(body.contains("scorecam_queue_depth 17.0"), body);
-            // SKIPPED frames are not timed: 3 latencies recorded
-            assertTrue(body.contains("scorecam_frame_latency_seconds_count 3"), body);
-            assertTrue(body.contains("scorecam_frame_latency_seconds_bucket{le="), body);
+            // SKIPPED frames are not timed: 3 durations recorded, 2 queue / compute times (OK frames)
+            assertTrue(body.contains("scorecam_frame_duration_seconds_count{method=\"EIGEN_CAM\",model=\"m\"} 3"), body);
+            assertTrue(body.contains("scorecam_frame_queue_duration_seconds_count{method=\"EIGEN_CAM\",model=\"m\"} 2"), body);
+            assertTrue(body.contains("scorecam_frame_queue_duration_seconds_sum{method=\"EIGEN_CAM\",model=\"m\"} 0.006"), body);
+            assertTrue(body.contains("scorecam_frame_compute_duration_seconds_bucket{method=\"EIGEN_CAM\",model=\"m\",le=\"0.005\"} 2"), body);
 
             HttpResponse<String> other = http.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + server.port() + "/")).build(), HttpResponse.BodyHandlers.ofString());

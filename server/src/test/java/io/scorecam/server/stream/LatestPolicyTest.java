@@ -47,13 +47,15 @@ class LatestPolicyTest {
             assertTrue(t.explainer.maxInFlight.get() <= 1);
             assertEquals(frames - skipped, t.explainer.calls.get(), "skipped frames never reach the engine");
 
-            // the metrics endpoint of the running server counts them by status
+            // the metrics endpoint of the running server counts them under the default model and method
             var http = java.net.http.HttpClient.newHttpClient();
             String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
                     "http://127.0.0.1:" + t.server.metricsPort() + "/metrics")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-            assertTrue(body.contains("scorecam_frames_total{status=\"SKIPPED\"} " + skipped + ".0"), body);
-            assertTrue(body.contains("scorecam_frames_total{status=\"OK\"} " + (frames - skipped) + ".0"), body);
+            assertTrue(body.contains("scorecam_frames_skipped_total{method=\"SCORE_CAM\",model=\"test-model\"} "
+                    + skipped + ".0"), body);
+            assertTrue(body.contains("scorecam_frames_succeeded_total{convention=\"SEED\",method=\"SCORE_CAM\","
+                    + "model=\"test-model\"} " + (frames - skipped) + ".0"), body);
         }
     }
 

@@ -3,6 +3,7 @@ package io.scorecam.server.engine.model;
 import io.scorecam.server.engine.api.CamMethod;
 import io.scorecam.server.engine.api.Convention;
 import io.scorecam.server.engine.api.Faithfulness;
+import io.scorecam.server.engine.api.ModelDefaults;
 import io.scorecam.server.engine.api.ModelDescription;
 import io.scorecam.server.engine.pass.FeaturePass;
 import io.scorecam.server.engine.pass.HeadPass;
@@ -201,11 +202,12 @@ public final class LoadedModel implements AutoCloseable {
         return (int) Math.min(cap, (long) layerHeight * layerWidth);
     }
 
-    public ModelDescription describe(boolean isDefault) {
+    public ModelDescription describe(boolean isDefault, int fasterChannels) {
         return new ModelDescription(name(), config.input().width(), config.input().height(), classes, channels,
                 layerName, layerWidth, layerHeight, isDefault, List.copyOf(config.labels()),
                 config.output().kind().name(), Arrays.stream(CamMethod.values())
-                        .filter(m -> m != CamMethod.RECIPRO_CAM || splittable).toList());
+                        .filter(m -> m != CamMethod.RECIPRO_CAM || splittable).toList(),
+                ModelDefaults.of(config.defaults(), fasterChannels));
     }
 
     @Override

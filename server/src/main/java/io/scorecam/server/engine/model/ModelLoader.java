@@ -1,5 +1,6 @@
 package io.scorecam.server.engine.model;
 
+import io.scorecam.server.engine.api.CamMethod;
 import io.scorecam.server.engine.api.Convention;
 import io.scorecam.server.engine.api.EngineOptions;
 import io.scorecam.server.engine.pass.FrameFeatures;
@@ -70,6 +71,13 @@ public final class ModelLoader {
                 : config.batchSize() != null ? config.batchSize() : 0;
         LoadedModel model = new LoadedModel(config, new Preprocessor(config.input()), onnx, backend, features,
                 probe.layer, probe.channels, probe.height, probe.width, probe.classes, Math.max(batch, 1));
+        if (config.defaults().method() != null && !model.describe(false, options.fasterChannels()).methods()
+                .contains(CamMethod.valueOf(config.defaults().method()))) {
+            model.close();
+            throw failure(config.directory().resolve(ModelConfig.CONFIG_FILE) + ": method "
+                    + config.defaults().method() + " is not available for this model (its head cannot be split"
+                    + " off at target layer '" + probe.layer + "'); choose another method or target_layer");
+        }
         if (batch == 0) {
             progress.accept("tuning the batch size of model " + config.name()
                     + " (at most " + options.tuneBudgetMs() + " ms)");
