@@ -96,7 +96,7 @@ public final class ScoreCamServer {
         int instances = config.port() == 0 ? 1 : config.eventLoops();
         return server.deployListeners(instances)
                 .compose(port -> config.metricsEnabled() && registry instanceof PrometheusMeterRegistry p
-                        ? MetricsServer.start(server.vertx, p, config.host(), config.metricsPort())
+                        ? MetricsServer.start(server.vertx, p, readiness, config.host(), config.metricsPort())
                         : Future.<MetricsServer>succeededFuture(null))
                 .map(ms -> {
                     server.metricsServer = ms;
