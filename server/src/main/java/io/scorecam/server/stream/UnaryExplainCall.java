@@ -50,7 +50,7 @@ final class UnaryExplainCall implements ActiveCall {
                     return;
                 }
                 received = true;
-                pipeline.process(msg, token, arrival, record)
+                pipeline.process(msg, token, arrival, () -> { }, record)
                         .whenComplete((resp, err) -> call.onContext(() -> answer(resp, err)));
             }
 
