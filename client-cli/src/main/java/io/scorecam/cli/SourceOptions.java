@@ -1,7 +1,7 @@
 package io.scorecam.cli;
 
 import io.scorecam.api.v1.OverloadPolicy;
-import io.scorecam.cli.replay.Frame;
+import io.scorecam.cli.source.Frame;
 import io.scorecam.cli.replay.FrameSource;
 import io.scorecam.cli.replay.Pacing;
 import io.scorecam.cli.source.FolderFeed;

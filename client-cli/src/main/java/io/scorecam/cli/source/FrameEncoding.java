@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.scorecam.api.v1.PixelFormat;
 import io.scorecam.api.v1.RawImage;
-import io.scorecam.cli.replay.Frame;
 import io.scorecam.server.image.MapImages;
 import io.scorecam.server.image.RgbImage;
 
