@@ -7,8 +7,9 @@ import java.util.List;
  * "masked scoring of model X under convention Y"). Items of different kinds never share a batch.
  *
  * @param <I> the item type
+ * @param <R> the result type, one per item
  */
-public interface BatchKind<I> {
+public interface BatchKind<I, R> {
 
     /** A short name for metrics and logs. */
     String name();
@@ -17,8 +18,17 @@ public interface BatchKind<I> {
     int maxBatch();
 
     /**
+     * A kind other work waits for (a frame's feature pass: its masked passes cannot be queued before it ends):
+     * a free worker takes it before any other kind and without waiting for its batch to fill, so the next
+     * frame's masked items are queued by the time this frame's end.
+     */
+    default boolean leads() {
+        return false;
+    }
+
+    /**
      * Runs one batch (on a scheduler worker thread) and returns one result per item, in order.
      * Throwing fails every group that had items in the batch.
      */
-    List<Object> run(List<I> items);
+    List<R> run(List<I> items);
 }

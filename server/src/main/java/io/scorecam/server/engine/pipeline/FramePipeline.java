@@ -1,19 +1,18 @@
 package io.scorecam.server.engine.pipeline;
 
 import io.scorecam.server.batching.CancellationToken;
-import io.scorecam.server.engine.api.Convention;
 import io.scorecam.server.engine.api.FrameRequest;
 import io.scorecam.server.engine.cache.FrameCache;
 import io.scorecam.server.engine.cache.FrameHash;
 import io.scorecam.server.engine.cache.ScoreTable;
+import io.scorecam.server.engine.method.SaliencyMethod.Need;
 import io.scorecam.server.engine.model.LoadedModel;
 import io.scorecam.server.engine.pass.FeaturePass;
 import io.scorecam.server.engine.pass.FrameFeatures;
-import io.scorecam.server.engine.pass.HeadPass;
 import io.scorecam.server.engine.pass.Predictions;
 import io.scorecam.server.engine.pass.ScoreRow;
-import io.scorecam.server.engine.pass.ScoringPass;
-import io.scorecam.server.batching.BatchKind;
+import io.scorecam.server.engine.pass.RowPass;
+import io.scorecam.server.engine.pass.SessionPass;
 import io.scorecam.server.batching.BatchScheduler;
 import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.errors.ScoreCamException;
@@ -23,9 +22,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.ObjLongConsumer;
 
 /**
- * The two cached steps of a frame: the feature pass, then the masked passes a method needs. Each goes
+ * The two cached steps of a frame: the feature pass, then the rows of the passes a method needs. Each goes
  * through the frame cache first, so work another request already did (or is doing) is never repeated;
  * what is missing is queued on the shared {@link BatchScheduler}.
  */
@@ -36,11 +36,14 @@ public final class FramePipeline {
     private final BatchScheduler scheduler;
     private final FrameCache cache;
     private final Executor cpu;
+    private final ObjLongConsumer<String> stages;
 
-    public FramePipeline(BatchScheduler scheduler, FrameCache cache, Executor cpu) {
+    /** @param stages told the nanoseconds of a frame's stages (resize, normalise): the per-frame profile */
+    public FramePipeline(BatchScheduler scheduler, FrameCache cache, Executor cpu, ObjLongConsumer<String> stages) {
         this.scheduler = scheduler;
         this.cache = cache;
         this.cpu = cpu;
+        this.stages = stages;
     }
 
     private record Input(float[] tensor, FrameHash hash) { }
@@ -51,7 +54,15 @@ public final class FramePipeline {
             return CompletableFuture.failedFuture(cancelled(request.cancellation()));
         }
         return CompletableFuture.supplyAsync(() -> {
-            float[] tensor = model.preprocessor().toChw(request.image());
+            var pre = model.preprocessor();
+            float[] tensor = new float[3 * pre.width() * pre.height()];
+            long t0 = System.nanoTime();
+            pre.resize(request.image(), tensor, 0);
+            long t1 = System.nanoTime();
+            pre.normalise(tensor, 0);
+            stages.accept("resize", t1 - t0);
+            stages.accept("normalise", System.nanoTime() - t1);
+            cost.passesStart();
             return new Input(tensor, FrameHash.of(tensor));
         }, cpu).thenCompose(input -> features(model, input, request.cancellation(), cost, 1));
     }
@@ -74,7 +85,7 @@ public final class FramePipeline {
                                 if (error != null) {
                                     throw error;
                                 }
-                                FeaturePass.FeatureOutput out = (FeaturePass.FeatureOutput) results.get(0);
+                                FeaturePass.FeatureOutput out = results.get(0);
                                 features.complete(build(model, input.tensor(), out));
                             } catch (Throwable t) {
                                 cache.remove(key, features);
@@ -93,101 +104,82 @@ public final class FramePipeline {
     }
 
     /**
-     * Score rows (indexed by channel) for the given channels of a frame under a convention; runs only the
-     * channels nobody has scored or started yet. Call on a CPU-pool thread: the first use of a convention
-     * builds its scoring session.
+     * The score rows (indexed by row) a method needs for a frame; runs only the rows nobody has run or
+     * started yet, and waits for the others. Call on a CPU-pool thread: the first use of a kind of pass
+     * on a model opens its session there.
      */
-    public CompletableFuture<ScoreRow[]> scores(LoadedModel model, PreparedFrame frame, Convention convention, int[] channels,
-                                         CancellationToken token, FrameCost cost) {
-        return scores(model, frame, convention, channels, token, cost, 1);
+    public <I> CompletableFuture<ScoreRow[]> rows(LoadedModel model, PreparedFrame frame, Need<I> need,
+                                                  CancellationToken token, FrameCost cost) {
+        return rows(model, frame, need, token, cost, 1);
     }
 
-    private CompletableFuture<ScoreRow[]> scores(LoadedModel model, PreparedFrame frame, Convention convention,
-                                                 int[] channels, CancellationToken token, FrameCost cost,
-                                                 int attempt) {
-        if (channels.length == 0) {
-            return CompletableFuture.completedFuture(new ScoreRow[model.channels()]);
+    private <I> CompletableFuture<ScoreRow[]> rows(LoadedModel model, PreparedFrame frame, Need<I> need,
+                                                   CancellationToken token, FrameCost cost, int attempt) {
+        if (need.isEmpty()) {
+            cost.workTaken();
+            return CompletableFuture.completedFuture(new ScoreRow[0]);
         }
-        FrameCache.ScoreKey key = new FrameCache.ScoreKey(model.name(), frame.hash(), convention);
-        ScoreTable table = cache.getOrCreate(key, ScoreTable.bytesFor(model.channels(), model.classes()),
-                k -> new ScoreTable(model.channels(), model.classes()));
-        ScoreTable.Claim claim = table.claim(channels);
-        List<Integer> missing = claim.missing();
-        if (!missing.isEmpty()) {
-            ScoringPass pass;
-            try {
-                pass = model.scoringPass(convention);
-            } catch (RuntimeException e) {
-                table.release(missing, e);
-                return CompletableFuture.failedFuture(e);
-            }
-            List<ScoringPass.Item> items = new ArrayList<>(missing.size());
-            for (int k : missing) {
-                items.add(new ScoringPass.Item(frame.features(), k));
-            }
-            runInto(table, missing, pass, items, token, cost);
-        }
-        return claim.rows().exceptionallyCompose(error -> retryable(error, token, attempt)
-                ? scores(model, frame, convention, channels, token, cost, attempt + 1)
-                : CompletableFuture.failedFuture(unwrap(error)));
-    }
-
-    /**
-     * Recipro-CAM's head-pass score rows (indexed by cell b = i*w + j) of a frame, shared like
-     * {@link #scores}: one table per frame, whatever the convention. Call on a CPU-pool thread: the first
-     * call builds the model's head session.
-     */
-    public CompletableFuture<ScoreRow[]> cellScores(LoadedModel model, PreparedFrame frame, int[] cells,
-                                             CancellationToken token, FrameCost cost) {
-        return cellScores(model, frame, cells, token, cost, 1);
-    }
-
-    private CompletableFuture<ScoreRow[]> cellScores(LoadedModel model, PreparedFrame frame, int[] cells,
-                                                     CancellationToken token, FrameCost cost, int attempt) {
-        int n = model.layerHeight() * model.layerWidth();
-        FrameCache.CellKey key = new FrameCache.CellKey(model.name(), frame.hash());
+        RowPass<I> kind = need.pass();
+        int n = kind.rowCount(model.layer());
+        FrameCache.RowsKey key = new FrameCache.RowsKey(model.name(), frame.hash(), kind.rowKey());
         ScoreTable table = cache.getOrCreate(key, ScoreTable.bytesFor(n, model.classes()),
                 k -> new ScoreTable(n, model.classes()));
-        ScoreTable.Claim claim = table.claim(cells);
+        ScoreTable.Claim claim = table.claim(need.rows());
         List<Integer> missing = claim.missing();
-        if (!missing.isEmpty()) {
-            HeadPass pass;
+        if (missing.isEmpty()) {
+            cost.workTaken(); // every row is cached or being run by another request
+        } else {
+            CompletableFuture<SessionPass<I, ScoreRow>> pass;
             try {
-                pass = model.headPass();
+                pass = model.pass(kind);
             } catch (RuntimeException e) {
-                table.release(missing, e);
-                return CompletableFuture.failedFuture(e);
+                pass = CompletableFuture.failedFuture(e);
             }
-            List<HeadPass.Item> items = new ArrayList<>(missing.size());
-            for (int b : missing) {
-                items.add(new HeadPass.Item(frame.features(), b));
-            }
-            runInto(table, missing, pass, items, token, cost);
+            // other requests wait on the claimed rows: each must be filled or released, whatever happens
+            pass.whenComplete((session, error) -> {
+                if (error != null) {
+                    cost.workTaken();
+                    table.release(missing, unwrap(error));
+                } else {
+                    runInto(table, missing, kind, session, frame, token, cost);
+                }
+            });
         }
         return claim.rows().exceptionallyCompose(error -> retryable(error, token, attempt)
-                ? cellScores(model, frame, cells, token, cost, attempt + 1)
+                ? rows(model, frame, need, token, cost, attempt + 1)
                 : CompletableFuture.failedFuture(unwrap(error)));
     }
 
     /** Queues the claimed rows' items; fills the table with their results or releases the rows on failure. */
-    private <I> void runInto(ScoreTable table, List<Integer> claimed, BatchKind<I> pass, List<I> items,
-                             CancellationToken token, FrameCost cost) {
-        cost.addPasses(items.size());
-        // other requests wait on the claimed rows: each must be filled or released, whatever happens
+    private <I> void runInto(ScoreTable table, List<Integer> claimed, RowPass<I> kind, SessionPass<I, ScoreRow> pass,
+                             PreparedFrame frame, CancellationToken token, FrameCost cost) {
         try {
-            scheduler.submit(pass, items, token, cost::addQueueNanos).whenComplete((results, error) -> {
+            int perRow = kind.itemsPerRow();
+            long seed = frame.hash().high() ^ frame.hash().low();
+            List<I> items = new ArrayList<>(claimed.size() * perRow);
+            for (int row : claimed) {
+                kind.items(frame.features(), seed, row, items);
+            }
+            if (items.size() != claimed.size() * perRow) {
+                throw new IllegalStateException(kind.rowKey() + " made " + items.size() + " items for "
+                        + claimed.size() + " rows of " + perRow);
+            }
+            cost.addPasses(items.size());
+            // the stream may start its next frame once a worker has taken this frame's last item
+            scheduler.submit(pass, items, token, cost::addQueueNanos, cost::workTaken).whenComplete((results, error) -> {
                 try {
                     if (error != null) {
                         throw error;
                     }
                     for (int i = 0; i < claimed.size(); i++) {
-                        table.fill(claimed.get(i), (ScoreRow) results.get(i));
+                        table.fill(claimed.get(i), kind.reduce(results.subList(i * perRow, (i + 1) * perRow)));
                     }
                 } catch (Throwable t) {
                     table.release(claimed, unwrap(t));
                 }
             });
         } catch (RuntimeException e) {
+            cost.workTaken();
             table.release(claimed, e);
         }
     }
