@@ -85,8 +85,9 @@ public final class ServerConfig {
             description = "cpu or cuda[:N] (default: ${DEFAULT-VALUE}).")
     private String device;
 
-    @Option(names = "--stream-window", defaultValue = "${env:SCORECAM_STREAM_WINDOW:-2}",
-            description = "Frames in flight per stream before the server stops reading it (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--stream-window", defaultValue = "${env:SCORECAM_STREAM_WINDOW:-0}",
+            description = "Frames in flight per stream before the server stops reading it; 0: by the stream's policy, "
+                    + "2 for BLOCK (throughput), 1 for LATEST (a live camera's latency) (default: ${DEFAULT-VALUE}).")
     private int streamWindow;
 
     @Option(names = "--max-message-bytes", paramLabel = "SIZE", converter = SizeConverter.class,
@@ -236,7 +237,7 @@ public final class ServerConfig {
         requireRange("--workers", workers, 0, 1024);
         requireRange("--codec-threads", codecThreads, 0, 1024);
         requireRange("--event-loops", eventLoops, 0, 256);
-        requireRange("--stream-window", streamWindow, 1, 4096);
+        requireRange("--stream-window", streamWindow, 0, 4096);
         requireRange("--max-message-bytes", maxMessageBytes, 1024, Integer.MAX_VALUE);
         requireRange("--max-header-bytes", maxHeaderBytes, 1024, 1 << 20);
         requireRange("--max-classes", maxClasses, 1, 100_000);
