@@ -45,6 +45,12 @@ public final class ServerConfig {
             description = "Prometheus /metrics port; 0 picks a free one, 'off' serves no metrics (default: ${DEFAULT-VALUE}).")
     private int metricsPort;
 
+    @Option(names = "--web-port", paramLabel = "PORT|off", converter = MetricsPortConverter.class,
+            defaultValue = "${env:SCORECAM_WEB_PORT:-off}",
+            description = "Live viewer in the browser (page + WebSocket) on this port; 0 picks a free one, "
+                    + "'off' serves none (default: ${DEFAULT-VALUE}).")
+    private int webPort;
+
     @Option(names = "--batch-size", defaultValue = "${env:SCORECAM_BATCH_SIZE:-0}",
             description = "Masked images per inference batch; 0 tunes it per model at load (default: ${DEFAULT-VALUE}).")
     private int batchSize;
@@ -276,6 +282,16 @@ public final class ServerConfig {
             throw new IllegalStateException("--metrics-port is off");
         }
         return metricsPort;
+    }
+
+    /** Whether the live viewer is served (--web-port is not 'off'). */
+    public boolean webEnabled() {
+        return webPort != MetricsPortConverter.OFF;
+    }
+
+    /** The live viewer's port (0: a free one); meaningful only when {@link #webEnabled()}. */
+    public int webPort() {
+        return webEnabled() ? webPort : 0;
     }
 
     /** 0: tuned per model at load. */

@@ -42,6 +42,16 @@ final class FrameProcessor {
      * @param arrivalNanos when the frame reached the server ({@link System#nanoTime()})
      */
     CompletableFuture<ExplainResponse> process(ExplainRequest request, CancellationToken token, long arrivalNanos) {
+        return process(request, token, arrivalNanos, () -> { });
+    }
+
+    /**
+     * @param workTaken runs once (on any thread) when the engine has taken all of the frame's work (see
+     *                  {@link Explainer#explain(FrameRequest, Runnable)}); not at all when the frame fails before
+     *                  it reaches the engine: its answer frees its slot anyway
+     */
+    CompletableFuture<ExplainResponse> process(ExplainRequest request, CancellationToken token, long arrivalNanos,
+                                               Runnable workTaken) {
         long startNanos = System.nanoTime();
         FrameLabels labels = converter.labels(request);
         CompletableFuture<FrameRequest> decoded;
@@ -62,7 +72,7 @@ final class FrameProcessor {
         // Async on the codec pool: when the decode is already done, a plain thenCompose would enter the engine
         // (its cache and queue locks) on the calling thread, i.e. the event loop every stream depends on.
         return decoded
-                .thenComposeAsync(frame -> explainer.explain(frame).thenApplyAsync(result -> {
+                .thenComposeAsync(frame -> explainer.explain(frame, workTaken).thenApplyAsync(result -> {
                     double queueMs = (startNanos - arrivalNanos) / 1e6 + result.queueMs();
                     double totalMs = (System.nanoTime() - arrivalNanos) / 1e6;
                     var timing = new ResponseBuilder.Timing(queueMs, Math.max(0, totalMs - queueMs), totalMs);

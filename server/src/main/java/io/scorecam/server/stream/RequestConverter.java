@@ -1,8 +1,9 @@
 package io.scorecam.server.stream;
 
+import io.scorecam.api.v1.Method;
 import io.scorecam.api.v1.ExplainRequest;
 import io.scorecam.api.v1.RawImage;
-import io.scorecam.server.engine.api.CamMethod;
+import io.scorecam.server.engine.method.Methods;
 import io.scorecam.server.batching.CancellationToken;
 import io.scorecam.server.engine.api.Convention;
 import io.scorecam.server.engine.api.FrameRequest;
@@ -103,16 +104,16 @@ final class RequestConverter {
         };
     }
 
-    private static CamMethod method(ExplainRequest r, ModelDefaults d) {
-        return switch (r.getMethod()) {
-            case METHOD_UNSPECIFIED -> d.method();
-            case SCORE_CAM -> CamMethod.SCORE_CAM;
-            case FASTER_SCORE_CAM -> CamMethod.FASTER_SCORE_CAM;
-            case RECIPRO_CAM -> CamMethod.RECIPRO_CAM;
-            case EIGEN_CAM -> CamMethod.EIGEN_CAM;
-            default -> throw ScoreCamException.invalid("unknown method " + r.getMethodValue()
-                    + ": use SCORE_CAM, FASTER_SCORE_CAM, RECIPRO_CAM or EIGEN_CAM");
-        };
+    /** Unspecified means the model's default; any other value must be a method the server registers. */
+    private static Method method(ExplainRequest r, ModelDefaults d) {
+        if (r.getMethod() == Method.METHOD_UNSPECIFIED) {
+            return d.method();
+        }
+        if (Methods.find(r.getMethod()) == null) {
+            throw ScoreCamException.invalid("unknown method " + r.getMethodValue() + ": use one of "
+                    + Methods.names());
+        }
+        return r.getMethod();
     }
 
     private static Convention convention(ExplainRequest r, ModelDefaults d) {

@@ -10,6 +10,7 @@ import io.scorecam.server.lifecycle.Readiness;
 import io.scorecam.server.metrics.MetricsServer;
 import io.scorecam.server.metrics.ProcessMetrics;
 import io.scorecam.server.metrics.ServerMetrics;
+import io.scorecam.server.web.WebServer;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -52,6 +53,8 @@ public final class ScoreCamServer {
     private final ExplainCalls explainCalls;
     private final List<HttpServer> listeners = new CopyOnWriteArrayList<>();
     private volatile MetricsServer metricsServer;
+    private volatile WebServer webServer;
+    private final LivePath livePath = new LivePath();
     private final ProcessMetrics processMetrics;
     private Explainer explainer;
     private Future<Void> shutdown;
@@ -96,10 +99,17 @@ public final class ScoreCamServer {
         int instances = config.port() == 0 ? 1 : config.eventLoops();
         return server.deployListeners(instances)
                 .compose(port -> config.metricsEnabled() && registry instanceof PrometheusMeterRegistry p
-                        ? MetricsServer.start(server.vertx, p, config.host(), config.metricsPort())
+                        ? MetricsServer.start(server.vertx, p, readiness, config.host(), config.metricsPort())
                         : Future.<MetricsServer>succeededFuture(null))
-                .map(ms -> {
+                .compose(ms -> {
                     server.metricsServer = ms;
+                    return config.webEnabled()
+                            ? WebServer.start(server.vertx, server.livePath, server.metrics, config.host(),
+                                    config.webPort(), config.authToken(), config.maxMessageBytes())
+                            : Future.<WebServer>succeededFuture(null);
+                })
+                .map(web -> {
+                    server.webServer = web;
                     return server;
                 })
                 .onFailure(e -> {
@@ -133,6 +143,7 @@ public final class ScoreCamServer {
         FrameProcessor processor = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()), catalog),
                 new ResponseBuilder(encoder, catalog), loaded, codec, metrics);
         explainCalls.attach(processor, catalog);
+        livePath.attach(processor, catalog); // the viewer's frames take the streams' path
         // warm-up frames go through the same path but are not counted in the served frames' metrics
         FrameProcessor warmPath = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()), catalog),
                 new ResponseBuilder(encoder, catalog), loaded, codec, new ServerMetrics(new SimpleMeterRegistry()));
@@ -192,6 +203,12 @@ public final class ScoreCamServer {
         return listeners.get(0).actualPort();
     }
 
+    /** The live viewer's port actually bound, or -1 when it is off (--web-port off). */
+    public int webPort() {
+        WebServer web = webServer;
+        return web == null ? -1 : web.port();
+    }
+
     /** The metrics port actually bound, or -1 when metrics are off. */
     public int metricsPort() {
         MetricsServer ms = metricsServer;
@@ -229,6 +246,7 @@ public final class ScoreCamServer {
                     // ending a call is immediate; the bound only guards against a call that never reports
                     return calls.drainAll().timeout(2, TimeUnit.SECONDS);
                 })
+                .transform(ar -> webServer == null ? Future.succeededFuture() : webServer.close())
                 .transform(ar -> Future.join(listeners.stream().map(l -> l.shutdown(1, TimeUnit.SECONDS)).toList()))
                 .transform(ar -> metricsServer == null ? Future.succeededFuture() : metricsServer.close())
                 .transform(ar -> vertx.executeBlocking(() -> {
