@@ -49,6 +49,14 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                     + "pipe or URL, as for replay.")
     String source;
 
+    @Option(names = "--web", description = "Serve the live viewer (browser camera or video file) instead of replaying; "
+            + "runs until Ctrl-C.")
+    boolean web;
+
+    @Option(names = "--web-port", paramLabel = "PORT", defaultValue = "8080",
+            description = "With --web: the viewer's port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int webPort;
+
     @Mixin
     ExplainOptions explain;
 
@@ -76,6 +84,9 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private int run(Path modelDir, String modelsName) {
+        if (web) {
+            return serveViewer(modelDir, modelsName);
+        }
         String frames = source != null ? source : (framesDir != null ? framesDir : bundledFrames(modelDir)).toString();
         ExplainRequest.Builder request = explain.template();
         PrintWriter stdout = spec.commandLine().getOut();
@@ -112,9 +123,30 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    private static EmbeddedServer startServer(Path modelDir) {
+    /** demo --web: the embedded server with the live viewer, until the JVM is stopped. */
+    private int serveViewer(Path modelDir, String modelsName) {
+        if (webPort < 0 || webPort > 65535) {
+            throw new CliException("--web-port must be 0..65535, got " + webPort, CliException.USAGE);
+        }
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.println("Starting an embedded server with " + modelsName + " ...");
+        stdout.flush();
+        EmbeddedServer server = startServer(modelDir, "--web-port", Integer.toString(webPort));
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        stdout.println("Live viewer: http://127.0.0.1:" + server.webPort() + "/  (camera or a video file; Ctrl-C stops)");
+        stdout.println("gRPC: " + server.address());
+        stdout.flush();
         try {
-            return EmbeddedServer.start(modelDir);
+            Thread.currentThread().join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static EmbeddedServer startServer(Path modelDir, String... flags) {
+        try {
+            return EmbeddedServer.start(modelDir, flags);
         } catch (ConfigException | ScoreCamException e) {
             throw new CliException("cannot serve the models in " + modelDir + ": " + e.getMessage());
         }

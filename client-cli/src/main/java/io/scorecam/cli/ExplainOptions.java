@@ -5,6 +5,7 @@ import io.scorecam.api.v1.Convention;
 import io.scorecam.api.v1.ExplainRequest;
 import io.scorecam.api.v1.MapSize;
 import io.scorecam.api.v1.Method;
+import io.scorecam.server.engine.method.Methods;
 import picocli.CommandLine.Option;
 
 import java.util.Arrays;
@@ -24,8 +25,8 @@ public final class ExplainOptions {
     @Option(names = "--top-k", paramLabel = "K", description = "Explain the K best predicted classes (default: ${DEFAULT-VALUE}).")
     int topK = 1;
 
-    @Option(names = "--method", paramLabel = "METHOD",
-            description = "SCORE_CAM, FASTER_SCORE_CAM, RECIPRO_CAM or EIGEN_CAM (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--method", paramLabel = "METHOD", completionCandidates = Methods.Names.class,
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     String method = "SCORE_CAM";
 
     @Option(names = "--max-channels", paramLabel = "N",
@@ -66,7 +67,7 @@ public final class ExplainOptions {
         ExplainRequest.Builder b = ExplainRequest.newBuilder()
                 .setModel(model == null ? "" : model)
                 .setTopK(topK)
-                .setMethod(parse("--method", method, Method.values(), Method::valueOf))
+                .setMethod(parse("--method", method, Methods.ids().toArray(Method[]::new), Method::valueOf))
                 .setConvention(parse("--convention", convention, Convention.values(), Convention::valueOf))
                 .setMapSize(parse("--map-size", mapSize, MapSize.values(), MapSize::valueOf))
                 .setMaxChannels(maxChannels)

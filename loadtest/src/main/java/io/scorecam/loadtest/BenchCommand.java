@@ -8,6 +8,7 @@ import io.scorecam.api.v1.ExplainResponse;
 import io.scorecam.api.v1.ExplainServiceGrpc;
 import io.scorecam.api.v1.ListModelsRequest;
 import io.scorecam.api.v1.Method;
+import io.scorecam.server.engine.method.Methods;
 import io.scorecam.api.v1.ModelInfo;
 import io.scorecam.api.v1.OverloadPolicy;
 import io.scorecam.loadtest.fidelity.FidelityBench;
@@ -55,7 +56,8 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
     List<Integer> streamCounts;
     @Option(names = "--window", defaultValue = "2", description = "frames in flight per stream (default: ${DEFAULT-VALUE})")
     int window;
-    @Option(names = "--methods", split = ",", description = "methods to try (default: all in the API)")
+    @Option(names = "--methods", split = ",", completionCandidates = Methods.Names.class,
+            description = "methods to try, of ${COMPLETION-CANDIDATES} (default: all)")
     List<Method> methods;
     @Option(names = "--output", defaultValue = "PNG", description = "map output requested: VALUES, PNG, OVERLAY (default: ${DEFAULT-VALUE})")
     LoadCommand.Output output;
@@ -240,6 +242,8 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
             }
         }
         for (Outcome o : outcomes) {
+            // Recipro-CAM's passes are head passes, far cheaper than full ones: the registry says so
+            boolean comparable = Methods.find(o.method()) != null && Methods.find(o.method()).method().fullModelPasses();
             double ratioBase = o.phases().get(0).measurement().framesPerSecond();
             double ratio = o.many().framesPerSecond() > 0 ? ratioBase / o.many().framesPerSecond() : 0;
             for (Phase p : o.phases()) {
@@ -247,14 +251,14 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                 // what the engine ran: every batch item of the window (the frames' forward passes, also those
                 // of frames still unfinished when the window closed); RECIPRO_CAM's are head passes, far
                 // cheaper than full ones: no efficiency
-                String efficiency = p.raw() <= 0 || o.method() == Method.RECIPRO_CAM ? "n/a"
+                String efficiency = p.raw() <= 0 || !comparable ? "n/a"
                         : String.format(Locale.ROOT, "%.3f", r.passesPerSecond() / p.raw());
                 out.printf(Locale.ROOT, "RESULT model=%s method=%s streams=%d K=%d raw_images_per_s=%.1f raw_batch=%d "
                                 + "passes_per_s=%.1f passes_per_frame=%.1f frames_per_s=%.3f efficiency=%s p50_ms=%.1f "
                                 + "p95_ms=%.1f classes5_vs_1=%.3f repeat_passes=%d efficiency_cpu=%s cpu_busy=%.2f%n",
                         m.name(), o.method(), p.streams(), k, p.raw(), raw.batch(), r.passesPerSecond(), r.meanPasses(),
                         r.framesPerSecond(), efficiency, r.latency().p50(), r.latency().p95(), ratio, o.repeatPasses(),
-                        o.method() == Method.RECIPRO_CAM ? "n/a" : p.cpuEfficiency(),
+                        !comparable ? "n/a" : p.cpuEfficiency(),
                         r.cpuSeconds() / (r.seconds() * Runtime.getRuntime().availableProcessors()));
             }
         }
@@ -330,7 +334,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
     private Set<Method> methodsToTry() {
         Set<Method> set = EnumSet.noneOf(Method.class);
         set.add(Method.SCORE_CAM); // first: the exact method is what the goals are about
-        for (Method mt : methods != null ? methods : List.of(Method.values())) {
+        for (Method mt : methods != null ? methods : Methods.ids()) {
             if (mt != Method.METHOD_UNSPECIFIED && mt != Method.UNRECOGNIZED) {
                 set.add(mt);
             }

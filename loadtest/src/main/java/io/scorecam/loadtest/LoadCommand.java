@@ -29,7 +29,8 @@ public final class LoadCommand implements Callable<Integer> {
     /** What the maps are returned as. */
     public enum Output { VALUES, PNG, OVERLAY }
 
-    @Option(names = "--server", defaultValue = "127.0.0.1:50051", description = "host:port (default: ${DEFAULT-VALUE})")
+    @Option(names = "--server", defaultValue = "127.0.0.1:50051",
+            description = "host:port; several as h1:p1,h2:p2 or dns:///name:port, balanced round_robin (default: ${DEFAULT-VALUE})")
     String server;
     @Option(names = "--metrics", description = "the server's metrics URL, e.g. http://127.0.0.1:9090/metrics")
     String metricsUrl;

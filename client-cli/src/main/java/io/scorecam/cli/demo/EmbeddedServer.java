@@ -50,6 +50,16 @@ public final class EmbeddedServer implements AutoCloseable {
         return server.port();
     }
 
+    /** The live viewer's port (with "--web-port", N), or -1 when it is off. */
+    public int webPort() {
+        return server.webPort();
+    }
+
+    /** The server's meters (frames, streams, live viewers, queue depth). */
+    public io.micrometer.core.instrument.MeterRegistry registry() {
+        return server.registry();
+    }
+
     /** host:port for clients. */
     public String address() {
         return server.address();

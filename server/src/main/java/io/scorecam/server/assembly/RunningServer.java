@@ -126,6 +126,11 @@ public final class RunningServer implements AutoCloseable {
         return server.metricsPort();
     }
 
+    /** The live viewer's port bound, or -1 when it is off (--web-port off). */
+    public int webPort() {
+        return server.webPort();
+    }
+
     /** 127.0.0.1:port, for clients on this machine. */
     public String address() {
         return "127.0.0.1:" + port();

@@ -7,8 +7,9 @@ import java.util.List;
  * "masked scoring of model X under convention Y"). Items of different kinds never share a batch.
  *
  * @param <I> the item type
+ * @param <R> the result type, one per item
  */
-public interface BatchKind<I> {
+public interface BatchKind<I, R> {
 
     /** A short name for metrics and logs. */
     String name();
@@ -20,5 +21,5 @@ public interface BatchKind<I> {
      * Runs one batch (on a scheduler worker thread) and returns one result per item, in order.
      * Throwing fails every group that had items in the batch.
      */
-    List<Object> run(List<I> items);
+    List<R> run(List<I> items);
 }

@@ -33,7 +33,7 @@ public final class BatchScheduler implements AutoCloseable {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final ArrayDeque<WorkGroup<?>> queue = new ArrayDeque<>();
+    private final ArrayDeque<WorkGroup<?, ?>> queue = new ArrayDeque<>();
     private final long maxDelayNanos;
     private final BatchListener listener;
     private final List<Thread> workers = new ArrayList<>();
@@ -58,14 +58,14 @@ public final class BatchScheduler implements AutoCloseable {
      * Queues the items of one frame; the future completes with one result per item, in item order.
      * An empty item list completes at once.
      */
-    public <I> CompletableFuture<List<Object>> submit(BatchKind<I> kind, List<I> items, CancellationToken token) {
+    public <I, R> CompletableFuture<List<R>> submit(BatchKind<I, R> kind, List<I> items, CancellationToken token) {
         return submit(kind, items, token, waited -> { });
     }
 
     /** As {@link #submit(BatchKind, List, CancellationToken)}; onFirstTaken learns how long the items waited. */
-    public <I> CompletableFuture<List<Object>> submit(BatchKind<I> kind, List<I> items, CancellationToken token,
+    public <I, R> CompletableFuture<List<R>> submit(BatchKind<I, R> kind, List<I> items, CancellationToken token,
                                                       LongConsumer onFirstTaken) {
-        WorkGroup<I> group = new WorkGroup<>(kind, List.copyOf(items), token, System.nanoTime(), onFirstTaken);
+        WorkGroup<I, R> group = new WorkGroup<>(kind, List.copyOf(items), token, System.nanoTime(), onFirstTaken);
         if (items.isEmpty()) {
             group.future.complete(List.of());
             return group.future;
@@ -100,8 +100,8 @@ public final class BatchScheduler implements AutoCloseable {
 
     private void workLoop() {
         while (true) {
-            List<WorkGroup<?>> dropped = new ArrayList<>();
-            Batch<?> batch;
+            List<WorkGroup<?, ?>> dropped = new ArrayList<>();
+            Batch<?, ?> batch;
             try {
                 batch = takeBatch(dropped);
             } catch (InterruptedException e) {
@@ -121,7 +121,7 @@ public final class BatchScheduler implements AutoCloseable {
      * Blocks until a batch is ready; null when closed and drained, or when it removed cancelled groups
      * (into {@code dropped}), which the caller fails once the lock is released.
      */
-    private Batch<?> takeBatch(List<WorkGroup<?>> dropped) throws InterruptedException {
+    private Batch<?, ?> takeBatch(List<WorkGroup<?, ?>> dropped) throws InterruptedException {
         lock.lock();
         try {
             while (true) {
@@ -139,8 +139,8 @@ public final class BatchScheduler implements AutoCloseable {
                 // The oldest kind that is ready wins; a kind still filling up does not block the others.
                 long now = System.nanoTime();
                 long earliestDue = Long.MAX_VALUE;
-                List<BatchKind<?>> seen = new ArrayList<>(4);
-                for (WorkGroup<?> g : queue) {
+                List<BatchKind<?, ?>> seen = new ArrayList<>(4);
+                for (WorkGroup<?, ?> g : queue) {
                     if (seen.contains(g.kind)) {
                         continue;
                     }
@@ -159,9 +159,9 @@ public final class BatchScheduler implements AutoCloseable {
     }
 
     /** Under the lock: takes the cancelled groups out of the queue, without completing them. */
-    private void dropCancelled(List<WorkGroup<?>> dropped) {
-        for (Iterator<WorkGroup<?>> it = queue.iterator(); it.hasNext(); ) {
-            WorkGroup<?> g = it.next();
+    private void dropCancelled(List<WorkGroup<?, ?>> dropped) {
+        for (Iterator<WorkGroup<?, ?>> it = queue.iterator(); it.hasNext(); ) {
+            WorkGroup<?, ?> g = it.next();
             if (!g.cancellation.isCancelled()) {
                 continue;
             }
@@ -173,17 +173,17 @@ public final class BatchScheduler implements AutoCloseable {
     }
 
     /** Outside the lock: fails the dropped groups (their callbacks may queue work again). */
-    private static void failDropped(List<WorkGroup<?>> dropped) {
-        for (WorkGroup<?> g : dropped) {
+    private static void failDropped(List<WorkGroup<?, ?>> dropped) {
+        for (WorkGroup<?, ?> g : dropped) {
             ErrorCode code = g.cancellation.deadlinePassed() ? ErrorCode.DEADLINE_EXCEEDED : ErrorCode.CANCELLED;
             g.future.completeExceptionally(new ScoreCamException(code,
                     code == ErrorCode.CANCELLED ? "the frame was cancelled" : "the frame's deadline passed"));
         }
     }
 
-    private int countAvailable(BatchKind<?> kind) {
+    private int countAvailable(BatchKind<?, ?> kind) {
         int n = 0;
-        for (WorkGroup<?> g : queue) {
+        for (WorkGroup<?, ?> g : queue) {
             if (g.kind == kind) {
                 n += g.remaining();
                 if (n >= kind.maxBatch()) {
@@ -195,15 +195,15 @@ public final class BatchScheduler implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private <I> Batch<I> collect(BatchKind<I> kind) {
-        Batch<I> batch = new Batch<>(kind);
+    private <I, R> Batch<I, R> collect(BatchKind<I, R> kind) {
+        Batch<I, R> batch = new Batch<>(kind);
         long now = System.nanoTime();
-        for (Iterator<WorkGroup<?>> it = queue.iterator(); it.hasNext() && batch.size() < kind.maxBatch(); ) {
-            WorkGroup<?> g = it.next();
+        for (Iterator<WorkGroup<?, ?>> it = queue.iterator(); it.hasNext() && batch.size() < kind.maxBatch(); ) {
+            WorkGroup<?, ?> g = it.next();
             if (g.kind != kind) {
                 continue;
             }
-            WorkGroup<I> group = (WorkGroup<I>) g;
+            WorkGroup<I, R> group = (WorkGroup<I, R>) g;
             int take = Math.min(group.remaining(), kind.maxBatch() - batch.size());
             if (group.nextItem == 0) {
                 try {
@@ -244,13 +244,13 @@ public final class BatchScheduler implements AutoCloseable {
     }
 
     /** Items taken from one or more groups, run together. */
-    private static final class Batch<I> {
-        final BatchKind<I> kind;
-        final List<Slice<I>> slices = new ArrayList<>();
+    private static final class Batch<I, R> {
+        final BatchKind<I, R> kind;
+        final List<Slice<I, R>> slices = new ArrayList<>();
         final List<I> items = new ArrayList<>();
         long oldestEnqueuedNanos;
 
-        Batch(BatchKind<I> kind) {
+        Batch(BatchKind<I, R> kind) {
             this.kind = kind;
         }
 
@@ -258,14 +258,14 @@ public final class BatchScheduler implements AutoCloseable {
             return items.size();
         }
 
-        void add(WorkGroup<I> group, int from, int count) {
+        void add(WorkGroup<I, R> group, int from, int count) {
             slices.add(new Slice<>(group, from, count));
             items.addAll(group.items.subList(from, from + count));
         }
 
         void run(BatchListener listener) {
             long start = System.nanoTime();
-            List<Object> results;
+            List<R> results;
             try {
                 results = kind.run(items);
                 if (results.size() != items.size()) {
@@ -275,7 +275,7 @@ public final class BatchScheduler implements AutoCloseable {
             } catch (Throwable t) {
                 ScoreCamException failure = t instanceof ScoreCamException e ? e
                         : new ScoreCamException(ErrorCode.INTERNAL, kind.name() + " failed: " + t, t);
-                for (Slice<I> s : slices) {
+                for (Slice<I, R> s : slices) {
                     s.group.future.completeExceptionally(failure);
                 }
                 return;
@@ -287,7 +287,7 @@ public final class BatchScheduler implements AutoCloseable {
                 LOG.warn("batch listener failed", e); // metrics must not cost the frames their results
             }
             int offset = 0;
-            for (Slice<I> s : slices) {
+            for (Slice<I, R> s : slices) {
                 try {
                     s.group.complete(s.from, results.subList(offset, offset + s.count));
                 } catch (RuntimeException e) {
@@ -300,6 +300,6 @@ public final class BatchScheduler implements AutoCloseable {
         }
     }
 
-    private record Slice<I>(WorkGroup<I> group, int from, int count) {
+    private record Slice<I, R>(WorkGroup<I, R> group, int from, int count) {
     }
 }

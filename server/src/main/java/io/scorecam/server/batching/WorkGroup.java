@@ -9,13 +9,13 @@ import java.util.function.LongConsumer;
  * The items one frame adds to the queue for one kind. Completes with the items' results, in item
  * order, once every item has run; items are taken FIFO, possibly across several batches.
  */
-final class WorkGroup<I> {
-    final BatchKind<I> kind;
+final class WorkGroup<I, R> {
+    final BatchKind<I, R> kind;
     final List<I> items;
     final CancellationToken cancellation;
     final long enqueuedNanos;
     final Object[] results;
-    final CompletableFuture<List<Object>> future = new CompletableFuture<>();
+    final CompletableFuture<List<R>> future = new CompletableFuture<>();
     /** Next item to hand to a batch (guarded by the scheduler's lock). */
     int nextItem;
     /** Items whose results have arrived (guarded by this). */
@@ -23,7 +23,7 @@ final class WorkGroup<I> {
     /** Told how long the group waited when a batch first takes one of its items. */
     final LongConsumer onFirstTaken;
 
-    WorkGroup(BatchKind<I> kind, List<I> items, CancellationToken cancellation, long enqueuedNanos,
+    WorkGroup(BatchKind<I, R> kind, List<I> items, CancellationToken cancellation, long enqueuedNanos,
               LongConsumer onFirstTaken) {
         this.kind = kind;
         this.onFirstTaken = onFirstTaken;
@@ -37,8 +37,13 @@ final class WorkGroup<I> {
         return items.size() - nextItem;
     }
 
+    @SuppressWarnings("unchecked")
+    private List<R> resultList() {
+        return (List<R>) List.of(results); // every slot holds an R: complete() stored one per item
+    }
+
     /** Stores results for items [from, from + values.size()) and completes the group when all are in. */
-    void complete(int from, List<Object> values) {
+    void complete(int from, List<R> values) {
         boolean finished;
         synchronized (this) {
             for (int i = 0; i < values.size(); i++) {
@@ -48,7 +53,7 @@ final class WorkGroup<I> {
             finished = done == items.size();
         }
         if (finished) {
-            future.complete(List.of(results));
+            future.complete(resultList());
         }
     }
 }

@@ -1,7 +1,8 @@
 package io.scorecam.server.bench;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.scorecam.server.engine.api.CamMethod;
+import io.scorecam.api.v1.Method;
+import io.scorecam.server.engine.method.Methods;
 import io.scorecam.server.batching.CancellationToken;
 import io.scorecam.server.engine.api.Convention;
 import io.scorecam.server.engine.api.EngineOptions;
@@ -56,10 +57,10 @@ public final class EngineBenchmark implements Callable<Integer> {
     int batchSize;
     @Option(names = "--convention", defaultValue = "SEED")
     Convention convention;
-    @Option(names = "--method", defaultValue = "SCORE_CAM", split = ",",
-            description = "one or more of SCORE_CAM, FASTER_SCORE_CAM, RECIPRO_CAM, EIGEN_CAM (comma-separated),"
+    @Option(names = "--method", defaultValue = "SCORE_CAM", split = ",", completionCandidates = Methods.Names.class,
+            description = "one or more of ${COMPLETION-CANDIDATES} (comma-separated),"
                     + " measured one after the other against the same raw number")
-    List<CamMethod> methods;
+    List<Method> methods;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new EngineBenchmark()).execute(args));
@@ -81,7 +82,7 @@ public final class EngineBenchmark implements Callable<Integer> {
             System.out.printf("model=%s K=%d layer=%s %dx%d batch=%d streams=%d%n", d.name(), d.channels(),
                     d.targetLayer(), d.layerWidth(), d.layerHeight(), batch, streams);
             System.out.printf("raw ORT images/s (plain model, batch %d): %.1f%n", batch, raw);
-            for (CamMethod method : methods) {
+            for (Method method : methods) {
                 // RECIPRO_CAM's passes are head passes (the model after the target layer), far cheaper than
                 // full ones: its efficiency figures exceed 1
                 double[] engineResult = engineFramesPerSecond(engine, d.name(), frames, method);
@@ -114,13 +115,13 @@ public final class EngineBenchmark implements Callable<Integer> {
 
     /** Returns {frames/s, mean forward passes per frame}. */
     private double[] engineFramesPerSecond(ScoreCamEngine engine, String model, List<RgbImage> frames,
-                                           CamMethod method) throws Exception {
+                                           Method method) throws Exception {
         runFor(engine, model, frames, 1.0, method); // warm-up: scoring or head session, JIT
         return runFor(engine, model, frames, seconds, method);
     }
 
     private double[] runFor(ScoreCamEngine engine, String model, List<RgbImage> frames, double secs,
-                            CamMethod method) throws Exception {
+                            Method method) throws Exception {
         AtomicLong done = new AtomicLong();
         AtomicLong passes = new AtomicLong();
         long end = System.nanoTime() + (long) (secs * 1e9);

@@ -1,6 +1,5 @@
 package io.scorecam.server.engine;
 
-import io.scorecam.server.engine.api.CamMethod;
 import io.scorecam.server.engine.api.ClassMap;
 import io.scorecam.server.engine.api.ClassProbability;
 import io.scorecam.server.engine.api.Convention;
@@ -22,15 +21,14 @@ import io.scorecam.server.engine.pipeline.FrameMetrics;
 import io.scorecam.server.engine.pipeline.FramePipeline;
 import io.scorecam.server.engine.pipeline.PreparedFrame;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.scorecam.api.v1.Method;
 import io.scorecam.server.batching.BatchScheduler;
 import io.scorecam.server.engine.faithfulness.FaithfulnessMeter;
-import io.scorecam.server.engine.method.EigenCam;
-import io.scorecam.server.engine.method.FasterScoreCam;
 import io.scorecam.server.engine.method.MapFinisher;
-import io.scorecam.server.engine.method.ReciproCam;
+import io.scorecam.server.engine.method.MethodParams;
+import io.scorecam.server.engine.method.Methods;
 import io.scorecam.server.engine.method.SaliencyMethod;
-import io.scorecam.server.engine.method.SaliencyMethod.LayerShape;
-import io.scorecam.server.engine.method.ScoreCam;
+import io.scorecam.server.engine.pass.LayerShape;
 import io.scorecam.server.errors.Echo;
 import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.errors.ScoreCamException;
@@ -39,12 +37,14 @@ import io.scorecam.server.model.ModelConfig;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -61,7 +61,8 @@ public final class ScoreCamEngine implements Explainer {
     private final BatchScheduler scheduler;
     private final FrameCache cache;
     private final ExecutorService cpu;
-    private final Map<CamMethod, SaliencyMethod> methods = new EnumMap<>(CamMethod.class);
+    /** Per model, the registered methods it cannot run and why (checked once, at load). */
+    private final Map<String, Map<Method, ScoreCamException>> unavailable = new HashMap<>();
     private final FramePipeline pipeline;
     private final FrameMetrics frameMetrics;
 
@@ -86,10 +87,16 @@ public final class ScoreCamEngine implements Explainer {
         });
         this.pipeline = new FramePipeline(scheduler, cache, cpu);
         this.frameMetrics = new FrameMetrics(scheduler);
-        methods.put(CamMethod.SCORE_CAM, new ScoreCam());
-        methods.put(CamMethod.FASTER_SCORE_CAM, new FasterScoreCam());
-        methods.put(CamMethod.RECIPRO_CAM, new ReciproCam());
-        methods.put(CamMethod.EIGEN_CAM, new EigenCam());
+        for (LoadedModel m : loaded) {
+            Map<Method, ScoreCamException> missing = new EnumMap<>(Method.class);
+            for (Methods.Entry e : Methods.all()) {
+                ScoreCamException why = e.method().unavailable(m.context());
+                if (why != null) {
+                    missing.put(e.id(), why);
+                }
+            }
+            unavailable.put(m.name(), missing);
+        }
         metrics.gauge("scorecam.queue.items", "masked items waiting for a batch", scheduler,
                 BatchScheduler::queuedItems);
         metrics.gauge("scorecam.cache.bytes", "bytes held by the frame cache", cache, FrameCache::usedBytes);
@@ -130,7 +137,7 @@ public final class ScoreCamEngine implements Explainer {
     public CompletableFuture<FrameResult> explain(FrameRequest request) {
         try {
             LoadedModel model = model(request.model());
-            SaliencyMethod method = method(request.method());
+            SaliencyMethod method = method(model, request.method());
             validateClasses(model, request.targetClasses());
             if (request.wantMetrics()) {
                 FaithfulnessMeter.steps(request.metricSteps()); // fail before any pass, not after the maps
@@ -146,12 +153,11 @@ public final class ScoreCamEngine implements Explainer {
     private CompletableFuture<FrameResult> explainFrame(LoadedModel model, SaliencyMethod saliency,
                                                         FrameRequest request, PreparedFrame frame, FrameCost cost) {
         Convention convention = request.convention() == null ? Convention.SEED : request.convention();
-        LayerShape layer = new LayerShape(model.channels(), model.layerHeight(), model.layerWidth());
+        LayerShape layer = model.layer();
         int maxChannels = request.maxChannels() > 0 ? request.maxChannels() : options.fasterChannels();
-        int[] channels = saliency.channelsToScore(frame.features(), layer, convention, maxChannels);
-        CompletableFuture<ScoreRow[]> scored = saliency.itemKind() == SaliencyMethod.ItemKind.HEAD_CELL
-                ? pipeline.cellScores(model, frame, channels, request.cancellation(), cost)
-                : pipeline.scores(model, frame, convention, channels, request.cancellation(), cost);
+        SaliencyMethod.Need<?> need = saliency.need(frame.features(), layer, new MethodParams(convention, maxChannels));
+        int[] channels = need.rows();
+        CompletableFuture<ScoreRow[]> scored = pipeline.rows(model, frame, need, request.cancellation(), cost);
         List<float[]> layerMaps = new ArrayList<>(); // filled by the maps stage, read by the metrics stage after it
         CompletableFuture<FrameResult> explained = scored.thenApplyAsync(rows -> {
                     FrameFeatures f = frame.features();
@@ -215,14 +221,18 @@ public final class ScoreCamEngine implements Explainer {
         return model;
     }
 
-    private SaliencyMethod method(CamMethod requested) {
-        CamMethod m = requested == null ? CamMethod.SCORE_CAM : requested;
-        SaliencyMethod method = methods.get(m);
-        if (method == null) {
+    private SaliencyMethod method(LoadedModel model, Method requested) {
+        Method m = requested == null ? Method.SCORE_CAM : requested;
+        Methods.Entry entry = Methods.find(m);
+        if (entry == null) {
             throw new ScoreCamException(ErrorCode.INVALID_ARGUMENT, "method " + m
-                    + " is not available on this server; available: " + methods.keySet());
+                    + " is not available on this server; available: [" + Methods.names() + "]");
         }
-        return method;
+        ScoreCamException why = unavailable.get(model.name()).get(m);
+        if (why != null) {
+            throw why; // named at load, e.g. a head that cannot be split off at the target layer
+        }
+        return entry.method();
     }
 
     private static void validateClasses(LoadedModel model, List<Integer> classes) {
@@ -236,7 +246,9 @@ public final class ScoreCamEngine implements Explainer {
 
     @Override
     public List<ModelDescription> models() {
-        return models.values().stream().map(m -> m.describe(m.name().equals(defaultModel), options.fasterChannels())).toList();
+        return models.values().stream().map(m -> m.describe(m.name().equals(defaultModel),
+                Methods.ids().stream().filter(id -> !unavailable.get(m.name()).containsKey(id)).toList(),
+                options.fasterChannels())).toList();
     }
 
     /** Scoring batch size in use for a model (tuned at load time unless configured). */
@@ -253,6 +265,14 @@ public final class ScoreCamEngine implements Explainer {
     public void close() {
         scheduler.close();
         cpu.shutdown();
+        try {
+            // a task still on the pool may be opening a session: close the models only once it is done
+            if (!cpu.awaitTermination(30, TimeUnit.SECONDS)) {
+                cpu.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         models.values().forEach(LoadedModel::close);
     }
 }

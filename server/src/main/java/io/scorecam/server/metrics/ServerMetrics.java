@@ -29,8 +29,15 @@ public final class ServerMetrics {
     public static final String FRAME_COMPUTE_DURATION = "scorecam.frame.compute.duration";
     public static final String FRAME_FORWARD_PASSES = "scorecam.frame.forward.passes";
     public static final String STREAMS_OPEN = "scorecam.streams.open";
+    public static final String STREAMS = "scorecam.streams";
     public static final String FRAMES_IN_FLIGHT = "scorecam.frames.in.flight";
     public static final String QUEUE_DEPTH = "scorecam.queue.depth";
+    /** Browser viewers connected (--web-port). */
+    public static final String LIVE_SESSIONS_OPEN = "scorecam.live.sessions.open";
+    /** Viewers gone: tab closed, connection lost, server stop. */
+    public static final String LIVE_SESSIONS_CLOSED = "scorecam.live.sessions.closed";
+    /** Viewer frames whose engine work was cancelled because the viewer went away before the answer. */
+    public static final String LIVE_FRAMES_CANCELLED = "scorecam.live.frames.cancelled";
     /** The engine's: items per batch (DistributionSummary, tag kind). */
     public static final String BATCH_SIZE = "scorecam.batch.size";
     /** The engine's: ONNX Runtime time per batch (Timer, tag kind). */
@@ -56,7 +63,11 @@ public final class ServerMetrics {
     private final Map<Failure, Counter> failures = new ConcurrentHashMap<>();
     private final Map<FrameLabels, Counter> skipped = new ConcurrentHashMap<>();
     private final AtomicInteger streamsOpen = new AtomicInteger();
+    private final Counter streamsStarted;
     private final AtomicInteger framesInFlight = new AtomicInteger();
+    private final AtomicInteger liveOpen = new AtomicInteger();
+    private final Counter liveClosed;
+    private final Counter liveCancelled;
     private final Map<String, Timer> stages = new ConcurrentHashMap<>();
 
     private record Failure(FrameLabels labels, String code) {
@@ -68,10 +79,27 @@ public final class ServerMetrics {
 
     public ServerMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.streamsStarted = Counter.builder(STREAMS).description("ExplainStream calls started").register(registry);
         Gauge.builder(STREAMS_OPEN, streamsOpen, AtomicInteger::get)
                 .description("Open ExplainStream calls").register(registry);
         Gauge.builder(FRAMES_IN_FLIGHT, framesInFlight, AtomicInteger::get)
                 .description("Frames taken from calls and not yet answered").register(registry);
+        Gauge.builder(LIVE_SESSIONS_OPEN, liveOpen, AtomicInteger::get)
+                .description("Browser viewers connected").register(registry);
+        liveClosed = Counter.builder(LIVE_SESSIONS_CLOSED).description("Browser viewers gone").register(registry);
+        liveCancelled = Counter.builder(LIVE_FRAMES_CANCELLED)
+                .description("Viewer frames cancelled because the viewer went away").register(registry);
+    }
+
+    public void liveSessionOpened() {
+        liveOpen.incrementAndGet();
+    }
+
+    /** @param cancelledFrames frames of the session whose work was cancelled (0 or 1: one frame in flight) */
+    public void liveSessionClosed(int cancelledFrames) {
+        liveOpen.decrementAndGet();
+        liveClosed.increment();
+        liveCancelled.increment(cancelledFrames);
     }
 
     public MeterRegistry registry() {
@@ -148,6 +176,7 @@ public final class ServerMetrics {
     }
 
     public void streamOpened() {
+        streamsStarted.increment();
         streamsOpen.incrementAndGet();
     }
 

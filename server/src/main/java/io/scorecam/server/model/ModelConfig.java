@@ -104,13 +104,17 @@ public record ModelConfig(String name,
     }
 
     /**
-     * Per-model request defaults from model.json; null where the file leaves the server's default. method and
-     * convention are names of the engine's CamMethod / Convention (checked by the reader against
-     * {@link #METHODS} / {@link #CONVENTIONS}; a test keeps those lists equal to the engine's enums).
+     * Per-model request defaults from model.json; null where the file leaves the server's default. method is
+     * a name of the API's Method (checked by the reader against {@link #METHODS}; the engine then checks the
+     * model can run it), convention one of the engine's Convention ({@link #CONVENTIONS}; a test keeps that
+     * list equal to the engine's enum and METHODS equal to the engine's method registry).
      */
     public record Defaults(String method, String convention, Integer maxChannels, Integer topK) {
         public static final Defaults NONE = new Defaults(null, null, null, null);
-        public static final List<String> METHODS = List.of("SCORE_CAM", "FASTER_SCORE_CAM", "RECIPRO_CAM", "EIGEN_CAM");
+        public static final List<String> METHODS = java.util.Arrays.stream(io.scorecam.api.v1.Method.values())
+                .filter(m -> m != io.scorecam.api.v1.Method.METHOD_UNSPECIFIED
+                        && m != io.scorecam.api.v1.Method.UNRECOGNIZED)
+                .map(Enum::name).toList();
         public static final List<String> CONVENTIONS = List.of("SEED", "OFFICIAL", "GRAD_CAM_LIB");
     }
 

@@ -81,11 +81,11 @@ final class ModelCatalog {
             info.addAllLabels(m.labels());
         }
         if (m.methods() != null) {
-            m.methods().forEach(method -> info.addMethods(Method.valueOf(method.name())));
+            info.addAllMethods(m.methods());
         }
         ModelDefaults d = m.defaults();
         info.setDefaults(RequestDefaults.newBuilder()
-                .setMethod(Method.valueOf(d.method().name()))
+                .setMethod(d.method())
                 .setConvention(Convention.valueOf(d.convention().name()))
                 .setMaxChannels(d.maxChannels())
                 .setTopK(d.topK()));

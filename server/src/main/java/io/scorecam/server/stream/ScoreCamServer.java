@@ -10,6 +10,7 @@ import io.scorecam.server.lifecycle.Readiness;
 import io.scorecam.server.metrics.MetricsServer;
 import io.scorecam.server.metrics.ProcessMetrics;
 import io.scorecam.server.metrics.ServerMetrics;
+import io.scorecam.server.web.WebServer;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -50,8 +51,11 @@ public final class ScoreCamServer {
     private final MapEncoder encoder;
     private final ServerMetrics metrics;
     private final ExplainCalls explainCalls;
+    private final FrameBudget budget;
     private final List<HttpServer> listeners = new CopyOnWriteArrayList<>();
     private volatile MetricsServer metricsServer;
+    private volatile WebServer webServer;
+    private final LivePath livePath = new LivePath();
     private final ProcessMetrics processMetrics;
     private Explainer explainer;
     private Future<Void> shutdown;
@@ -67,7 +71,8 @@ public final class ScoreCamServer {
         this.metrics = new ServerMetrics(registry);
         this.processMetrics = ProcessMetrics.bind(registry);
         this.explainCalls = new ExplainCalls(vertx, calls, metrics, config.streamWindow(), config.maxMessageBytes(),
-                codec);
+                codec, config.maxStreams());
+        this.budget = new FrameBudget(config.frameMemory(), config.admissionWaitMs());
     }
 
     /** {@link #start(ServerConfig, Explainer, MapEncoder, MeterRegistry)} with the product's PNG/JPEG encoder. */
@@ -91,15 +96,30 @@ public final class ScoreCamServer {
     public static Future<ScoreCamServer> listen(ServerConfig config, MapEncoder encoder, MeterRegistry registry,
                                                 Readiness readiness) {
         ScoreCamServer server = new ScoreCamServer(Vertx.vertx(), config, encoder, registry, readiness);
+        if (config.tlsEnabled()) {
+            try {
+                TlsKeyCheck.verify(server.vertx, pemOptions(config));
+            } catch (RuntimeException e) {
+                server.codec.shutdownNow();
+                return server.vertx.close().transform(ar -> Future.failedFuture(e));
+            }
+        }
         // Vert.x shares one listening socket among the instances and spreads connections over their loops;
         // it cannot share an ephemeral port (each instance would get its own), so port 0 gets one listener
         int instances = config.port() == 0 ? 1 : config.eventLoops();
         return server.deployListeners(instances)
                 .compose(port -> config.metricsEnabled() && registry instanceof PrometheusMeterRegistry p
-                        ? MetricsServer.start(server.vertx, p, config.host(), config.metricsPort())
+                        ? MetricsServer.start(server.vertx, p, readiness, config.host(), config.metricsPort())
                         : Future.<MetricsServer>succeededFuture(null))
-                .map(ms -> {
+                .compose(ms -> {
                     server.metricsServer = ms;
+                    return config.webEnabled()
+                            ? WebServer.start(server.vertx, server.livePath, server.metrics, config.host(),
+                                    config.webPort(), config.authToken(), config.maxMessageBytes())
+                            : Future.<WebServer>succeededFuture(null);
+                })
+                .map(web -> {
+                    server.webServer = web;
                     return server;
                 })
                 .onFailure(e -> {
@@ -130,9 +150,11 @@ public final class ScoreCamServer {
         }
         metrics.bindQueueDepth(loaded::queuedItems);
         ModelCatalog catalog = new ModelCatalog(loaded.models());
-        FrameProcessor processor = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()), catalog),
-                new ResponseBuilder(encoder, catalog), loaded, codec, metrics);
+        FrameProcessor processor = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()),
+                catalog, new RequestConverter.Limits(config.maxClasses(), config.maxResponseBytes())),
+                new ResponseBuilder(encoder, catalog), loaded, codec, metrics, budget);
         explainCalls.attach(processor, catalog);
+        livePath.attach(processor, catalog); // the viewer's frames take the streams' path
         // warm-up frames go through the same path but are not counted in the served frames' metrics
         FrameProcessor warmPath = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()), catalog),
                 new ResponseBuilder(encoder, catalog), loaded, codec, new ServerMetrics(new SimpleMeterRegistry()));
@@ -171,11 +193,13 @@ public final class ScoreCamServer {
                         .setMaxHeaderListSize(config.http2MaxHeaderListSize()))
                 .setHttp2ConnectionWindowSize(config.http2ConnectionWindow());
         if (config.tlsEnabled()) {
-            o.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions()
-                    .setCertPath(config.tlsCert().toString())
-                    .setKeyPath(config.tlsKey().toString()));
+            o.setSsl(true).setUseAlpn(true).setKeyCertOptions(pemOptions(config));
         }
         return o;
+    }
+
+    private static PemKeyCertOptions pemOptions(ServerConfig config) {
+        return new PemKeyCertOptions().setCertPath(config.tlsCert().toString()).setKeyPath(config.tlsKey().toString());
     }
 
     private static ThreadFactory daemonThreads(String prefix) {
@@ -190,6 +214,12 @@ public final class ScoreCamServer {
     /** The gRPC port actually bound. */
     public int port() {
         return listeners.get(0).actualPort();
+    }
+
+    /** The live viewer's port actually bound, or -1 when it is off (--web-port off). */
+    public int webPort() {
+        WebServer web = webServer;
+        return web == null ? -1 : web.port();
     }
 
     /** The metrics port actually bound, or -1 when metrics are off. */
@@ -229,6 +259,7 @@ public final class ScoreCamServer {
                     // ending a call is immediate; the bound only guards against a call that never reports
                     return calls.drainAll().timeout(2, TimeUnit.SECONDS);
                 })
+                .transform(ar -> webServer == null ? Future.succeededFuture() : webServer.close())
                 .transform(ar -> Future.join(listeners.stream().map(l -> l.shutdown(1, TimeUnit.SECONDS)).toList()))
                 .transform(ar -> metricsServer == null ? Future.succeededFuture() : metricsServer.close())
                 .transform(ar -> vertx.executeBlocking(() -> {

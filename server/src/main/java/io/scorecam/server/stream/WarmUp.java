@@ -6,7 +6,6 @@ import io.scorecam.api.v1.ExplainResponse;
 import io.scorecam.api.v1.Method;
 import io.scorecam.api.v1.PixelFormat;
 import io.scorecam.api.v1.RawImage;
-import io.scorecam.server.engine.api.CamMethod;
 import io.scorecam.server.batching.CancellationToken;
 import io.scorecam.server.engine.api.ModelDescription;
 import io.scorecam.server.lifecycle.Readiness;
@@ -49,17 +48,17 @@ final class WarmUp {
         this.processor = processor;
         this.readiness = readiness;
         for (ModelDescription m : models) {
-            List<CamMethod> methods = m.methods() == null || m.methods().isEmpty() ? List.of(CamMethod.SCORE_CAM) : m.methods();
+            List<Method> methods = m.methods() == null || m.methods().isEmpty() ? List.of(Method.SCORE_CAM) : m.methods();
             // cheapest first: an exact Score-CAM frame of an ImageNet model alone may outlast the budget
-            for (CamMethod method : methods.stream().sorted(java.util.Comparator.comparingInt(WarmUp::cost)).toList()) {
-                shapes.add(ExplainRequest.newBuilder().setModel(m.name()).setMethod(Method.valueOf(method.name()))
+            for (Method method : methods.stream().sorted(java.util.Comparator.comparingInt(WarmUp::cost)).toList()) {
+                shapes.add(ExplainRequest.newBuilder().setModel(m.name()).setMethod(method)
                         .setWantValues(true).setWantPng(true).setWantOverlay(true)
                         .setRaw(RawImage.newBuilder().setWidth(2 * m.inputWidth()).setHeight(2 * m.inputHeight())));
             }
         }
     }
 
-    private static int cost(CamMethod m) {
+    private static int cost(Method m) {
         return switch (m) {
             case EIGEN_CAM -> 0;
             case RECIPRO_CAM -> 1;

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BatchSchedulerTest {
 
     /** Records every batch it runs; each item's result is its value times ten. */
-    static final class RecordingKind implements BatchKind<Integer> {
+    static final class RecordingKind implements BatchKind<Integer, Object> {
         final List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
         final int max;
         volatile CountDownLatch gate = new CountDownLatch(0);
@@ -122,7 +122,7 @@ class BatchSchedulerTest {
 
     @Test
     void aFailingBatchFailsItsGroupsAndTheWorkerGoesOn() throws Exception {
-        BatchKind<Integer> failing = new BatchKind<>() {
+        BatchKind<Integer, Object> failing = new BatchKind<>() {
             @Override
             public String name() {
                 return "failing";

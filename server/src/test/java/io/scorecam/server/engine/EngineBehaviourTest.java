@@ -1,7 +1,7 @@
 package io.scorecam.server.engine;
 
 import io.scorecam.server.batching.CancellationToken;
-import io.scorecam.server.engine.api.CamMethod;
+import io.scorecam.api.v1.Method;
 import io.scorecam.server.engine.api.ClassMap;
 import io.scorecam.server.engine.api.Convention;
 import io.scorecam.server.engine.api.FrameRequest;
@@ -50,7 +50,7 @@ class EngineBehaviourTest {
 
     private static FrameResult explain(String model, RgbImage image, List<Integer> classes, Convention convention)
             throws Exception {
-        return engine.explain(new FrameRequest(model, image, classes, 1, CamMethod.SCORE_CAM, convention, 0,
+        return engine.explain(new FrameRequest(model, image, classes, 1, Method.SCORE_CAM, convention, 0,
                 MapSize.MODEL_INPUT, new CancellationToken())).get(60, TimeUnit.SECONDS);
     }
 
@@ -91,7 +91,7 @@ class EngineBehaviourTest {
     }
 
     private static CompletableFuture<FrameResult> request(RgbImage image, int classId) {
-        return engine.explain(new FrameRequest("resnet", image, List.of(classId), 1, CamMethod.SCORE_CAM,
+        return engine.explain(new FrameRequest("resnet", image, List.of(classId), 1, Method.SCORE_CAM,
                 Convention.GRAD_CAM_LIB, 0, MapSize.MODEL_INPUT, new CancellationToken()));
     }
 
@@ -118,7 +118,7 @@ class EngineBehaviourTest {
     void mapSizesFollowTheRequest() throws Exception {
         RgbImage image = EngineExactnessTest.randomImage(new Random(5), 61, 45);
         for (MapSize size : MapSize.values()) {
-            FrameResult r = engine.explain(new FrameRequest("resnet", image, List.of(1), 1, CamMethod.SCORE_CAM,
+            FrameResult r = engine.explain(new FrameRequest("resnet", image, List.of(1), 1, Method.SCORE_CAM,
                     Convention.SEED, 0, size, new CancellationToken())).get(60, TimeUnit.SECONDS);
             ClassMap map = r.maps().get(0);
             ModelDescription d = engine.models().get(0);
@@ -136,19 +136,31 @@ class EngineBehaviourTest {
     void badRequestsFailWithANamedProblem() {
         RgbImage image = EngineExactnessTest.randomImage(new Random(1), 30, 40);
         ScoreCamException outOfRange = failure(new FrameRequest("resnet", image, List.of(6), 1,
-                CamMethod.SCORE_CAM, Convention.SEED, 0, MapSize.MODEL_INPUT, new CancellationToken()));
+                Method.SCORE_CAM, Convention.SEED, 0, MapSize.MODEL_INPUT, new CancellationToken()));
         assertEquals(ErrorCode.INVALID_ARGUMENT, outOfRange.code());
         assertTrue(outOfRange.getMessage().contains("class id 6"), outOfRange.getMessage());
 
+        // uint32 class ids arrive as Java ints: 4294967295 must not be reported as -1
+        ScoreCamException unsigned = failure(new FrameRequest("resnet", image, List.of(-1), 1,
+                Method.SCORE_CAM, Convention.SEED, 0, MapSize.MODEL_INPUT, new CancellationToken()));
+        assertTrue(unsigned.getMessage().contains("class id 4294967295"), unsigned.getMessage());
+
+        // a 9000-character name is quoted cut short, so the status message stays within header limits
+        ScoreCamException longName = failure(new FrameRequest("n".repeat(9000), image, List.of(), 1,
+                Method.SCORE_CAM, Convention.SEED, 0, MapSize.MODEL_INPUT, new CancellationToken()));
+        assertEquals(ErrorCode.NOT_FOUND, longName.code());
+        assertTrue(longName.getMessage().length() < 500 && longName.getMessage().contains("9000 characters"),
+                longName.getMessage());
+
         ScoreCamException unknown = failure(new FrameRequest("nope", image, List.of(), 1,
-                CamMethod.SCORE_CAM, Convention.SEED, 0, MapSize.MODEL_INPUT, new CancellationToken()));
+                Method.SCORE_CAM, Convention.SEED, 0, MapSize.MODEL_INPUT, new CancellationToken()));
         assertEquals(ErrorCode.NOT_FOUND, unknown.code());
         assertTrue(unknown.getMessage().contains("nope"), unknown.getMessage());
 
         CancellationToken cancelled = new CancellationToken();
         cancelled.cancel();
         ScoreCamException gone = failure(new FrameRequest("resnet", image, List.of(), 1,
-                CamMethod.SCORE_CAM, Convention.SEED, 0, MapSize.MODEL_INPUT, cancelled));
+                Method.SCORE_CAM, Convention.SEED, 0, MapSize.MODEL_INPUT, cancelled));
         assertEquals(ErrorCode.CANCELLED, gone.code());
     }
 

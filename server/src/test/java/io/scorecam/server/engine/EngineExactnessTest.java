@@ -1,7 +1,7 @@
 package io.scorecam.server.engine;
 
 import io.scorecam.server.batching.CancellationToken;
-import io.scorecam.server.engine.api.CamMethod;
+import io.scorecam.api.v1.Method;
 import io.scorecam.server.engine.api.ClassMap;
 import io.scorecam.server.engine.api.Convention;
 import io.scorecam.server.engine.api.FrameRequest;
@@ -79,7 +79,7 @@ class EngineExactnessTest {
                 config.input().width() + 7, config.input().height() + 3);
         List<Integer> classes = description.numClasses() > 1 ? List.of(0, description.numClasses() - 1) : List.of(0);
 
-        FrameResult result = engine.explain(new FrameRequest(modelName, image, classes, 1, CamMethod.SCORE_CAM,
+        FrameResult result = engine.explain(new FrameRequest(modelName, image, classes, 1, Method.SCORE_CAM,
                 convention, 0, MapSize.MODEL_INPUT, new CancellationToken())).get(60, TimeUnit.SECONDS);
 
         int h = config.input().height();

@@ -1,7 +1,7 @@
 package io.scorecam.server.engine;
 
 import io.scorecam.server.batching.CancellationToken;
-import io.scorecam.server.engine.api.CamMethod;
+import io.scorecam.api.v1.Method;
 import io.scorecam.server.engine.api.Convention;
 import io.scorecam.server.engine.api.EngineOptions;
 import io.scorecam.server.engine.api.FrameRequest;
@@ -93,7 +93,7 @@ public final class FaithfulnessBenchmark {
     }
 
     private static FrameRequest request(RgbImage image, boolean metrics, int steps) {
-        return new FrameRequest("", image, List.of(), 1, CamMethod.FASTER_SCORE_CAM, Convention.SEED, 64,
+        return new FrameRequest("", image, List.of(), 1, Method.FASTER_SCORE_CAM, Convention.SEED, 64,
                 MapSize.MODEL_INPUT, new CancellationToken(), metrics, steps);
     }
 }

@@ -1,7 +1,7 @@
 package io.scorecam.server.engine;
 
 import io.scorecam.server.batching.CancellationToken;
-import io.scorecam.server.engine.api.CamMethod;
+import io.scorecam.api.v1.Method;
 import io.scorecam.server.engine.api.Convention;
 import io.scorecam.server.engine.api.Faithfulness;
 import io.scorecam.server.engine.api.FrameRequest;
@@ -86,7 +86,7 @@ class FaithfulnessMeterTest {
     }
 
     private static FrameRequest request(RgbImage image, int steps) {
-        return new FrameRequest("", image, List.of(), 1, CamMethod.SCORE_CAM, Convention.SEED, 0,
+        return new FrameRequest("", image, List.of(), 1, Method.SCORE_CAM, Convention.SEED, 0,
                 MapSize.MODEL_INPUT, new CancellationToken(), true, steps);
     }
 
@@ -172,7 +172,7 @@ class FaithfulnessMeterTest {
         RgbImage image = singleShapeFrames().get(1).image();
         List<Faithfulness> seen = new ArrayList<>();
         for (MapSize size : MapSize.values()) {
-            FrameRequest r = new FrameRequest("", image, List.of(), 2, CamMethod.SCORE_CAM, Convention.GRAD_CAM_LIB,
+            FrameRequest r = new FrameRequest("", image, List.of(), 2, Method.SCORE_CAM, Convention.GRAD_CAM_LIB,
                     0, size, new CancellationToken(), true, 6);
             FrameResult result = engine.explain(r).get(2, TimeUnit.MINUTES);
             assertEquals(2, result.maps().size());

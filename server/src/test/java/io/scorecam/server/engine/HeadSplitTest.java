@@ -190,10 +190,10 @@ class HeadSplitTest {
                 for (int b = start; b < Math.min(hw, start + batch); b++) {
                     items.add(new HeadPass.Item(frame, b));
                 }
-                List<Object> rows = pass.run(items);
+                List<ScoreRow> rows = pass.run(items);
                 for (int i = 0; i < items.size(); i++) {
                     int b = start + i;
-                    float[] scores = ((ScoreRow) rows.get(i)).scores();
+                    float[] scores = rows.get(i).scores();
                     assertEquals(expected[b].length, scores.length, "classes");
                     for (int c = 0; c < scores.length; c++) {
                         double d = Math.abs(scores[c] - expected[b][c]);

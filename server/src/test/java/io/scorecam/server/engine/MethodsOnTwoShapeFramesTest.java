@@ -1,7 +1,8 @@
 package io.scorecam.server.engine;
 
 import io.scorecam.server.batching.CancellationToken;
-import io.scorecam.server.engine.api.CamMethod;
+import io.scorecam.api.v1.Method;
+import io.scorecam.server.engine.method.Methods;
 import io.scorecam.server.engine.api.ClassMap;
 import io.scorecam.server.engine.api.Convention;
 import io.scorecam.server.engine.api.FrameRequest;
@@ -15,7 +16,7 @@ import io.scorecam.server.image.RgbImage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,11 +87,15 @@ class MethodsOnTwoShapeFramesTest {
         engine.close();
     }
 
+    static java.util.stream.Stream<Method> registered() {
+        return Methods.ids().stream();
+    }
+
     @ParameterizedTest
-    @EnumSource(CamMethod.class)
-    void shapesRangeAndClassDiscrimination(CamMethod method) throws Exception {
+    @MethodSource("registered")
+    void shapesRangeAndClassDiscrimination(Method method) throws Exception {
         ModelDescription d = engine.models().get(0);
-        boolean agnostic = method == CamMethod.EIGEN_CAM;
+        boolean agnostic = method == Method.EIGEN_CAM;
         int own = 0;
         int ownDensity = 0;
         double pearsonSum = 0;
@@ -123,7 +128,7 @@ class MethodsOnTwoShapeFramesTest {
                 if (kinds[s] == MapSize.MODEL_INPUT) {
                     for (int c = 0; c < 2; c++) {
                         float[] values = r.maps().get(c).values();
-                        if (method == CamMethod.SCORE_CAM) {
+                        if (method == Method.SCORE_CAM) {
                             exactMaps.put(f * 2 + c, values);
                         } else if (exactMaps.containsKey(f * 2 + c)) {
                             pearsonSum += pearson(values, exactMaps.get(f * 2 + c));

@@ -1,7 +1,7 @@
 package io.scorecam.server.engine;
 
 import io.scorecam.server.batching.CancellationToken;
-import io.scorecam.server.engine.api.CamMethod;
+import io.scorecam.api.v1.Method;
 import io.scorecam.server.engine.api.ClassMap;
 import io.scorecam.server.engine.api.Convention;
 import io.scorecam.server.engine.api.FrameRequest;
@@ -76,7 +76,7 @@ class PointingGameTest {
             RgbImage image = decoder.decode(Files.readAllBytes(frames.resolve(frame.get("file").asText())));
             shapes.add(objects);
             results.add(engine.explain(new FrameRequest("", image,
-                    List.of(objects.get(0).classId(), objects.get(1).classId()), 1, CamMethod.SCORE_CAM,
+                    List.of(objects.get(0).classId(), objects.get(1).classId()), 1, Method.SCORE_CAM,
                     convention, 0, MapSize.ORIGINAL, new CancellationToken())));
         }
         assertTrue(shapes.size() >= 20, "the bundled video needs >= 20 two-shape frames, has " + shapes.size());

@@ -1,7 +1,7 @@
 package io.scorecam.server.engine;
 
 import io.scorecam.server.batching.CancellationToken;
-import io.scorecam.server.engine.api.CamMethod;
+import io.scorecam.api.v1.Method;
 import io.scorecam.server.engine.api.ClassMap;
 import io.scorecam.server.engine.api.Convention;
 import io.scorecam.server.engine.api.FrameRequest;
@@ -60,7 +60,7 @@ class RealModelTest {
         assertEquals(7, d.layerHeight());
 
         FrameResult r = engine.explain(new FrameRequest("", both, List.of(BULL_MASTIFF, TIGER_CAT), 1,
-                CamMethod.SCORE_CAM, Convention.SEED, 0, MapSize.MODEL_INPUT, new CancellationToken()))
+                Method.SCORE_CAM, Convention.SEED, 0, MapSize.MODEL_INPUT, new CancellationToken()))
                 .get(10, TimeUnit.MINUTES);
         // On AVX512/VNNI machines ORT ranks 243 first (~0.53); on AVX2-only CPUs its u8s8 int8 kernels saturate
         // (onnxruntime#14642) and 282 edges ahead (0.40 vs 0.34 here). Either way these are the top two.

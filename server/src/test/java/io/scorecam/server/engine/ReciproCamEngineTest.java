@@ -1,7 +1,8 @@
 package io.scorecam.server.engine;
 
 import io.scorecam.server.batching.CancellationToken;
-import io.scorecam.server.engine.api.CamMethod;
+import io.scorecam.api.v1.Method;
+import io.scorecam.server.engine.method.Methods;
 import io.scorecam.server.engine.api.ClassMap;
 import io.scorecam.server.engine.api.Convention;
 import io.scorecam.server.engine.api.FrameRequest;
@@ -61,7 +62,7 @@ class ReciproCamEngineTest {
         engine.close();
     }
 
-    private static FrameResult explain(String model, RgbImage image, CamMethod method, Convention convention)
+    private static FrameResult explain(String model, RgbImage image, Method method, Convention convention)
             throws Exception {
         return engine.explain(new FrameRequest(model, image, List.of(0, 3), 1, method, convention, 0,
                 MapSize.MODEL_INPUT, new CancellationToken())).get(60, TimeUnit.SECONDS);
@@ -71,10 +72,10 @@ class ReciproCamEngineTest {
     void onePassPerCellSharedByConventionsAndClasses() throws Exception {
         RgbImage image = EngineExactnessTest.randomImage(new Random(21), 30, 40);
         ModelDescription d = engine.models().get(0);
-        FrameResult first = explain("resnet", image, CamMethod.RECIPRO_CAM, Convention.SEED);
+        FrameResult first = explain("resnet", image, Method.RECIPRO_CAM, Convention.SEED);
         assertEquals(1 + d.layerWidth() * d.layerHeight(), first.forwardPasses());
         assertEquals(2, first.maps().size());
-        FrameResult other = explain("resnet", image, CamMethod.RECIPRO_CAM, Convention.GRAD_CAM_LIB);
+        FrameResult other = explain("resnet", image, Method.RECIPRO_CAM, Convention.GRAD_CAM_LIB);
         assertEquals(0, other.forwardPasses(), "the cells' scores do not depend on the convention");
         for (ClassMap map : first.maps()) {
             float max = 0;
@@ -91,21 +92,21 @@ class ReciproCamEngineTest {
         RgbImage image = EngineExactnessTest.randomImage(new Random(22), 30, 40);
         for (int attempt = 0; attempt < 2; attempt++) { // the second time the stored failure answers
             ExecutionException e = assertThrows(ExecutionException.class,
-                    () -> explain("bypass", image, CamMethod.RECIPRO_CAM, Convention.SEED));
+                    () -> explain("bypass", image, Method.RECIPRO_CAM, Convention.SEED));
             ScoreCamException cause = assertInstanceOf(ScoreCamException.class, e.getCause());
             assertEquals(ErrorCode.FAILED_PRECONDITION, cause.code());
             assertTrue(cause.getMessage().contains("RECIPRO_CAM is not available")
                     && cause.getMessage().contains(bypassLayer), cause.getMessage());
         }
         // ListModels says so before any frame is sent
-        Map<String, List<CamMethod>> methods = engine.models().stream()
+        Map<String, List<Method>> methods = engine.models().stream()
                 .collect(Collectors.toMap(ModelDescription::name, ModelDescription::methods));
-        assertEquals(List.of(CamMethod.values()), methods.get("resnet"));
-        assertFalse(methods.get("bypass").contains(CamMethod.RECIPRO_CAM), methods.toString());
-        assertEquals(CamMethod.values().length - 1, methods.get("bypass").size(), methods.toString());
-        FrameResult scoreCam = explain("bypass", image, CamMethod.SCORE_CAM, Convention.SEED);
+        assertEquals(Methods.ids(), methods.get("resnet"));
+        assertFalse(methods.get("bypass").contains(Method.RECIPRO_CAM), methods.toString());
+        assertEquals(Methods.ids().size() - 1, methods.get("bypass").size(), methods.toString());
+        FrameResult scoreCam = explain("bypass", image, Method.SCORE_CAM, Convention.SEED);
         assertEquals(2, scoreCam.maps().size());
-        FrameResult recipro = explain("resnet", image, CamMethod.RECIPRO_CAM, Convention.SEED);
+        FrameResult recipro = explain("resnet", image, Method.RECIPRO_CAM, Convention.SEED);
         assertEquals(2, recipro.maps().size());
     }
 }

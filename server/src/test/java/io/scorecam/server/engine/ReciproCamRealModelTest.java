@@ -1,7 +1,7 @@
 package io.scorecam.server.engine;
 
 import io.scorecam.server.batching.CancellationToken;
-import io.scorecam.server.engine.api.CamMethod;
+import io.scorecam.api.v1.Method;
 import io.scorecam.server.engine.api.ClassMap;
 import io.scorecam.server.engine.api.Convention;
 import io.scorecam.server.engine.api.FrameRequest;
@@ -80,10 +80,10 @@ class ReciproCamRealModelTest {
     void mapsAreFiniteInUnitRangeAndCostOnePassPerCell() throws Exception {
         ModelDescription d = engine.models().get(0);
         for (RgbImage image : images) {
-            FrameResult r = engine.explain(new FrameRequest("", image, List.of(), 2, CamMethod.RECIPRO_CAM,
+            FrameResult r = engine.explain(new FrameRequest("", image, List.of(), 2, Method.RECIPRO_CAM,
                     Convention.SEED, 0, MapSize.MODEL_INPUT, new CancellationToken())).get(5, TimeUnit.MINUTES);
             assertEquals(1 + d.layerWidth() * d.layerHeight(), r.forwardPasses(), "feature pass + one per cell");
-            FrameResult again = engine.explain(new FrameRequest("", image, List.of(), 3, CamMethod.RECIPRO_CAM,
+            FrameResult again = engine.explain(new FrameRequest("", image, List.of(), 3, Method.RECIPRO_CAM,
                     Convention.GRAD_CAM_LIB, 0, MapSize.LAYER, new CancellationToken())).get(5, TimeUnit.MINUTES);
             assertEquals(0, again.forwardPasses(), "cell scores are cached per frame, whatever the convention");
             assertEquals(2, r.maps().size());
@@ -105,7 +105,7 @@ class ReciproCamRealModelTest {
         RgbImage both = new ImageDecoder(50_000_000L).decode(Files.readAllBytes(
                 SharedFiles.sharedDir().resolve("images/both.png")));
         FrameResult r = engine.explain(new FrameRequest("", both, List.of(BULL_MASTIFF, TIGER_CAT), 1,
-                CamMethod.RECIPRO_CAM, Convention.SEED, 0, MapSize.LAYER, new CancellationToken()))
+                Method.RECIPRO_CAM, Convention.SEED, 0, MapSize.LAYER, new CancellationToken()))
                 .get(5, TimeUnit.MINUTES);
         double dog = upperShare(r.maps().get(0));
         double cat = upperShare(r.maps().get(1));

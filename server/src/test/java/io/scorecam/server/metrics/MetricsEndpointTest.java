@@ -2,6 +2,7 @@ package io.scorecam.server.metrics;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.scorecam.server.lifecycle.Readiness;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +32,7 @@ class MetricsEndpointTest {
         metrics.streamClosed();
         Vertx vertx = Vertx.vertx();
         try {
-            MetricsServer server = MetricsServer.start(vertx, registry, "127.0.0.1", 0)
+            MetricsServer server = MetricsServer.start(vertx, registry, new Readiness(), "127.0.0.1", 0)
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(
@@ -56,5 +57,40 @@ class MetricsEndpointTest {
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void healthzAndReadyzFollowTheServersReadiness() throws Exception {
+        Readiness readiness = new Readiness();
+        Vertx vertx = Vertx.vertx();
+        try {
+            MetricsServer server = MetricsServer.start(vertx, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                    readiness, "127.0.0.1", 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            readiness.starting("loading model m (1/1)");
+            assertProbe(server, "/healthz", 200, "starting: loading model m (1/1)");
+            assertProbe(server, "/readyz", 503, "starting: loading model m (1/1)");
+            readiness.serving("1 model(s) loaded");
+            assertProbe(server, "/healthz", 200, "serving: 1 model(s) loaded");
+            assertProbe(server, "/readyz", 200, "serving: 1 model(s) loaded");
+            readiness.draining("SIGTERM");
+            assertProbe(server, "/healthz", 200, "draining: SIGTERM");
+            assertProbe(server, "/readyz", 503, "draining: SIGTERM");
+            readiness.failed("model m: bad graph");
+            assertProbe(server, "/healthz", 503, "failed: model m: bad graph");
+            assertProbe(server, "/readyz", 503, "failed: model m: bad graph");
+            HttpResponse<String> post = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/readyz"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(405, post.statusCode());
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void assertProbe(MetricsServer server, String path, int status, String body) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(status, r.statusCode(), path + ": " + r.body());
+        assertEquals(body + "\n", r.body(), path);
     }
 }

@@ -158,6 +158,21 @@ class OperatorMetricsTest {
         assertEquals(0.0, s.value("scorecam_streams_open"));
     }
 
+    @Test
+    void readyzAgreesWithGrpcHealth() throws Exception {
+        var health = io.grpc.health.v1.HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+        assertEquals(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING,
+                health.check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance()).getStatus());
+        var http = java.net.http.HttpClient.newHttpClient();
+        for (String path : List.of("/readyz", "/healthz")) {
+            var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                    "http://127.0.0.1:" + server.metricsPort() + path)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), path + ": " + r.body());
+            assertTrue(r.body().startsWith("serving: "), r.body());
+        }
+    }
+
     private static double delta(Scrape before, Scrape after, String name, String... labels) {
         return after.sum(name, labels) - before.sum(name, labels);
     }

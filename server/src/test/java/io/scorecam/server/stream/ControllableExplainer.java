@@ -1,6 +1,7 @@
 package io.scorecam.server.stream;
 
-import io.scorecam.server.engine.api.CamMethod;
+import io.scorecam.api.v1.Method;
+import io.scorecam.server.engine.method.Methods;
 import io.scorecam.server.batching.CancellationToken;
 import io.scorecam.server.engine.api.ClassMap;
 import io.scorecam.server.engine.api.ClassProbability;
@@ -120,7 +121,7 @@ final class ControllableExplainer implements Explainer {
             labels.add("class-" + i);
         }
         return List.of(new ModelDescription(MODEL, 8, 8, CLASSES, 16, "layer", 2, 2, true, labels, "LOGITS",
-                List.of(CamMethod.values())));
+                Methods.ids()));
     }
 
     @Override

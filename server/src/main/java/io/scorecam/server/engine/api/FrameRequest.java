@@ -1,6 +1,7 @@
 package io.scorecam.server.engine.api;
 
 import io.scorecam.server.batching.CancellationToken;
+import io.scorecam.api.v1.Method;
 import io.scorecam.server.image.RgbImage;
 
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.List;
  * @param image         the decoded frame (any size: the engine resizes it for the model)
  * @param targetClasses classes to explain; empty: the topK predicted classes
  * @param topK          how many predicted classes to explain when targetClasses is empty (>= 1)
+ * @param method        the CAM method (one registered in engine.method.Methods); null: SCORE_CAM
  * @param maxChannels   FASTER_SCORE_CAM only: channels to score (0: the engine's default)
  * @param wantMetrics   measure each map's faithfulness ({@link Faithfulness})
  * @param metricSteps   deletion / insertion steps (0: the engine's default)
@@ -20,7 +22,7 @@ public record FrameRequest(String model,
                            RgbImage image,
                            List<Integer> targetClasses,
                            int topK,
-                           CamMethod method,
+                           Method method,
                            Convention convention,
                            int maxChannels,
                            MapSize mapSize,
@@ -29,7 +31,7 @@ public record FrameRequest(String model,
                            int metricSteps) {
 
     /** A request without faithfulness metrics. */
-    public FrameRequest(String model, RgbImage image, List<Integer> targetClasses, int topK, CamMethod method,
+    public FrameRequest(String model, RgbImage image, List<Integer> targetClasses, int topK, Method method,
                         Convention convention, int maxChannels, MapSize mapSize, CancellationToken cancellation) {
         this(model, image, targetClasses, topK, method, convention, maxChannels, mapSize, cancellation, false, 0);
     }

@@ -1,5 +1,7 @@
 package io.scorecam.server.engine.api;
 
+import io.scorecam.api.v1.Method;
+
 import java.util.List;
 
 /**
@@ -19,13 +21,13 @@ public record ModelDescription(String name,
                                boolean isDefault,
                                List<String> labels,
                                String outputKind,
-                               List<CamMethod> methods,
+                               List<Method> methods,
                                ModelDefaults defaults) {
 
     /** A model with the server's request defaults (test explainers). */
     public ModelDescription(String name, int inputWidth, int inputHeight, int numClasses, int channels,
                             String targetLayer, int layerWidth, int layerHeight, boolean isDefault,
-                            List<String> labels, String outputKind, List<CamMethod> methods) {
+                            List<String> labels, String outputKind, List<Method> methods) {
         this(name, inputWidth, inputHeight, numClasses, channels, targetLayer, layerWidth, layerHeight, isDefault,
                 labels, outputKind, methods, ModelDefaults.server(EngineOptions.defaults().fasterChannels()));
     }

@@ -1,6 +1,5 @@
 package io.scorecam.server.engine.cache;
 
-import io.scorecam.server.engine.api.Convention;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,18 +7,18 @@ import java.util.function.Function;
 
 /**
  * A byte-bounded LRU of per-frame work: feature-pass results and score tables, keyed by model, frame
- * content hash and (for scores) convention. Entries are inserted while still being computed, so a frame
+ * content hash and (for score tables) the kind of rows. Entries are inserted while still being computed, so a frame
  * that arrives twice at once is computed once. Sizes are known up front from the model's dimensions.
  */
 public final class FrameCache {
     /** Feature pass of a frame: depends only on the model and the preprocessed pixels. */
     public record FeatureKey(String model, FrameHash frame) { }
 
-    /** Masked-pass scores: the convention decides the masks and the score, so it is part of the key. */
-    public record ScoreKey(String model, FrameHash frame, Convention convention) { }
-
-    /** Recipro-CAM head-pass scores per cell: the same under every convention (only finishing differs). */
-    public record CellKey(String model, FrameHash frame) { }
+    /**
+     * A frame's score table for one kind of rows ({@code rows} is the pass's row key: it names everything
+     * that changes the numbers, e.g. the convention of masked passes, none for Recipro-CAM's head passes).
+     */
+    public record RowsKey(String model, FrameHash frame, String rows) { }
 
     private record Entry(Object value, long bytes) { }
 

@@ -60,7 +60,7 @@ public final class FaithfulnessMeter {
      * @param passes     learns how many forward passes were queued
      * @param queueNanos learns how long they waited in the queue
      */
-    public CompletableFuture<List<Faithfulness>> measure(BatchKind<ProbeImage> pass, Frame frame, List<Target> targets,
+    public CompletableFuture<List<Faithfulness>> measure(BatchKind<ProbeImage, float[]> pass, Frame frame, List<Target> targets,
                                                          int steps, CancellationToken token, IntConsumer passes,
                                                          LongConsumer queueNanos) {
         Plan plan;
@@ -139,7 +139,7 @@ public final class FaithfulnessMeter {
         return probes.computeIfAbsent(probe, p -> probes.size());
     }
 
-    private static List<Faithfulness> assemble(Frame frame, List<Target> targets, Plan plan, List<Object> results) {
+    private static List<Faithfulness> assemble(Frame frame, List<Target> targets, Plan plan, List<float[]> results) {
         List<Faithfulness> out = new ArrayList<>(targets.size());
         for (int i = 0; i < targets.size(); i++) {
             int c = targets.get(i).classId();
@@ -156,7 +156,7 @@ public final class FaithfulnessMeter {
         return out;
     }
 
-    private static float score(List<Object> results, int probe, int classId, float y) {
-        return probe < 0 ? y : ((float[]) results.get(probe))[classId];
+    private static float score(List<float[]> results, int probe, int classId, float y) {
+        return probe < 0 ? y : results.get(probe)[classId];
     }
 }

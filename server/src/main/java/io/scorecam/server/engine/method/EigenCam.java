@@ -2,6 +2,7 @@ package io.scorecam.server.engine.method;
 
 import io.scorecam.server.engine.api.Convention;
 import io.scorecam.server.engine.pass.FrameFeatures;
+import io.scorecam.server.engine.pass.LayerShape;
 import io.scorecam.server.engine.pass.ScoreRow;
 
 /**
@@ -16,8 +17,8 @@ public final class EigenCam implements SaliencyMethod {
     private static final double TOLERANCE = 1e-12;
 
     @Override
-    public int[] channelsToScore(FrameFeatures frame, LayerShape layer, Convention convention, int maxChannels) {
-        return new int[0];
+    public Need<?> need(FrameFeatures frame, LayerShape layer, MethodParams params) {
+        return Need.none();
     }
 
     @Override

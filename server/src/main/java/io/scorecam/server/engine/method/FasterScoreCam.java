@@ -1,7 +1,8 @@
 package io.scorecam.server.engine.method;
 
-import io.scorecam.server.engine.api.Convention;
 import io.scorecam.server.engine.pass.FrameFeatures;
+import io.scorecam.server.engine.pass.LayerShape;
+import io.scorecam.server.engine.pass.ScoringPass;
 
 import java.util.Arrays;
 import java.util.Comparator;
@@ -14,8 +15,13 @@ import java.util.stream.IntStream;
 public final class FasterScoreCam extends ScoreCam {
 
     @Override
-    public int[] channelsToScore(FrameFeatures frame, LayerShape layer, Convention convention, int maxChannels) {
-        int[] useful = allUseful(frame, layer.channels(), convention);
+    public Need<?> need(FrameFeatures frame, LayerShape layer, MethodParams params) {
+        return new Need<>(new ScoringPass.Rows(params.convention()), topChannels(frame, layer, params));
+    }
+
+    private static int[] topChannels(FrameFeatures frame, LayerShape layer, MethodParams params) {
+        int maxChannels = params.maxChannels();
+        int[] useful = allUseful(frame, layer.channels(), params.convention());
         if (maxChannels <= 0 || maxChannels >= useful.length) {
             return useful;
         }

@@ -2,7 +2,11 @@ package io.scorecam.server.engine.method;
 
 import io.scorecam.server.engine.api.Convention;
 import io.scorecam.server.engine.pass.FrameFeatures;
+import io.scorecam.server.engine.pass.HeadPass;
+import io.scorecam.server.engine.pass.LayerShape;
+import io.scorecam.server.engine.pass.ModelContext;
 import io.scorecam.server.engine.pass.ScoreRow;
+import io.scorecam.server.errors.ScoreCamException;
 
 /**
  * Recipro-CAM (Byun &amp; Lee 2022, the authors' ReciproCam with {@code mosaic_feature(..., is_gaussian=True)}):
@@ -13,19 +17,28 @@ import io.scorecam.server.engine.pass.ScoreRow;
  */
 public final class ReciproCam implements SaliencyMethod {
 
-    @Override
-    public ItemKind itemKind() {
-        return ItemKind.HEAD_CELL;
-    }
+    private static final HeadPass.Rows HEAD = new HeadPass.Rows();
 
-    /** Every cell of the target layer, 0 .. h*w-1. */
+    /** Every cell of the target layer, 0 .. h*w-1, through the head pass. */
     @Override
-    public int[] channelsToScore(FrameFeatures frame, LayerShape layer, Convention convention, int maxChannels) {
+    public Need<?> need(FrameFeatures frame, LayerShape layer, MethodParams params) {
         int[] cells = new int[layer.mapSize()];
         for (int b = 0; b < cells.length; b++) {
             cells[b] = b;
         }
-        return cells;
+        return new Need<>(HEAD, cells);
+    }
+
+    /** A model whose head also reads the image around the target layer cannot be split there. */
+    @Override
+    public ScoreCamException unavailable(ModelContext model) {
+        return HEAD.unavailable(model);
+    }
+
+    /** Head passes run only the layers after the target layer. */
+    @Override
+    public boolean fullModelPasses() {
+        return false;
     }
 
     /**

@@ -2,7 +2,9 @@ package io.scorecam.server.engine.method;
 
 import io.scorecam.server.engine.api.Convention;
 import io.scorecam.server.engine.pass.FrameFeatures;
+import io.scorecam.server.engine.pass.LayerShape;
 import io.scorecam.server.engine.pass.ScoreRow;
+import io.scorecam.server.engine.pass.ScoringPass;
 
 import java.util.Arrays;
 
@@ -15,8 +17,9 @@ import java.util.Arrays;
 public class ScoreCam implements SaliencyMethod {
 
     @Override
-    public int[] channelsToScore(FrameFeatures frame, LayerShape layer, Convention convention, int maxChannels) {
-        return allUseful(frame, layer.channels(), convention);
+    public Need<?> need(FrameFeatures frame, LayerShape layer, MethodParams params) {
+        return new Need<>(new ScoringPass.Rows(params.convention()),
+                allUseful(frame, layer.channels(), params.convention()));
     }
 
     /**

@@ -1,124 +1,134 @@
 package io.scorecam.server.engine.model;
 
-import io.scorecam.server.engine.api.CamMethod;
-import io.scorecam.server.engine.api.Convention;
-import io.scorecam.server.engine.api.Faithfulness;
+import io.scorecam.api.v1.Method;
 import io.scorecam.server.engine.api.ModelDefaults;
 import io.scorecam.server.engine.api.ModelDescription;
 import io.scorecam.server.engine.pass.FeaturePass;
-import io.scorecam.server.engine.pass.HeadPass;
+import io.scorecam.server.engine.pass.LayerShape;
+import io.scorecam.server.engine.pass.ModelContext;
 import io.scorecam.server.engine.pass.ProbePass;
-import io.scorecam.server.engine.pass.ScoringPass;
+import io.scorecam.server.engine.pass.RowPass;
+import io.scorecam.server.engine.pass.ScoreRow;
+import io.scorecam.server.engine.pass.SessionPass;
+import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.errors.ScoreCamException;
 import io.scorecam.server.image.Preprocessor;
-import io.scorecam.server.inference.InferenceBackend;
 import io.scorecam.server.inference.InferenceSession;
 import io.scorecam.server.model.ModelConfig;
-import io.scorecam.server.onnx.GraphSurgery;
-import io.scorecam.server.onnx.HeadGraph;
-import io.scorecam.server.onnx.HeadGraphSpec;
-import io.scorecam.server.onnx.OnnxModel;
-import io.scorecam.server.onnx.ScoringGraphSpec;
 
-import java.util.Arrays;
-import java.util.EnumMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A model ready to explain: its configuration, preprocessing, the feature session and, built on first
- * use, one fused scoring session per convention (their masks differ).
+ * A model ready to explain: its configuration, preprocessing, the feature session and, opened on first
+ * use, one session per kind of row pass its methods ask for ({@link #pass}). A session is built outside
+ * any lock: requests that need it meanwhile wait on its future, not on a monitor.
  */
 public final class LoadedModel implements AutoCloseable {
-    private final ModelConfig config;
+    private final ModelContext context;
     private final Preprocessor preprocessor;
-    private final String layerName;
-    /** K, h, w of the target layer and C of the output. */
-    private final int channels;
-    private final int layerHeight;
-    private final int layerWidth;
-    private final int classes;
-    private int batchSize;
+    private final InferenceSession featureSession;
     private final FeaturePass featurePass;
     /** Faithfulness probe images, on the feature session (model output only). */
     private final ProbePass probePass;
+    /** Sessions by {@link RowPass#sessionKey()}; a key's item type is fixed by the pass that made it. */
+    private final Map<String, CompletableFuture<SessionPass<?, ScoreRow>>> passes = new ConcurrentHashMap<>();
+    private boolean closed;
+
     /**
-     * Bound on the masked feature maps one head batch materialises inside ORT (per worker). The cost per
-     * head pass measured about flat from 16 to 576 items per batch, so a small bound costs nothing.
+     * @param opened row passes opened while loading (e.g. for batch-size tuning), by session key
      */
-    public static final long HEAD_BATCH_BYTES = 16L << 20;
-
-    private final OnnxModel onnx;
-    private final InferenceBackend backend;
-    private final InferenceSession featureSession;
-    private final Map<Convention, ScoringPass> scoringPasses = new EnumMap<>(Convention.class);
-    private final Map<Convention, InferenceSession> scoringSessions = new EnumMap<>(Convention.class);
-    /** Recipro-CAM's head session, built on first use; a model that cannot be split keeps its error. */
-    private final HeadGraphSpec headSpec;
-    /** Whether the head can be split off at the target layer (checked at load, so ListModels can say). */
-    private final boolean splittable;
-    private HeadPass headPass;
-    private InferenceSession headSession;
-    private RuntimeException headFailure;
-
-    public LoadedModel(ModelConfig config, Preprocessor preprocessor, OnnxModel onnx, InferenceBackend backend,
-                InferenceSession featureSession, String layerName, int channels, int layerHeight, int layerWidth,
-                int classes, int batchSize) {
-        this.config = config;
+    LoadedModel(ModelContext context, Preprocessor preprocessor, InferenceSession featureSession,
+                Map<String, SessionPass<?, ScoreRow>> opened) {
+        this.context = context;
         this.preprocessor = preprocessor;
-        this.onnx = onnx;
-        this.backend = backend;
         this.featureSession = featureSession;
-        this.layerName = layerName;
-        this.channels = channels;
-        this.layerHeight = layerHeight;
-        this.layerWidth = layerWidth;
-        this.classes = classes;
-        this.batchSize = batchSize;
+        ModelConfig config = context.config();
+        int h = config.input().height();
+        int w = config.input().width();
         this.featurePass = new FeaturePass(config.name(), featureSession, config.input().name(),
-                config.output().name(), layerName, 3, config.input().height(), config.input().width(), batchSize);
+                config.output().name(), context.layerName(), 3, h, w, context.batchSize());
         this.probePass = new ProbePass(config.name(), featureSession, config.input().name(), config.output().name(),
-                3, config.input().height(), config.input().width(), !outputsProbabilities(), batchSize);
-        this.headSpec = new HeadGraphSpec(layerName, config.output().name(), channels, layerHeight, layerWidth,
-                !outputsProbabilities());
-        boolean canSplit = true;
-        try {
-            HeadGraph.check(onnx, headSpec); // a walk over the graph; the session is built on first use
-        } catch (ScoreCamException e) {
-            headFailure = e; // every RECIPRO_CAM frame of this model gets this error
-            canSplit = false;
+                3, h, w, !context.outputsProbabilities(), context.batchSize());
+        opened.forEach((key, pass) -> passes.put(key, CompletableFuture.completedFuture(pass)));
+    }
+
+    /**
+     * The session pass that runs a row pass's items, opening it the first time (graph surgery and an ORT
+     * session: a second or two for big models). The caller that finds it missing builds it on its own
+     * thread (a CPU-pool thread, never the event loop); the others compose on the same future. A failure
+     * that names a problem of the model (FAILED_PRECONDITION) is kept, others are retried on the next call.
+     */
+    @SuppressWarnings("unchecked")
+    public <I> CompletableFuture<SessionPass<I, ScoreRow>> pass(RowPass<I> rows) {
+        String key = rows.sessionKey();
+        CompletableFuture<SessionPass<?, ScoreRow>> mine = new CompletableFuture<>();
+        CompletableFuture<SessionPass<?, ScoreRow>> existing = passes.putIfAbsent(key, mine);
+        if (existing == null) {
+            build(rows, key, mine);
+            existing = mine;
         }
-        this.splittable = canSplit;
+        return (CompletableFuture<SessionPass<I, ScoreRow>>) (CompletableFuture<?>) existing;
+    }
+
+    private void build(RowPass<?> rows, String key, CompletableFuture<SessionPass<?, ScoreRow>> future) {
+        SessionPass<?, ScoreRow> pass;
+        try {
+            pass = rows.open(context);
+        } catch (RuntimeException e) {
+            if (!(e instanceof ScoreCamException s && s.code() == ErrorCode.FAILED_PRECONDITION)) {
+                passes.remove(key, future);
+            }
+            future.completeExceptionally(e);
+            return;
+        }
+        boolean refused;
+        synchronized (this) {
+            refused = closed; // closed while building: nobody else would close this session
+        }
+        if (refused) {
+            pass.close();
+            future.completeExceptionally(new ScoreCamException(ErrorCode.UNAVAILABLE, "the engine is shutting down"));
+        } else {
+            future.complete(pass);
+        }
+    }
+
+    public ModelContext context() {
+        return context;
     }
 
     public ModelConfig config() {
-        return config;
+        return context.config();
     }
 
     public Preprocessor preprocessor() {
         return preprocessor;
     }
 
-    public String layerName() {
-        return layerName;
+    public LayerShape layer() {
+        return context.layer();
     }
 
     /** K of the target layer. */
     public int channels() {
-        return channels;
+        return context.layer().channels();
     }
 
     public int layerHeight() {
-        return layerHeight;
+        return context.layer().height();
     }
 
     public int layerWidth() {
-        return layerWidth;
+        return context.layer().width();
     }
 
     /** C, the model's output size. */
     public int classes() {
-        return classes;
+        return context.classes();
     }
 
     public FeaturePass featurePass() {
@@ -129,93 +139,42 @@ public final class LoadedModel implements AutoCloseable {
         return probePass;
     }
 
-    /** Set once at load time (after tuning), before the model is published to request threads. */
-    public void setBatchSize(int size) {
-        this.batchSize = size;
-        featurePass.setMaxBatch(size);
-        probePass.setMaxBatch(size);
-        scoringPasses.values().forEach(p -> p.setMaxBatch(size));
-    }
-
     public int batchSize() {
-        return batchSize;
+        return context.batchSize();
     }
 
     public String name() {
-        return config.name();
+        return context.name();
     }
 
     public boolean outputsProbabilities() {
-        return config.output().kind() == ModelConfig.OutputKind.PROBABILITIES;
+        return context.outputsProbabilities();
     }
 
     /**
-     * The scoring pass of a convention, building its graph and session the first time (a second or two
-     * for big models; called on a worker thread, never the event loop).
+     * @param methods        the methods this model can be explained with
+     * @param fasterChannels the server's FASTER_SCORE_CAM default (model.json may set its own)
      */
-    public synchronized ScoringPass scoringPass(Convention convention) {
-        ScoringPass pass = scoringPasses.get(convention);
-        if (pass == null) {
-            // probabilities in, probabilities out: a model that ends in softmax gets no second one
-            boolean softmax = convention.softmaxScores() && !outputsProbabilities();
-            ScoringGraphSpec spec = new ScoringGraphSpec(config.input().name(), config.output().name(),
-                    config.input().height(), config.input().width(), convention.alignCorners(),
-                    convention.normEps(), softmax);
-            byte[] graph = GraphSurgery.scoringGraph(onnx, spec);
-            InferenceSession session = backend.open(graph, name() + "/scoring-" + convention);
-            scoringSessions.put(convention, session);
-            pass = new ScoringPass(name() + "/scoring-" + convention, session, 3, config.input().height(),
-                    config.input().width(), layerHeight, layerWidth, batchSize);
-            scoringPasses.put(convention, pass);
-        }
-        return pass;
+    public ModelDescription describe(boolean isDefault, List<Method> methods, int fasterChannels) {
+        ModelConfig config = context.config();
+        return new ModelDescription(name(), config.input().width(), config.input().height(), classes(), channels(),
+                context.layerName(), layerWidth(), layerHeight(), isDefault, List.copyOf(config.labels()),
+                config.output().kind().name(), List.copyOf(methods), ModelDefaults.of(config.defaults(), fasterChannels));
     }
 
-    /**
-     * Recipro-CAM's head pass (the model from the target layer on), building its graph and session the
-     * first time; throws FAILED_PRECONDITION, every time, when the head bypasses the target layer.
-     */
-    public synchronized HeadPass headPass() {
-        if (headFailure != null) {
-            throw headFailure;
-        }
-        if (headPass == null) {
-            try {
-                headSession = backend.open(HeadGraph.build(onnx, headSpec), name() + "/head");
-            } catch (RuntimeException e) {
-                headFailure = e;
-                throw e;
-            }
-            headPass = new HeadPass(name() + "/head", headSession, channels, layerHeight, layerWidth,
-                    headBatchSize());
-        }
-        return headPass;
-    }
-
-    /**
-     * One frame's h*w cells per batch (one batch serves every class of the frame), fewer when the masked
-     * maps [B, K, h, w] the graph materialises would pass {@link #HEAD_BATCH_BYTES}.
-     */
-    private int headBatchSize() {
-        long perItem = 4L * channels * layerHeight * layerWidth;
-        long cap = Math.max(1, HEAD_BATCH_BYTES / perItem);
-        return (int) Math.min(cap, (long) layerHeight * layerWidth);
-    }
-
-    public ModelDescription describe(boolean isDefault, int fasterChannels) {
-        return new ModelDescription(name(), config.input().width(), config.input().height(), classes, channels,
-                layerName, layerWidth, layerHeight, isDefault, List.copyOf(config.labels()),
-                config.output().kind().name(), Arrays.stream(CamMethod.values())
-                        .filter(m -> m != CamMethod.RECIPRO_CAM || splittable).toList(),
-                ModelDefaults.of(config.defaults(), fasterChannels));
-    }
-
+    /** Closes every session; call after the threads that may still open one have stopped. */
     @Override
-    public synchronized void close() {
-        scoringSessions.values().forEach(InferenceSession::close);
-        if (headSession != null) {
-            headSession.close();
+    public void close() {
+        synchronized (this) {
+            closed = true;
         }
+        List<SessionPass<?, ScoreRow>> open = new ArrayList<>();
+        for (CompletableFuture<SessionPass<?, ScoreRow>> f : passes.values()) {
+            if (f.isDone() && !f.isCompletedExceptionally()) {
+                open.add(f.join());
+            }
+        }
+        open.forEach(SessionPass::close);
         featureSession.close();
     }
 }

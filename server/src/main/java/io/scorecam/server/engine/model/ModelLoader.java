@@ -1,10 +1,15 @@
 package io.scorecam.server.engine.model;
 
-import io.scorecam.server.engine.api.CamMethod;
+import io.scorecam.api.v1.Method;
 import io.scorecam.server.engine.api.Convention;
 import io.scorecam.server.engine.api.EngineOptions;
+import io.scorecam.server.engine.method.Methods;
 import io.scorecam.server.engine.pass.FrameFeatures;
+import io.scorecam.server.engine.pass.LayerShape;
+import io.scorecam.server.engine.pass.ModelContext;
+import io.scorecam.server.engine.pass.ScoreRow;
 import io.scorecam.server.engine.pass.ScoringPass;
+import io.scorecam.server.engine.pass.SessionPass;
 import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.errors.ScoreCamException;
 import io.scorecam.server.image.Preprocessor;
@@ -23,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -69,21 +75,34 @@ public final class ModelLoader {
         InferenceSession features = backend.open(featureGraph, config.name() + "/features");
         int batch = options.batchSize() > 0 ? options.batchSize()
                 : config.batchSize() != null ? config.batchSize() : 0;
-        LoadedModel model = new LoadedModel(config, new Preprocessor(config.input()), onnx, backend, features,
-                probe.layer, probe.channels, probe.height, probe.width, probe.classes, Math.max(batch, 1));
-        if (config.defaults().method() != null && !model.describe(false, options.fasterChannels()).methods()
-                .contains(CamMethod.valueOf(config.defaults().method()))) {
-            model.close();
-            throw failure(config.directory().resolve(ModelConfig.CONFIG_FILE) + ": method "
-                    + config.defaults().method() + " is not available for this model (its head cannot be split"
-                    + " off at target layer '" + probe.layer + "'); choose another method or target_layer");
+        LayerShape layer = new LayerShape(probe.channels, probe.height, probe.width);
+        ModelContext context = new ModelContext(config, onnx, backend, layer, probe.layer, probe.classes,
+                Math.max(batch, 1));
+        Map<String, SessionPass<?, ScoreRow>> opened = new HashMap<>();
+        if (config.defaults().method() != null) {
+            // model.json's default method must be one this model can run (checked now, not on the first frame)
+            Methods.Entry entry = Methods.find(Method.valueOf(config.defaults().method()));
+            ScoreCamException why = entry == null ? failure("this server has no such method")
+                    : entry.method().unavailable(context);
+            if (why != null) {
+                features.close();
+                throw failure(config.directory().resolve(ModelConfig.CONFIG_FILE) + ": method "
+                        + config.defaults().method() + " is not available for this model: " + why.getMessage()
+                        + "; choose another method or target_layer");
+            }
         }
         if (batch == 0) {
             progress.accept("tuning the batch size of model " + config.name()
                     + " (at most " + options.tuneBudgetMs() + " ms)");
-            model.setBatchSize(tuneBatchSize(model));
+            // the tuned session is the one SEED frames use: keep it instead of building it again
+            ScoringPass.Rows seed = new ScoringPass.Rows(Convention.SEED);
+            ScoringPass pass = ScoringPass.open(context, Convention.SEED);
+            int best = tuneBatchSize(context, pass);
+            pass.setMaxBatch(best);
+            context = new ModelContext(config, onnx, backend, layer, probe.layer, probe.classes, best);
+            opened.put(seed.sessionKey(), pass);
         }
-        return model;
+        return new LoadedModel(context, new Preprocessor(config.input()), features, opened);
     }
 
     private record Probe(String layer, int channels, int height, int width, int classes) { }
@@ -121,20 +140,20 @@ public final class ModelLoader {
      * Measures scoring throughput at a few batch sizes on this machine and keeps the fastest: on CPU bigger
      * batches are often slower (MobileNetV2 int8 at 64 runs ~25% below 8), on GPU much faster.
      */
-    private int tuneBatchSize(LoadedModel model) {
-        ScoringPass pass = model.scoringPass(Convention.SEED);
-        float[] input = new float[3 * model.config().input().height() * model.config().input().width()];
-        float[] activations = new float[model.channels() * model.layerHeight() * model.layerWidth()];
+    private int tuneBatchSize(ModelContext model, ScoringPass pass) {
+        LayerShape layer = model.layer();
+        float[] input = new float[3 * model.inputHeight() * model.inputWidth()];
+        float[] activations = new float[layer.channels() * layer.mapSize()];
         Random random = new Random(1);
         for (int i = 0; i < activations.length; i++) {
             activations[i] = random.nextFloat();
         }
         FrameFeatures frame = new FrameFeatures(input, activations, new float[model.classes()],
-                new float[model.classes()], new float[model.channels()], new float[model.channels()]);
+                new float[model.classes()], new float[layer.channels()], new float[layer.channels()]);
         IntFunction<Map<String, Tensor>> inputs = n -> {
             List<ScoringPass.Item> items = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                items.add(new ScoringPass.Item(frame, i % model.channels()));
+                items.add(new ScoringPass.Item(frame, i % layer.channels()));
             }
             return pass.inputs(items);
         };

@@ -13,7 +13,7 @@ import java.util.Map;
  * Session A as a batch kind: preprocessed frames in, the model's output and the target layer out.
  * Each item is one frame's [3,H,W] tensor; each result a {@link FeatureOutput}.
  */
-public final class FeaturePass extends SessionPass<float[]> {
+public final class FeaturePass extends SessionPass<float[], FeaturePass.FeatureOutput> {
     /** Raw output [C] and activations [K*h*w] of one frame. */
     public record FeatureOutput(float[] outputs, float[] activations) { }
 
@@ -38,7 +38,7 @@ public final class FeaturePass extends SessionPass<float[]> {
     }
 
     @Override
-    public List<Object> run(List<float[]> frames) {
+    public List<FeatureOutput> run(List<float[]> frames) {
         int n = frames.size();
         FloatTensor input = FloatTensor.allocate(n, inputChannels, height, width);
         FloatBuffer buffer = input.data().duplicate();
@@ -49,7 +49,7 @@ public final class FeaturePass extends SessionPass<float[]> {
                 List.of(outputName, layerName));
         float[][] outputs = rows(out.get(outputName).toArray(), n);
         float[][] layer = rows(out.get(layerName).toArray(), n);
-        List<Object> results = new ArrayList<>(n);
+        List<FeatureOutput> results = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             results.add(new FeatureOutput(outputs[i], layer[i]));
         }

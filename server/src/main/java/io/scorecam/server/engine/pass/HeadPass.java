@@ -3,7 +3,9 @@ package io.scorecam.server.engine.pass;
 import io.scorecam.server.inference.FloatTensor;
 import io.scorecam.server.inference.InferenceSession;
 import io.scorecam.server.inference.Tensor;
+import io.scorecam.server.errors.ScoreCamException;
 import io.scorecam.server.onnx.HeadGraph;
+import io.scorecam.server.onnx.HeadGraphSpec;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -16,7 +18,7 @@ import java.util.Map;
  * K centre activations and h*w weights per item. Each result is a {@link ScoreRow} of the C class scores
  * (map min/max are meaningless here and 0).
  */
-public final class HeadPass extends SessionPass<HeadPass.Item> {
+public final class HeadPass extends SessionPass<HeadPass.Item, ScoreRow> {
     /** One head pass: cell {@code cell} (row-major at layer resolution) of {@code frame}. */
     public record Item(FrameFeatures frame, int cell) { }
 
@@ -26,6 +28,73 @@ public final class HeadPass extends SessionPass<HeadPass.Item> {
         {1 / 8f, 1 / 4f, 1 / 8f},
         {1 / 16f, 1 / 8f, 1 / 16f}};
     private static final List<String> OUTPUTS = List.of(HeadGraph.SCORES);
+
+    /**
+     * Recipro-CAM's rows: row b is cell b's head pass. The same under every convention (only finishing
+     * differs), so one table and one session per model.
+     */
+    public record Rows() implements RowPass<Item> {
+        @Override
+        public String rowKey() {
+            return "head";
+        }
+
+        @Override
+        public String sessionKey() {
+            return "head";
+        }
+
+        @Override
+        public int rowCount(LayerShape layer) {
+            return layer.mapSize();
+        }
+
+        @Override
+        public void items(FrameFeatures frame, long seed, int row, List<Item> out) {
+            out.add(new Item(frame, row));
+        }
+
+        @Override
+        public SessionPass<Item, ScoreRow> open(ModelContext model) {
+            LayerShape l = model.layer();
+            InferenceSession session = model.open(HeadGraph.build(model.onnx(), spec(model)), "head");
+            return new HeadPass(model.name() + "/head", session, l.channels(), l.height(), l.width(),
+                    batchSize(l));
+        }
+
+        /** A model whose head also reads the image around the target layer cannot be split. */
+        @Override
+        public ScoreCamException unavailable(ModelContext model) {
+            try {
+                HeadGraph.check(model.onnx(), spec(model));
+                return null;
+            } catch (ScoreCamException e) {
+                return e;
+            }
+        }
+
+        private static HeadGraphSpec spec(ModelContext model) {
+            LayerShape l = model.layer();
+            return new HeadGraphSpec(model.layerName(), model.config().output().name(), l.channels(), l.height(),
+                    l.width(), !model.outputsProbabilities());
+        }
+    }
+
+    /**
+     * Bound on the masked feature maps one head batch materialises inside ORT (per worker). The cost per
+     * head pass measured about flat from 16 to 576 items per batch, so a small bound costs nothing.
+     */
+    static final long HEAD_BATCH_BYTES = 16L << 20;
+
+    /**
+     * One frame's h*w cells per batch (one batch serves every class of the frame), fewer when the masked
+     * maps [B, K, h, w] the graph materialises would pass {@link #HEAD_BATCH_BYTES}.
+     */
+    static int batchSize(LayerShape l) {
+        long perItem = 4L * l.channels() * l.height() * l.width();
+        long cap = Math.max(1, HEAD_BATCH_BYTES / perItem);
+        return (int) Math.min(cap, (long) l.mapSize());
+    }
 
     private final InferenceSession session;
     private final int channels;
@@ -75,10 +144,15 @@ public final class HeadPass extends SessionPass<HeadPass.Item> {
     }
 
     @Override
-    public List<Object> run(List<Item> items) {
+    protected InferenceSession ownSession() {
+        return session;
+    }
+
+    @Override
+    public List<ScoreRow> run(List<Item> items) {
         int b = items.size();
         float[] scores = session.run(inputs(items), OUTPUTS).get(HeadGraph.SCORES).toArray();
-        List<Object> rows = new ArrayList<>(b);
+        List<ScoreRow> rows = new ArrayList<>(b);
         for (float[] row : rows(scores, b)) {
             rows.add(new ScoreRow(row, 0f, 0f)); // map min/max mean nothing for a head pass
         }

@@ -16,7 +16,7 @@ import java.util.Map;
  * activations are copied. Each result is the item's class probabilities [C] (the model's own output when
  * it already outputs probabilities: no second softmax).
  */
-public final class ProbePass extends SessionPass<ProbeImage> {
+public final class ProbePass extends SessionPass<ProbeImage, float[]> {
     private final InferenceSession session;
     private final String inputName;
     private final String outputName;
@@ -38,7 +38,7 @@ public final class ProbePass extends SessionPass<ProbeImage> {
     }
 
     @Override
-    public List<Object> run(List<ProbeImage> items) {
+    public List<float[]> run(List<ProbeImage> items) {
         int n = items.size();
         FloatTensor input = FloatTensor.allocate(n, inputChannels, height, width);
         FloatBuffer buffer = input.data().duplicate();
@@ -52,7 +52,7 @@ public final class ProbePass extends SessionPass<ProbeImage> {
         }
         float[] outputs = session.run(Map.<String, Tensor>of(inputName, input), List.of(outputName))
                 .get(outputName).toArray();
-        List<Object> results = new ArrayList<>(n);
+        List<float[]> results = new ArrayList<>(n);
         for (float[] o : rows(outputs, n)) {
             results.add(softmax ? Predictions.softmax(o) : o);
         }

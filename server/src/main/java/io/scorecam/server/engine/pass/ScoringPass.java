@@ -4,7 +4,9 @@ import io.scorecam.server.inference.FloatTensor;
 import io.scorecam.server.inference.InferenceSession;
 import io.scorecam.server.inference.LongTensor;
 import io.scorecam.server.inference.Tensor;
+import io.scorecam.server.engine.api.Convention;
 import io.scorecam.server.onnx.GraphSurgery;
+import io.scorecam.server.onnx.ScoringGraphSpec;
 
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
@@ -18,9 +20,52 @@ import java.util.Map;
  * the graph upsamples, normalises and multiplies the maps into their frames itself, so the batch input
  * is only the distinct frames once plus one small map per item.
  */
-public final class ScoringPass extends SessionPass<ScoringPass.Item> {
+public final class ScoringPass extends SessionPass<ScoringPass.Item, ScoreRow> {
     /** One masked pass: channel {@code channel} of {@code frame}. */
     public record Item(FrameFeatures frame, int channel) { }
+
+    /**
+     * Exact Score-CAM's rows under a convention: row k is channel k's masked pass (the convention decides
+     * the masks and the score, so it is part of both keys).
+     */
+    public record Rows(Convention convention) implements RowPass<Item> {
+        @Override
+        public String rowKey() {
+            return "scoring-" + convention;
+        }
+
+        @Override
+        public String sessionKey() {
+            return "scoring-" + convention;
+        }
+
+        @Override
+        public int rowCount(LayerShape layer) {
+            return layer.channels();
+        }
+
+        @Override
+        public void items(FrameFeatures frame, long seed, int row, List<Item> out) {
+            out.add(new Item(frame, row));
+        }
+
+        @Override
+        public SessionPass<Item, ScoreRow> open(ModelContext model) {
+            return ScoringPass.open(model, convention);
+        }
+    }
+
+    /** Builds the model's fused scoring graph for a convention and opens its session. */
+    public static ScoringPass open(ModelContext model, Convention convention) {
+        // probabilities in, probabilities out: a model that ends in softmax gets no second one
+        boolean softmax = convention.softmaxScores() && !model.outputsProbabilities();
+        ScoringGraphSpec spec = new ScoringGraphSpec(model.config().input().name(), model.config().output().name(),
+                model.inputHeight(), model.inputWidth(), convention.alignCorners(), convention.normEps(), softmax);
+        String name = "scoring-" + convention;
+        InferenceSession session = model.open(GraphSurgery.scoringGraph(model.onnx(), spec), name);
+        return new ScoringPass(model.name() + "/" + name, session, 3, model.inputHeight(), model.inputWidth(),
+                model.layer().height(), model.layer().width(), model.batchSize());
+    }
 
     private final InferenceSession session;
     private final int inputChannels;
@@ -73,19 +118,24 @@ public final class ScoringPass extends SessionPass<ScoringPass.Item> {
         return session;
     }
 
+    @Override
+    protected InferenceSession ownSession() {
+        return session;
+    }
+
     public static List<String> outputs() {
         return OUTPUTS;
     }
 
     @Override
-    public List<Object> run(List<Item> items) {
+    public List<ScoreRow> run(List<Item> items) {
         int b = items.size();
         Map<String, FloatTensor> out = session.run(inputs(items), OUTPUTS);
         float[] scores = out.get(GraphSurgery.SCORES).toArray();
         float[] mins = out.get(GraphSurgery.MAP_MIN).toArray();
         float[] maxs = out.get(GraphSurgery.MAP_MAX).toArray();
         float[][] rows = rows(scores, b);
-        List<Object> results = new ArrayList<>(b);
+        List<ScoreRow> results = new ArrayList<>(b);
         for (int i = 0; i < b; i++) {
             results.add(new ScoreRow(rows[i], mins[i], maxs[i]));
         }

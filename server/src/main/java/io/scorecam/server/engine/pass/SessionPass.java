@@ -1,11 +1,15 @@
 package io.scorecam.server.engine.pass;
 
 import io.scorecam.server.batching.BatchKind;
+import io.scorecam.server.inference.InferenceSession;
 
 import java.util.Arrays;
 
-/** What the engine's two batch kinds share: a name for metrics and a batch size fixed once at load time. */
-public abstract class SessionPass<I> implements BatchKind<I> {
+/**
+ * What the engine's batch kinds share: a name for metrics, a batch size fixed once at load time and,
+ * for kinds with a session of their own, that session (closed with the model).
+ */
+public abstract class SessionPass<I, R> implements BatchKind<I, R>, AutoCloseable {
     private final String name;
     private volatile int maxBatch;
 
@@ -26,6 +30,20 @@ public abstract class SessionPass<I> implements BatchKind<I> {
     @Override
     public final int maxBatch() {
         return maxBatch;
+    }
+
+    /** The session this pass owns, or null when it runs on another pass's session. */
+    protected InferenceSession ownSession() {
+        return null;
+    }
+
+    /** Closes the session this pass owns (if any). */
+    @Override
+    public void close() {
+        InferenceSession s = ownSession();
+        if (s != null) {
+            s.close();
+        }
     }
 
     /** Splits a batch output [n, ...] into its n rows (each a copy, so the batch's buffer can go). */

@@ -1,19 +1,18 @@
 package io.scorecam.server.engine.pipeline;
 
 import io.scorecam.server.batching.CancellationToken;
-import io.scorecam.server.engine.api.Convention;
 import io.scorecam.server.engine.api.FrameRequest;
 import io.scorecam.server.engine.cache.FrameCache;
 import io.scorecam.server.engine.cache.FrameHash;
 import io.scorecam.server.engine.cache.ScoreTable;
+import io.scorecam.server.engine.method.SaliencyMethod.Need;
 import io.scorecam.server.engine.model.LoadedModel;
 import io.scorecam.server.engine.pass.FeaturePass;
 import io.scorecam.server.engine.pass.FrameFeatures;
-import io.scorecam.server.engine.pass.HeadPass;
 import io.scorecam.server.engine.pass.Predictions;
 import io.scorecam.server.engine.pass.ScoreRow;
-import io.scorecam.server.engine.pass.ScoringPass;
-import io.scorecam.server.batching.BatchKind;
+import io.scorecam.server.engine.pass.RowPass;
+import io.scorecam.server.engine.pass.SessionPass;
 import io.scorecam.server.batching.BatchScheduler;
 import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.errors.ScoreCamException;
@@ -25,7 +24,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
- * The two cached steps of a frame: the feature pass, then the masked passes a method needs. Each goes
+ * The two cached steps of a frame: the feature pass, then the rows of the passes a method needs. Each goes
  * through the frame cache first, so work another request already did (or is doing) is never repeated;
  * what is missing is queued on the shared {@link BatchScheduler}.
  */
@@ -74,7 +73,7 @@ public final class FramePipeline {
                                 if (error != null) {
                                     throw error;
                                 }
-                                FeaturePass.FeatureOutput out = (FeaturePass.FeatureOutput) results.get(0);
+                                FeaturePass.FeatureOutput out = results.get(0);
                                 features.complete(build(model, input.tensor(), out));
                             } catch (Throwable t) {
                                 cache.remove(key, features);
@@ -93,95 +92,70 @@ public final class FramePipeline {
     }
 
     /**
-     * Score rows (indexed by channel) for the given channels of a frame under a convention; runs only the
-     * channels nobody has scored or started yet. Call on a CPU-pool thread: the first use of a convention
-     * builds its scoring session.
+     * The score rows (indexed by row) a method needs for a frame; runs only the rows nobody has run or
+     * started yet, and waits for the others. Call on a CPU-pool thread: the first use of a kind of pass
+     * on a model opens its session there.
      */
-    public CompletableFuture<ScoreRow[]> scores(LoadedModel model, PreparedFrame frame, Convention convention, int[] channels,
-                                         CancellationToken token, FrameCost cost) {
-        return scores(model, frame, convention, channels, token, cost, 1);
+    public <I> CompletableFuture<ScoreRow[]> rows(LoadedModel model, PreparedFrame frame, Need<I> need,
+                                                  CancellationToken token, FrameCost cost) {
+        return rows(model, frame, need, token, cost, 1);
     }
 
-    private CompletableFuture<ScoreRow[]> scores(LoadedModel model, PreparedFrame frame, Convention convention,
-                                                 int[] channels, CancellationToken token, FrameCost cost,
-                                                 int attempt) {
-        if (channels.length == 0) {
-            return CompletableFuture.completedFuture(new ScoreRow[model.channels()]);
+    private <I> CompletableFuture<ScoreRow[]> rows(LoadedModel model, PreparedFrame frame, Need<I> need,
+                                                   CancellationToken token, FrameCost cost, int attempt) {
+        if (need.isEmpty()) {
+            return CompletableFuture.completedFuture(new ScoreRow[0]);
         }
-        FrameCache.ScoreKey key = new FrameCache.ScoreKey(model.name(), frame.hash(), convention);
-        ScoreTable table = cache.getOrCreate(key, ScoreTable.bytesFor(model.channels(), model.classes()),
-                k -> new ScoreTable(model.channels(), model.classes()));
-        ScoreTable.Claim claim = table.claim(channels);
-        List<Integer> missing = claim.missing();
-        if (!missing.isEmpty()) {
-            ScoringPass pass;
-            try {
-                pass = model.scoringPass(convention);
-            } catch (RuntimeException e) {
-                table.release(missing, e);
-                return CompletableFuture.failedFuture(e);
-            }
-            List<ScoringPass.Item> items = new ArrayList<>(missing.size());
-            for (int k : missing) {
-                items.add(new ScoringPass.Item(frame.features(), k));
-            }
-            runInto(table, missing, pass, items, token, cost);
-        }
-        return claim.rows().exceptionallyCompose(error -> retryable(error, token, attempt)
-                ? scores(model, frame, convention, channels, token, cost, attempt + 1)
-                : CompletableFuture.failedFuture(unwrap(error)));
-    }
-
-    /**
-     * Recipro-CAM's head-pass score rows (indexed by cell b = i*w + j) of a frame, shared like
-     * {@link #scores}: one table per frame, whatever the convention. Call on a CPU-pool thread: the first
-     * call builds the model's head session.
-     */
-    public CompletableFuture<ScoreRow[]> cellScores(LoadedModel model, PreparedFrame frame, int[] cells,
-                                             CancellationToken token, FrameCost cost) {
-        return cellScores(model, frame, cells, token, cost, 1);
-    }
-
-    private CompletableFuture<ScoreRow[]> cellScores(LoadedModel model, PreparedFrame frame, int[] cells,
-                                                     CancellationToken token, FrameCost cost, int attempt) {
-        int n = model.layerHeight() * model.layerWidth();
-        FrameCache.CellKey key = new FrameCache.CellKey(model.name(), frame.hash());
+        RowPass<I> kind = need.pass();
+        int n = kind.rowCount(model.layer());
+        FrameCache.RowsKey key = new FrameCache.RowsKey(model.name(), frame.hash(), kind.rowKey());
         ScoreTable table = cache.getOrCreate(key, ScoreTable.bytesFor(n, model.classes()),
                 k -> new ScoreTable(n, model.classes()));
-        ScoreTable.Claim claim = table.claim(cells);
+        ScoreTable.Claim claim = table.claim(need.rows());
         List<Integer> missing = claim.missing();
         if (!missing.isEmpty()) {
-            HeadPass pass;
+            CompletableFuture<SessionPass<I, ScoreRow>> pass;
             try {
-                pass = model.headPass();
+                pass = model.pass(kind);
             } catch (RuntimeException e) {
-                table.release(missing, e);
-                return CompletableFuture.failedFuture(e);
+                pass = CompletableFuture.failedFuture(e);
             }
-            List<HeadPass.Item> items = new ArrayList<>(missing.size());
-            for (int b : missing) {
-                items.add(new HeadPass.Item(frame.features(), b));
-            }
-            runInto(table, missing, pass, items, token, cost);
+            // other requests wait on the claimed rows: each must be filled or released, whatever happens
+            pass.whenComplete((session, error) -> {
+                if (error != null) {
+                    table.release(missing, unwrap(error));
+                } else {
+                    runInto(table, missing, kind, session, frame, token, cost);
+                }
+            });
         }
         return claim.rows().exceptionallyCompose(error -> retryable(error, token, attempt)
-                ? cellScores(model, frame, cells, token, cost, attempt + 1)
+                ? rows(model, frame, need, token, cost, attempt + 1)
                 : CompletableFuture.failedFuture(unwrap(error)));
     }
 
     /** Queues the claimed rows' items; fills the table with their results or releases the rows on failure. */
-    private <I> void runInto(ScoreTable table, List<Integer> claimed, BatchKind<I> pass, List<I> items,
-                             CancellationToken token, FrameCost cost) {
-        cost.addPasses(items.size());
-        // other requests wait on the claimed rows: each must be filled or released, whatever happens
+    private <I> void runInto(ScoreTable table, List<Integer> claimed, RowPass<I> kind, SessionPass<I, ScoreRow> pass,
+                             PreparedFrame frame, CancellationToken token, FrameCost cost) {
         try {
+            int perRow = kind.itemsPerRow();
+            long seed = frame.hash().high() ^ frame.hash().low();
+            List<I> items = new ArrayList<>(claimed.size() * perRow);
+            for (int row : claimed) {
+                kind.items(frame.features(), seed, row, items);
+            }
+            if (items.size() != claimed.size() * perRow) {
+                throw new IllegalStateException(kind.rowKey() + " made " + items.size() + " items for "
+                        + claimed.size() + " rows of " + perRow);
+            }
+            cost.addPasses(items.size());
             scheduler.submit(pass, items, token, cost::addQueueNanos).whenComplete((results, error) -> {
                 try {
                     if (error != null) {
                         throw error;
                     }
                     for (int i = 0; i < claimed.size(); i++) {
-                        table.fill(claimed.get(i), (ScoreRow) results.get(i));
+                        table.fill(claimed.get(i), kind.reduce(results.subList(i * perRow, (i + 1) * perRow)));
                     }
                 } catch (Throwable t) {
                     table.release(claimed, unwrap(t));

@@ -30,6 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class DjlOrtBackend implements InferenceBackend {
 
     private static final String ENGINE = "OnnxRuntime";
+    /** slf4j-simple's level for DJL's OrtEngine logger (read when that logger is created). */
+    private static final String QUIET_ORT_ENGINE = "org.slf4j.simpleLogger.log.ai.djl.onnxruntime.engine.OrtEngine";
 
     private final BackendOptions options;
     private final Set<DjlOrtSession> open = ConcurrentHashMap.newKeySet();
@@ -106,6 +108,12 @@ public final class DjlOrtBackend implements InferenceBackend {
     private static synchronized void ensureEngine() {
         System.setProperty("ai.djl.onnx.disable_alternative", "true");
         System.setProperty("ai.djl.offline", "true");
+        // DJL probes CUDA whenever a manager is made without a device (OrtEngine.hasCapability adds the CUDA
+        // provider) and warns "Failed to find CUDA shared provider" on every CPU start. CudaCheck reports a
+        // CUDA device that cannot start in its own words, so that probe's warning only ever misleads.
+        if (System.getProperty(QUIET_ORT_ENGINE) == null) {
+            System.setProperty(QUIET_ORT_ENGINE, "error");
+        }
         try {
             Engine.getEngine(ENGINE);
         } catch (RuntimeException | LinkageError e) {

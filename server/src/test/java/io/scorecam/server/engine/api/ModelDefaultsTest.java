@@ -1,5 +1,7 @@
 package io.scorecam.server.engine.api;
 
+import io.scorecam.api.v1.Method;
+import io.scorecam.server.engine.method.Methods;
 import io.scorecam.server.model.ModelConfig;
 import org.junit.jupiter.api.Test;
 
@@ -11,15 +13,15 @@ class ModelDefaultsTest {
 
     @Test
     void theNamesModelJsonAcceptsAreTheEnginesMethodsAndConventions() {
-        assertEquals(Arrays.stream(CamMethod.values()).map(Enum::name).toList(), ModelConfig.Defaults.METHODS);
+        assertEquals(Methods.ids().stream().map(Enum::name).toList(), ModelConfig.Defaults.METHODS);
         assertEquals(Arrays.stream(Convention.values()).map(Enum::name).toList(), ModelConfig.Defaults.CONVENTIONS);
     }
 
     @Test
     void modelJsonValuesOverrideTheServersOnlyWhereSet() {
-        assertEquals(new ModelDefaults(CamMethod.SCORE_CAM, Convention.SEED, 32, 1),
+        assertEquals(new ModelDefaults(Method.SCORE_CAM, Convention.SEED, 32, 1),
                 ModelDefaults.of(ModelConfig.Defaults.NONE, 32));
-        assertEquals(new ModelDefaults(CamMethod.EIGEN_CAM, Convention.SEED, 7, 1),
+        assertEquals(new ModelDefaults(Method.EIGEN_CAM, Convention.SEED, 7, 1),
                 ModelDefaults.of(new ModelConfig.Defaults("EIGEN_CAM", null, 7, null), 32));
     }
 }

@@ -38,7 +38,7 @@ class FaithfulnessMeterPlanTest {
     }
 
     /** Class 0: the image's mean; class 1: 1 - that. */
-    static final class MeanModel implements BatchKind<ProbeImage> {
+    static final class MeanModel implements BatchKind<ProbeImage, float[]> {
         final AtomicInteger images = new AtomicInteger();
 
         public String name() {
@@ -49,8 +49,8 @@ class FaithfulnessMeterPlanTest {
             return 8;
         }
 
-        public List<Object> run(List<ProbeImage> items) {
-            List<Object> out = new ArrayList<>();
+        public List<float[]> run(List<ProbeImage> items) {
+            List<float[]> out = new ArrayList<>();
             for (ProbeImage item : items) {
                 FloatBuffer b = FloatBuffer.allocate(3 * H * W);
                 item.writeTo(b);

@@ -2,6 +2,7 @@ package io.scorecam.server.engine.method;
 
 import io.scorecam.server.engine.api.Convention;
 import io.scorecam.server.engine.pass.FrameFeatures;
+import io.scorecam.server.engine.pass.LayerShape;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
@@ -42,7 +43,7 @@ class EigenCamTest {
         double[] pattern = pattern(h, w);
         for (int k : new int[] {6, 64}) { // K < h*w and K > h*w take the two code paths
             FrameFeatures f = rankOne(k, h, w, k, pattern);
-            float[] map = new EigenCam().layerMap(f, new SaliencyMethod.LayerShape(k, h, w), null, new int[0], 0,
+            float[] map = new EigenCam().layerMap(f, new LayerShape(k, h, w), null, new int[0], 0,
                     Convention.SEED);
             double mean = 0;
             for (double v : pattern) {
@@ -74,7 +75,7 @@ class EigenCamTest {
         float[] a = new float[3 * 2 * 2];
         java.util.Arrays.fill(a, 0.7f);
         FrameFeatures f = new FrameFeatures(new float[0], a, new float[1], new float[1], new float[3], new float[3]);
-        float[] map = new EigenCam().layerMap(f, new SaliencyMethod.LayerShape(3, 2, 2), null, new int[0], 0,
+        float[] map = new EigenCam().layerMap(f, new LayerShape(3, 2, 2), null, new int[0], 0,
                 Convention.SEED);
         assertArrayEquals(new float[4], map);
     }

@@ -2,8 +2,9 @@ package io.scorecam.server.engine.method;
 
 import io.scorecam.server.engine.api.Convention;
 import io.scorecam.server.engine.pass.FrameFeatures;
+import io.scorecam.server.engine.pass.HeadPass;
 import io.scorecam.server.engine.pass.ScoreRow;
-import io.scorecam.server.engine.method.SaliencyMethod.LayerShape;
+import io.scorecam.server.engine.pass.LayerShape;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
@@ -11,6 +12,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 /** Recipro-CAM's side of the seam: every cell scored, and the finisher yielding the authors' min-max map. */
 class ReciproCamTest {
@@ -21,9 +23,10 @@ class ReciproCamTest {
     @Test
     void scoresEveryCellWithHeadPasses() {
         ReciproCam method = new ReciproCam();
-        assertEquals(SaliencyMethod.ItemKind.HEAD_CELL, method.itemKind());
+        SaliencyMethod.Need<?> need = method.need(FRAME, LAYER, new MethodParams(Convention.SEED, 2));
+        assertInstanceOf(HeadPass.Rows.class, need.pass(), "head passes");
         assertFalse(method.classAgnostic());
-        int[] cells = method.channelsToScore(FRAME, LAYER, Convention.SEED, 2);
+        int[] cells = need.rows();
         assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, cells);
     }
 
@@ -39,7 +42,7 @@ class ReciproCamTest {
             rows[b] = new ScoreRow(scores, 0, 0);
         }
         ReciproCam method = new ReciproCam();
-        int[] cells = method.channelsToScore(FRAME, LAYER, Convention.SEED, 0);
+        int[] cells = method.need(FRAME, LAYER, new MethodParams(Convention.SEED, 0)).rows();
         for (int c = 0; c < 2; c++) {
             double min = Double.MAX_VALUE;
             double max = -Double.MAX_VALUE;
@@ -65,8 +68,8 @@ class ReciproCamTest {
             rows[b] = new ScoreRow(new float[] {0.3f, 0.7f}, 0, 0);
         }
         ReciproCam method = new ReciproCam();
-        float[] layerMap = method.layerMap(FRAME, LAYER, rows, method.channelsToScore(FRAME, LAYER,
-                Convention.SEED, 0), 1, Convention.SEED);
+        float[] layerMap = method.layerMap(FRAME, LAYER, rows, method.need(FRAME, LAYER,
+                new MethodParams(Convention.SEED, 0)).rows(), 1, Convention.SEED);
         float[] done = MapFinisher.finish(layerMap, 4, 3, 32, 24, Convention.SEED, false).values();
         for (float v : done) {
             assertEquals(0f, v);
