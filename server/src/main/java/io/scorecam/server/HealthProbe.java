@@ -29,7 +29,8 @@ public final class HealthProbe {
     private static final ServiceMethod<HealthCheckResponse, HealthCheckRequest> CHECK = ServiceMethod.client(
             ServiceName.create("grpc.health.v1.Health"), "Check",
             GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(HealthCheckResponse.newBuilder()));
-    private static final long TIMEOUT_MS = 5_000;
+    /** Under the HEALTHCHECK's --timeout=10s, with room for the JVM to start; a busy host can take seconds for TLS. */
+    private static final long TIMEOUT_MS = 8_000;
 
     private HealthProbe() {
     }
