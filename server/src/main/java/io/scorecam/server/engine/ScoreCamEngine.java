@@ -142,20 +142,23 @@ public final class ScoreCamEngine implements Explainer {
             if (request.wantMetrics()) {
                 FaithfulnessMeter.steps(request.metricSteps()); // fail before any pass, not after the maps
             }
+            Convention convention = request.convention() == null ? Convention.SEED : request.convention();
+            MethodParams params = MethodParams.resolve(convention,
+                    request.maxChannels() > 0 ? request.maxChannels() : options.fasterChannels(),
+                    request.ssSamples(), request.ssSigma(), request.isSteps()); // bad settings fail before any pass
             FrameCost cost = new FrameCost();
             return pipeline.features(model, request, cost)
-                    .thenComposeAsync(frame -> explainFrame(model, method, request, frame, cost), cpu);
+                    .thenComposeAsync(frame -> explainFrame(model, method, params, request, frame, cost), cpu);
         } catch (ScoreCamException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    private CompletableFuture<FrameResult> explainFrame(LoadedModel model, SaliencyMethod saliency,
+    private CompletableFuture<FrameResult> explainFrame(LoadedModel model, SaliencyMethod saliency, MethodParams params,
                                                         FrameRequest request, PreparedFrame frame, FrameCost cost) {
-        Convention convention = request.convention() == null ? Convention.SEED : request.convention();
+        Convention convention = params.convention();
         LayerShape layer = model.layer();
-        int maxChannels = request.maxChannels() > 0 ? request.maxChannels() : options.fasterChannels();
-        SaliencyMethod.Need<?> need = saliency.need(frame.features(), layer, new MethodParams(convention, maxChannels));
+        SaliencyMethod.Need<?> need = saliency.need(frame.features(), layer, params);
         int[] channels = need.rows();
         CompletableFuture<ScoreRow[]> scored = pipeline.rows(model, frame, need, request.cancellation(), cost);
         List<float[]> layerMaps = new ArrayList<>(); // filled by the maps stage, read by the metrics stage after it
