@@ -97,8 +97,6 @@ public final class ScoreCamEngine implements Explainer {
             }
             unavailable.put(m.name(), missing);
         }
-        metrics.gauge("scorecam.queue.items", "masked items waiting for a batch", scheduler,
-                BatchScheduler::queuedItems);
         metrics.gauge("scorecam.cache.bytes", "bytes held by the frame cache", cache, FrameCache::usedBytes);
         metrics.counter("scorecam.cache.hits", "frame cache hits", cache, FrameCache::hits);
         metrics.counter("scorecam.cache.misses", "frame cache misses", cache, FrameCache::misses);
