@@ -1,13 +1,13 @@
 package io.scorecam.cli;
 
 import io.grpc.ChannelCredentials;
-import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.ManagedChannelRegistry;
 import io.grpc.Metadata;
 import io.grpc.TlsChannelCredentials;
+import io.scorecam.api.support.ServerTargets;
 import io.grpc.stub.MetadataUtils;
 import picocli.CommandLine.Option;
 
@@ -21,7 +21,8 @@ public final class ConnectionOptions {
     private static final int MAX_INBOUND_BYTES = 256 * 1024 * 1024;
 
     @Option(names = "--server", paramLabel = "HOST:PORT", defaultValue = "${env:SCORECAM_SERVER:-localhost:50051}",
-            description = "Server address (default: ${DEFAULT-VALUE}).")
+            description = "Server address; several as h1:p1,h2:p2, or a resolver target such as "
+                    + "dns:///scorecam-headless:50051: streams are then balanced round_robin (default: ${DEFAULT-VALUE}).")
     String server;
 
     @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:SCORECAM_TOKEN}",
@@ -36,7 +37,11 @@ public final class ConnectionOptions {
 
     /** Checks the flags before any work is done, so a typo fails fast with a usage error. */
     public void check() {
-        HostPort.parse(server);
+        try {
+            ServerTargets.check(server);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), CliException.USAGE);
+        }
         if (ca != null && !Files.isReadable(ca)) {
             throw new CliException("--ca " + ca + ": no such readable file", CliException.USAGE);
         }
@@ -44,10 +49,11 @@ public final class ConnectionOptions {
 
     /** Opens a channel; the caller shuts it down. */
     public ManagedChannel open() {
-        HostPort target = HostPort.parse(server);
         ManagedChannelBuilder<?> builder;
         try {
-            builder = Grpc.newChannelBuilderForAddress(target.host(), target.port(), credentials());
+            builder = ServerTargets.builder(server, credentials());
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), CliException.USAGE);
         } catch (ManagedChannelRegistry.ProviderNotFoundException e) {
             // the only way it fails here is credentials netty cannot use, i.e. a CA file without certificates
             throw new CliException("--ca " + ca + " is not a PEM certificate the TLS stack can use", CliException.USAGE);
@@ -81,28 +87,5 @@ public final class ConnectionOptions {
             }
         }
         return tlsBuilder.build();
-    }
-
-    /** host:port, IPv6 hosts in brackets. */
-    record HostPort(String host, int port) {
-        static HostPort parse(String s) {
-            int colon = s == null ? -1 : s.lastIndexOf(':');
-            if (colon <= 0 || colon == s.length() - 1) {
-                throw new CliException("--server '" + s + "' must be HOST:PORT, e.g. localhost:50051", CliException.USAGE);
-            }
-            String host = s.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            try {
-                int port = Integer.parseInt(s.substring(colon + 1));
-                if (port < 1 || port > 65535) {
-                    throw new NumberFormatException();
-                }
-                return new HostPort(host, port);
-            } catch (NumberFormatException e) {
-                throw new CliException("--server '" + s + "': port must be 1..65535", CliException.USAGE);
-            }
-        }
     }
 }

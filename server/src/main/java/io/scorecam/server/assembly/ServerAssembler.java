@@ -92,6 +92,9 @@ public final class ServerAssembler {
             throw new ConfigException("interrupted while opening " + config.host() + ":" + config.port());
         } catch (Exception e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof ConfigException c) {
+                throw c; // names the problem already (e.g. a TLS key that does not match its certificate)
+            }
             throw new ConfigException("cannot listen on " + config.host() + ":" + config.port() + ": " + cause.getMessage());
         }
         return RunningServer.load(config, toLoad, meters, server, readiness);

@@ -96,6 +96,33 @@ public final class ServerConfig {
             description = "Largest gRPC message accepted (default: ${DEFAULT-VALUE}).")
     private long maxMessageBytes;
 
+    @Option(names = "--max-classes", defaultValue = "${env:SCORECAM_MAX_CLASSES:-32}",
+            description = "Most maps one frame may ask for (target_classes entries, top_k); more is INVALID_ARGUMENT "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private int maxClasses;
+
+    @Option(names = "--max-response-bytes", paramLabel = "SIZE", converter = SizeConverter.class,
+            defaultValue = "${env:SCORECAM_MAX_RESPONSE_BYTES:-64MiB}",
+            description = "Most bytes the maps of one response may hold (estimated before any work); more is "
+                    + "INVALID_ARGUMENT (default: ${DEFAULT-VALUE}).")
+    private long maxResponseBytes;
+
+    @Option(names = "--frame-memory", paramLabel = "SIZE", converter = SizeConverter.class,
+            defaultValue = "${env:SCORECAM_FRAME_MEMORY:-0}",
+            description = "Working memory shared by all frames being explained (decoded pixels, maps, responses); "
+                    + "frames wait for it, then fail RESOURCE_EXHAUSTED. 0: a quarter of the max heap.")
+    private long frameMemory;
+
+    @Option(names = "--admission-wait-ms", defaultValue = "${env:SCORECAM_ADMISSION_WAIT_MS:-10000}",
+            description = "How long a frame may wait for --frame-memory before it fails RESOURCE_EXHAUSTED "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private long admissionWaitMs;
+
+    @Option(names = "--max-streams", defaultValue = "${env:SCORECAM_MAX_STREAMS:-64}",
+            description = "Most ExplainStream calls open at once (all connections); more get RESOURCE_EXHAUSTED "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private int maxStreams;
+
     @Option(names = "--max-header-bytes", paramLabel = "SIZE", converter = SizeConverter.class,
             defaultValue = "${env:SCORECAM_MAX_HEADER_BYTES:-8KiB}",
             description = "Largest request header list of one call (as HTTP/2 counts it); larger calls fail alone "
@@ -202,6 +229,11 @@ public final class ServerConfig {
         requireRange("--stream-window", streamWindow, 1, 4096);
         requireRange("--max-message-bytes", maxMessageBytes, 1024, Integer.MAX_VALUE);
         requireRange("--max-header-bytes", maxHeaderBytes, 1024, 1 << 20);
+        requireRange("--max-classes", maxClasses, 1, 100_000);
+        requireRange("--max-response-bytes", maxResponseBytes, 1024, Long.MAX_VALUE);
+        requireRange("--frame-memory", frameMemory, 0, Long.MAX_VALUE);
+        requireRange("--admission-wait-ms", admissionWaitMs, 0, 3_600_000);
+        requireRange("--max-streams", maxStreams, 1, 1_000_000);
         requireRange("--max-pixels", maxPixels, 1, Long.MAX_VALUE);
         // RFC 7540 6.5.2: the largest legal window is 2^31-1; below 64 KiB is the HTTP/2 default or less
         requireRange("--http2-stream-window", http2StreamWindow, 65535, Integer.MAX_VALUE);
@@ -348,6 +380,27 @@ public final class ServerConfig {
 
     public int maxMessageBytes() {
         return (int) maxMessageBytes;
+    }
+
+    public int maxClasses() {
+        return maxClasses;
+    }
+
+    public long maxResponseBytes() {
+        return maxResponseBytes;
+    }
+
+    /** The frame memory budget in bytes (flag value 0 resolved to a quarter of the max heap). */
+    public long frameMemory() {
+        return frameMemory > 0 ? frameMemory : Runtime.getRuntime().maxMemory() / 4;
+    }
+
+    public long admissionWaitMs() {
+        return admissionWaitMs;
+    }
+
+    public int maxStreams() {
+        return maxStreams;
     }
 
     public long maxHeaderBytes() {

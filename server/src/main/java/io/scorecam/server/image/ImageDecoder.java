@@ -51,6 +51,33 @@ public final class ImageDecoder {
         return maxPixels;
     }
 
+    /**
+     * Width and height from a JPEG or PNG header, without decoding the pixels (to budget memory before the
+     * decode); the same errors as {@link #decode} for bad data or too many pixels.
+     */
+    public int[] dimensions(byte[] encoded) {
+        if (encoded == null || encoded.length == 0) {
+            throw ScoreCamException.invalid("image is empty (0 bytes): send JPEG or PNG");
+        }
+        String format = sniff(encoded);
+        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
+        if (!readers.hasNext()) {
+            throw new ScoreCamException(ErrorCode.INTERNAL, "no " + format + " decoder in this JVM");
+        }
+        ImageReader reader = readers.next();
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded))) {
+            reader.setInput(in, true, true);
+            int width = header(reader, format, true);
+            int height = header(reader, format, false);
+            checkSize(width, height, format + " image");
+            return new int[]{width, height};
+        } catch (IOException e) {
+            throw ScoreCamException.invalid("corrupt " + format + " header: " + describe(e));
+        } finally {
+            reader.dispose();
+        }
+    }
+
     /** Decodes a JPEG or PNG; INVALID_ARGUMENT for bad data, RESOURCE_EXHAUSTED above the pixel limit. */
     public RgbImage decode(byte[] encoded) {
         if (encoded == null || encoded.length == 0) {

@@ -29,6 +29,7 @@ public final class ServerMetrics {
     public static final String FRAME_COMPUTE_DURATION = "scorecam.frame.compute.duration";
     public static final String FRAME_FORWARD_PASSES = "scorecam.frame.forward.passes";
     public static final String STREAMS_OPEN = "scorecam.streams.open";
+    public static final String STREAMS = "scorecam.streams";
     public static final String FRAMES_IN_FLIGHT = "scorecam.frames.in.flight";
     public static final String QUEUE_DEPTH = "scorecam.queue.depth";
     /** Browser viewers connected (--web-port). */
@@ -62,6 +63,7 @@ public final class ServerMetrics {
     private final Map<Failure, Counter> failures = new ConcurrentHashMap<>();
     private final Map<FrameLabels, Counter> skipped = new ConcurrentHashMap<>();
     private final AtomicInteger streamsOpen = new AtomicInteger();
+    private final Counter streamsStarted;
     private final AtomicInteger framesInFlight = new AtomicInteger();
     private final AtomicInteger liveOpen = new AtomicInteger();
     private final Counter liveClosed;
@@ -77,6 +79,7 @@ public final class ServerMetrics {
 
     public ServerMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.streamsStarted = Counter.builder(STREAMS).description("ExplainStream calls started").register(registry);
         Gauge.builder(STREAMS_OPEN, streamsOpen, AtomicInteger::get)
                 .description("Open ExplainStream calls").register(registry);
         Gauge.builder(FRAMES_IN_FLIGHT, framesInFlight, AtomicInteger::get)
@@ -173,6 +176,7 @@ public final class ServerMetrics {
     }
 
     public void streamOpened() {
+        streamsStarted.increment();
         streamsOpen.incrementAndGet();
     }
 

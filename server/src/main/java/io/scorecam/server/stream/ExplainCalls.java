@@ -23,6 +23,8 @@ final class ExplainCalls implements Service {
     private final int streamWindow;
     private final long maxMessageBytes;
     private final Executor inflater;
+    private final int maxStreams;
+    private final java.util.concurrent.atomic.AtomicInteger openStreams = new java.util.concurrent.atomic.AtomicInteger();
 
     /** What a call needs from the engine; null until the models are loaded (the gate refuses calls until then). */
     private volatile Engine engine;
@@ -30,15 +32,19 @@ final class ExplainCalls implements Service {
     record Engine(FrameProcessor pipeline, ModelCatalog catalog) {
     }
 
-    /** @param inflater where gzip messages are inflated (never the event loop) */
+    /**
+     * @param inflater   where gzip messages are inflated (never the event loop)
+     * @param maxStreams most ExplainStream calls open at once, over all listeners (--max-streams)
+     */
     ExplainCalls(Vertx vertx, CallRegistry calls, ServerMetrics metrics, int streamWindow, long maxMessageBytes,
-                 Executor inflater) {
+                 Executor inflater, int maxStreams) {
         this.vertx = vertx;
         this.calls = calls;
         this.metrics = metrics;
         this.streamWindow = streamWindow;
         this.maxMessageBytes = maxMessageBytes;
         this.inflater = inflater;
+        this.maxStreams = maxStreams;
     }
 
     /** Connects the loaded engine; calls are accepted from then on. */
@@ -64,8 +70,15 @@ final class ExplainCalls implements Service {
                 notReady(request);
                 return;
             }
+            if (openStreams.incrementAndGet() > maxStreams) {
+                openStreams.decrementAndGet();
+                request.response().status(GrpcStatus.RESOURCE_EXHAUSTED).statusMessage("the server already serves "
+                        + maxStreams + " streams (--max-streams): retry later or use another replica").end();
+                return;
+            }
             StreamSession session = new StreamSession(vertx, request, e.pipeline(), metrics, streamWindow, maxMessageBytes,
                     inflater);
+            session.closed().onComplete(v -> openStreams.decrementAndGet());
             calls.add(session);
             session.start();
         });

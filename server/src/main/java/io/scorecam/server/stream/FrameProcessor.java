@@ -28,54 +28,90 @@ final class FrameProcessor {
     private final Explainer explainer;
     private final Executor codec;
     private final ServerMetrics metrics;
+    private final FrameBudget budget;
+    private static final FrameBudget.Lease NO_LEASE = () -> { };
 
     FrameProcessor(RequestConverter converter, ResponseBuilder builder, Explainer explainer, Executor codec,
                   ServerMetrics metrics) {
+        this(converter, builder, explainer, codec, metrics, null);
+    }
+
+    /** @param budget memory admission for frames; null: none */
+    FrameProcessor(RequestConverter converter, ResponseBuilder builder, Explainer explainer, Executor codec,
+                  ServerMetrics metrics, FrameBudget budget) {
         this.converter = converter;
         this.builder = builder;
         this.explainer = explainer;
         this.codec = codec;
         this.metrics = metrics;
+        this.budget = budget;
     }
 
     /**
      * @param arrivalNanos when the frame reached the server ({@link System#nanoTime()})
      */
     CompletableFuture<ExplainResponse> process(ExplainRequest request, CancellationToken token, long arrivalNanos) {
+        return process(request, token, arrivalNanos, () -> { });
+    }
+
+    /**
+     * @param workTaken runs once (on any thread) when the engine has taken all of the frame's work (see
+     *                  {@link Explainer#explain(FrameRequest, Runnable)}); not at all when the frame fails before
+     *                  it reaches the engine: its answer frees its slot anyway
+     */
+    CompletableFuture<ExplainResponse> process(ExplainRequest request, CancellationToken token, long arrivalNanos,
+                                               Runnable workTaken) {
         long startNanos = System.nanoTime();
         FrameLabels labels = converter.labels(request);
-        CompletableFuture<FrameRequest> decoded;
+        CompletableFuture<FrameBudget.Lease> admitted;
         try {
-            decoded = CompletableFuture.supplyAsync(() -> {
+            // caps and the memory estimate come from the request and the image header; the frame then waits
+            // for its share of the budget without holding a thread
+            admitted = CompletableFuture.supplyAsync(() -> {
                 if (token.isCancelled()) {
                     throw cancelled(token);
                 }
-                long t0 = System.nanoTime();
-                FrameRequest frame = converter.convert(request, token);
-                metrics.stage("decode", System.nanoTime() - t0);
-                return frame;
-            }, codec);
+                return converter.plan(request);
+            }, codec).thenCompose(bytes -> budget == null ? CompletableFuture.completedFuture(NO_LEASE)
+                    : budget.acquire(bytes, "frame " + Long.toUnsignedString(request.getFrameId())));
         } catch (RuntimeException rejected) { // codec pool shut down
-            decoded = CompletableFuture.failedFuture(
+            admitted = CompletableFuture.failedFuture(
                     new ScoreCamException(ErrorCode.UNAVAILABLE, "server is shutting down"));
         }
-        // Async on the codec pool: when the decode is already done, a plain thenCompose would enter the engine
-        // (its cache and queue locks) on the calling thread, i.e. the event loop every stream depends on.
-        return decoded
-                .thenComposeAsync(frame -> explainer.explain(frame).thenApplyAsync(result -> {
-                    double queueMs = (startNanos - arrivalNanos) / 1e6 + result.queueMs();
-                    double totalMs = (System.nanoTime() - arrivalNanos) / 1e6;
-                    var timing = new ResponseBuilder.Timing(queueMs, Math.max(0, totalMs - queueMs), totalMs);
-                    long t0 = System.nanoTime();
-                    ExplainResponse ok = builder.ok(request, frame.image(), result, timing);
-                    metrics.stage("encode", System.nanoTime() - t0);
-                    return ok;
-                }, codec), codec)
+        return admitted.thenComposeAsync(lease -> explain(request, token, arrivalNanos, startNanos, workTaken)
+                        .whenComplete((r, e) -> lease.close()), codec)
                 .exceptionally(e -> errorResponse(request, e, arrivalNanos, startNanos))
                 .thenApply(response -> {
                     record(labels, response, System.nanoTime() - arrivalNanos);
                     return response;
                 });
+    }
+
+    /** Decode, engine, encode; runs on the codec pool once the frame is admitted. */
+    private CompletableFuture<ExplainResponse> explain(ExplainRequest request, CancellationToken token,
+                                                       long arrivalNanos, long startNanos, Runnable workTaken) {
+        if (token.isCancelled()) {
+            return CompletableFuture.failedFuture(cancelled(token));
+        }
+        FrameRequest frame;
+        try {
+            long t0 = System.nanoTime();
+            frame = converter.convert(request, token);
+            metrics.stage("decode", System.nanoTime() - t0);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        // Async on the codec pool: a plain thenApply would encode on an engine worker (or, for a result that is
+        // already done, enter the engine's locks on the calling thread).
+        return explainer.explain(frame, workTaken).thenApplyAsync(result -> {
+            double queueMs = (startNanos - arrivalNanos) / 1e6 + result.queueMs();
+            double totalMs = (System.nanoTime() - arrivalNanos) / 1e6;
+            var timing = new ResponseBuilder.Timing(queueMs, Math.max(0, totalMs - queueMs), totalMs);
+            long t0 = System.nanoTime();
+            ExplainResponse ok = builder.ok(request, frame.image(), result, timing);
+            metrics.stage("encode", System.nanoTime() - t0);
+            return ok;
+        }, codec);
     }
 
     /** Counts a frame dropped under the LATEST policy. */

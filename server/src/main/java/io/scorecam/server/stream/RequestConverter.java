@@ -11,6 +11,7 @@ import io.scorecam.server.engine.api.MapSize;
 import io.scorecam.server.engine.api.ModelDefaults;
 import io.scorecam.server.engine.api.ModelDescription;
 import io.scorecam.server.metrics.FrameLabels;
+import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.errors.ScoreCamException;
 import io.scorecam.server.image.ImageDecoder;
 import io.scorecam.server.image.RgbImage;
@@ -32,10 +33,26 @@ final class RequestConverter {
 
     private final ImageDecoder decoder;
     private final ModelCatalog catalog;
+    private final Limits limits;
+
+    /**
+     * Per-request caps.
+     *
+     * @param maxClasses       most maps one frame may ask for (target_classes entries, top_k) (--max-classes)
+     * @param maxResponseBytes most bytes the maps of one response may hold (--max-response-bytes)
+     */
+    record Limits(int maxClasses, long maxResponseBytes) {
+        static final Limits DEFAULT = new Limits(MAX_TOP_K, Long.MAX_VALUE);
+    }
 
     RequestConverter(ImageDecoder decoder, ModelCatalog catalog) {
+        this(decoder, catalog, Limits.DEFAULT);
+    }
+
+    RequestConverter(ImageDecoder decoder, ModelCatalog catalog, Limits limits) {
         this.decoder = decoder;
         this.catalog = catalog;
+        this.limits = limits;
     }
 
     /** The frame's metric and log labels, from the request alone (no decoding: cheap, any thread). */
@@ -53,6 +70,67 @@ final class RequestConverter {
             default -> r.getConvention().name();
         };
         return new FrameLabels(model == null ? FrameLabels.UNKNOWN : model.name(), method, convention);
+    }
+
+    /**
+     * Checks the per-request caps and estimates the bytes the frame takes while it is worked on (decoded
+     * pixels + maps + the built response), from the request and the image header only: runs before the
+     * decode, so the frame can wait for memory instead of taking it.
+     */
+    long plan(ExplainRequest r) {
+        int classes = r.getTargetClassesCount();
+        if (classes > limits.maxClasses()) {
+            throw ScoreCamException.invalid("target_classes has " + classes + " entries, more than the server's"
+                    + " limit of " + limits.maxClasses() + " per request (--max-classes)");
+        }
+        if (Integer.compareUnsigned(r.getTopK(), limits.maxClasses()) > 0) {
+            throw ScoreCamException.invalid("top_k " + Integer.toUnsignedString(r.getTopK()) + " is above the"
+                    + " server's limit of " + limits.maxClasses() + " (--max-classes)");
+        }
+        long[] size = imageSize(r);
+        long pixels = size[0] * size[1];
+        ModelDescription model = catalog.find(r.getModel());
+        long maps = classes > 0 ? classes : r.getTopK() > 0 ? r.getTopK() : Math.max(1, defaults(model).topK());
+        // an unknown model costs no map: the engine answers NOT_FOUND
+        long mapPixels = switch (r.getMapSize()) {
+            case ORIGINAL -> pixels;
+            case LAYER -> model == null ? 0 : (long) model.layerWidth() * model.layerHeight();
+            default -> model == null ? 0 : (long) model.inputWidth() * model.inputHeight();
+        };
+        boolean values = r.getWantValues() || (!r.getWantPng() && !r.getWantOverlay());
+        // per map pixel: the engine's float map (4), the values list and their encoding (8), PNG (<= 2),
+        // the overlay's RGB work image and JPEG (<= 8)
+        long perPixel = 4 + (values ? 8 : 0) + (r.getWantPng() ? 2 : 0) + (r.getWantOverlay() ? 8 : 0);
+        long response = maps * mapPixels * perPixel;
+        if (response > limits.maxResponseBytes()) {
+            throw ScoreCamException.invalid("the response would hold ~" + response + " bytes (" + maps + " map(s) of "
+                    + mapPixels + " pixels), more than the server's limit of " + limits.maxResponseBytes()
+                    + " bytes (--max-response-bytes): ask for fewer classes, a smaller map_size or PNG maps");
+        }
+        // decoding: the JDK's decoded image (<= 4 bytes per pixel) and the RGB copy (3)
+        long decode = pixels * (r.getImageCase() == ExplainRequest.ImageCase.ENCODED ? 7 : 3);
+        return decode + response;
+    }
+
+    /** Width and height (unsigned) from the raw message or the encoded image's header. */
+    private long[] imageSize(ExplainRequest r) {
+        switch (r.getImageCase()) {
+            case ENCODED:
+                int[] d = decoder.dimensions(r.getEncoded().toByteArray());
+                return new long[]{d[0], d[1]};
+            case RAW:
+                long w = Integer.toUnsignedLong(r.getRaw().getWidth());
+                long h = Integer.toUnsignedLong(r.getRaw().getHeight());
+                if (w > 0 && h > 0 && (w > Integer.MAX_VALUE || h > Integer.MAX_VALUE || w * h > decoder.maxPixels())) {
+                    // w * h of two uint32 fits in an unsigned long; print it unsigned
+                    throw new ScoreCamException(ErrorCode.RESOURCE_EXHAUSTED, "raw image is " + w + "x" + h + " = "
+                            + Long.toUnsignedString(w * h) + " pixels, more than the limit of " + decoder.maxPixels()
+                            + " (--max-pixels): send a smaller frame");
+                }
+                return new long[]{w, h};
+            default:
+                throw ScoreCamException.invalid("request has no image: set 'encoded' (JPEG/PNG bytes) or 'raw'");
+        }
     }
 
     FrameRequest convert(ExplainRequest r, CancellationToken token) {

@@ -51,6 +51,7 @@ public final class ScoreCamServer {
     private final MapEncoder encoder;
     private final ServerMetrics metrics;
     private final ExplainCalls explainCalls;
+    private final FrameBudget budget;
     private final List<HttpServer> listeners = new CopyOnWriteArrayList<>();
     private volatile MetricsServer metricsServer;
     private volatile WebServer webServer;
@@ -70,7 +71,8 @@ public final class ScoreCamServer {
         this.metrics = new ServerMetrics(registry);
         this.processMetrics = ProcessMetrics.bind(registry);
         this.explainCalls = new ExplainCalls(vertx, calls, metrics, config.streamWindow(), config.maxMessageBytes(),
-                codec);
+                codec, config.maxStreams());
+        this.budget = new FrameBudget(config.frameMemory(), config.admissionWaitMs());
     }
 
     /** {@link #start(ServerConfig, Explainer, MapEncoder, MeterRegistry)} with the product's PNG/JPEG encoder. */
@@ -94,6 +96,14 @@ public final class ScoreCamServer {
     public static Future<ScoreCamServer> listen(ServerConfig config, MapEncoder encoder, MeterRegistry registry,
                                                 Readiness readiness) {
         ScoreCamServer server = new ScoreCamServer(Vertx.vertx(), config, encoder, registry, readiness);
+        if (config.tlsEnabled()) {
+            try {
+                TlsKeyCheck.verify(server.vertx, pemOptions(config));
+            } catch (RuntimeException e) {
+                server.codec.shutdownNow();
+                return server.vertx.close().transform(ar -> Future.failedFuture(e));
+            }
+        }
         // Vert.x shares one listening socket among the instances and spreads connections over their loops;
         // it cannot share an ephemeral port (each instance would get its own), so port 0 gets one listener
         int instances = config.port() == 0 ? 1 : config.eventLoops();
@@ -140,8 +150,9 @@ public final class ScoreCamServer {
         }
         metrics.bindQueueDepth(loaded::queuedItems);
         ModelCatalog catalog = new ModelCatalog(loaded.models());
-        FrameProcessor processor = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()), catalog),
-                new ResponseBuilder(encoder, catalog), loaded, codec, metrics);
+        FrameProcessor processor = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()),
+                catalog, new RequestConverter.Limits(config.maxClasses(), config.maxResponseBytes())),
+                new ResponseBuilder(encoder, catalog), loaded, codec, metrics, budget);
         explainCalls.attach(processor, catalog);
         livePath.attach(processor, catalog); // the viewer's frames take the streams' path
         // warm-up frames go through the same path but are not counted in the served frames' metrics
@@ -182,11 +193,13 @@ public final class ScoreCamServer {
                         .setMaxHeaderListSize(config.http2MaxHeaderListSize()))
                 .setHttp2ConnectionWindowSize(config.http2ConnectionWindow());
         if (config.tlsEnabled()) {
-            o.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions()
-                    .setCertPath(config.tlsCert().toString())
-                    .setKeyPath(config.tlsKey().toString()));
+            o.setSsl(true).setUseAlpn(true).setKeyCertOptions(pemOptions(config));
         }
         return o;
+    }
+
+    private static PemKeyCertOptions pemOptions(ServerConfig config) {
+        return new PemKeyCertOptions().setCertPath(config.tlsCert().toString()).setKeyPath(config.tlsKey().toString());
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

@@ -153,7 +153,12 @@ final class StreamSession implements ActiveCall {
     private void submit(StreamWindow.Slot<Inbound, ExplainResponse> slot) {
         metrics.frameStarted();
         Inbound in = slot.frame();
-        pipeline.process(in.request(), in.token(), in.arrivalNanos()).whenComplete((resp, err) -> {
+        // once the engine has taken all of this frame's work, the next frame may start (StreamWindow.release)
+        Runnable workTaken = () -> call.onContext(() -> {
+            window.release(slot);
+            settle();
+        });
+        pipeline.process(in.request(), in.token(), in.arrivalNanos(), workTaken).whenComplete((resp, err) -> {
             ExplainResponse answer = resp != null ? resp : ResponseBuilder.error(in.request().getFrameId(),
                     ErrorCode.INTERNAL, "internal error: " + err, new ResponseBuilder.Timing(0, 0, 0));
             call.onContext(() -> {

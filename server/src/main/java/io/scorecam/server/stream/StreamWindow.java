@@ -10,8 +10,12 @@ import java.util.List;
  * acts on what it asks for (frames to submit, frames to write, whether to keep reading, how the call ends).
  *
  * <p>Invariants: every accepted frame is handed out for writing exactly once, in arrival order; at most
- * {@code window} frames are submitted and unwritten at a time (a frame keeps its slot until it is written,
- * so out-of-order completions cannot pile up). BLOCK stops reading while the window is full; LATEST keeps
+ * {@code window} frames are submitted, unwritten and not yet released at a time, and at most {@code 2 x window}
+ * submitted and unwritten in all (a frame keeps a slot until it is written, so out-of-order completions cannot
+ * pile up). A frame is released when the engine has taken all its work ({@link #release}): it only runs to
+ * its end now, so the next frame may start its decode and feature pass meanwhile (no idle engine between two
+ * frames of one stream, and no second frame competing with the first for the whole of its time).
+ * BLOCK stops reading while the window is full; LATEST keeps
  * reading and keeps only the newest waiting frame (the replaced one is answered SKIPPED by the caller).
  *
  * @param <F> what the caller keeps per frame
@@ -35,6 +39,7 @@ final class StreamWindow<F, R> {
     static final class Slot<F, R> {
         private final F frame;
         private boolean submitted;
+        private boolean released;
         private boolean skipped;
         private R answer;
 
@@ -63,6 +68,7 @@ final class StreamWindow<F, R> {
     /** Frames taken but not submitted (window full). LATEST keeps at most one. */
     private final ArrayDeque<Slot<F, R>> waiting = new ArrayDeque<>();
     private int active;
+    private int released;
     private int skippedPending;
     private Boolean latest;
     private boolean inputEnded;
@@ -96,7 +102,7 @@ final class StreamWindow<F, R> {
             latest = latestPolicy;
         }
         Slot<F, R> replaced = null;
-        if (latest && active >= window && !waiting.isEmpty()) {
+        if (latest && slotsFull() && !waiting.isEmpty()) {
             replaced = waiting.pollFirst();
             replaced.skipped = true;
             skippedPending++;
@@ -107,15 +113,29 @@ final class StreamWindow<F, R> {
         return replaced;
     }
 
-    /** The next frame to hand to the processor now, or null; it holds a window slot until written. */
+    /** The next frame to hand to the processor now, or null; it holds a window slot until written or released. */
     Slot<F, R> nextToSubmit() {
-        if (finished || active >= window || waiting.isEmpty()) {
+        if (!canSubmit()) {
             return null;
         }
         Slot<F, R> slot = waiting.pollFirst();
         slot.submitted = true;
         active++;
         return slot;
+    }
+
+    /**
+     * The engine has taken all of a submitted frame's work: its slot opens for the next frame (it is still
+     * written in order, and counts toward the hard bound of 2 x window until then). Idempotent; ignored for a
+     * frame already written.
+     */
+    void release(Slot<F, R> slot) {
+        if (!slot.submitted || slot.released || !order.contains(slot)) {
+            return;
+        }
+        slot.released = true;
+        active--;
+        released++;
     }
 
     /** A submitted (or skipped) frame has its answer. */
@@ -130,7 +150,9 @@ final class StreamWindow<F, R> {
             return null;
         }
         order.pollFirst();
-        if (head.submitted) {
+        if (head.released) {
+            released--;
+        } else if (head.submitted) {
             active--;
         } else {
             skippedPending--;
@@ -140,7 +162,12 @@ final class StreamWindow<F, R> {
 
     /** True when a frame could be submitted right now (the caller should settle again). */
     boolean canSubmit() {
-        return !finished && active < window && !waiting.isEmpty();
+        return !finished && !slotsFull() && !waiting.isEmpty();
+    }
+
+    /** No frame may be submitted now: the window is full, or released frames reached the hard bound. */
+    private boolean slotsFull() {
+        return active >= window || active + released >= 2 * window;
     }
 
     /** The client half-closed its side. */
@@ -181,7 +208,7 @@ final class StreamWindow<F, R> {
         if (finished) {
             return false;
         }
-        boolean full = Boolean.TRUE.equals(latest) ? skippedPending >= skippedBacklogLimit : active >= window;
+        boolean full = Boolean.TRUE.equals(latest) ? skippedPending >= skippedBacklogLimit : slotsFull();
         return !(full || writeBlocked || draining || faulted);
     }
 

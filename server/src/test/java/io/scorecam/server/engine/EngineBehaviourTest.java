@@ -140,6 +140,18 @@ class EngineBehaviourTest {
         assertEquals(ErrorCode.INVALID_ARGUMENT, outOfRange.code());
         assertTrue(outOfRange.getMessage().contains("class id 6"), outOfRange.getMessage());
 
+        // uint32 class ids arrive as Java ints: 4294967295 must not be reported as -1
+        ScoreCamException unsigned = failure(new FrameRequest("resnet", image, List.of(-1), 1,
+                Method.SCORE_CAM, Convention.SEED, 0, MapSize.MODEL_INPUT, new CancellationToken()));
+        assertTrue(unsigned.getMessage().contains("class id 4294967295"), unsigned.getMessage());
+
+        // a 9000-character name is quoted cut short, so the status message stays within header limits
+        ScoreCamException longName = failure(new FrameRequest("n".repeat(9000), image, List.of(), 1,
+                Method.SCORE_CAM, Convention.SEED, 0, MapSize.MODEL_INPUT, new CancellationToken()));
+        assertEquals(ErrorCode.NOT_FOUND, longName.code());
+        assertTrue(longName.getMessage().length() < 500 && longName.getMessage().contains("9000 characters"),
+                longName.getMessage());
+
         ScoreCamException unknown = failure(new FrameRequest("nope", image, List.of(), 1,
                 Method.SCORE_CAM, Convention.SEED, 0, MapSize.MODEL_INPUT, new CancellationToken()));
         assertEquals(ErrorCode.NOT_FOUND, unknown.code());

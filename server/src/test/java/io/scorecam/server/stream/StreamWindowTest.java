@@ -163,6 +163,45 @@ class StreamWindowTest {
         assertThrows(IllegalStateException.class, () -> w.accept(2, false));
     }
 
+    @Test
+    void aReleasedFrameOpensItsSlotButIsStillWrittenInOrderAndTheHardBoundHolds() {
+        StreamWindow<Integer, String> w = new StreamWindow<>(1, 8);
+        for (int i = 0; i < 4; i++) {
+            w.accept(i, false);
+        }
+        var first = submitAll(w);
+        assertEquals(List.of(0), first.stream().map(StreamWindow.Slot::frame).toList());
+        w.release(first.get(0)); // the engine took all of frame 0's work
+        var second = submitAll(w);
+        assertEquals(List.of(1), second.stream().map(StreamWindow.Slot::frame).toList(),
+                "frame 1 starts while frame 0 runs to its end");
+        w.release(second.get(0));
+        assertNull(w.nextToSubmit(), "at most 2 x window frames unwritten, released or not");
+        assertFalse(w.wantsInput());
+        w.release(second.get(0)); // twice changes nothing
+        assertNull(w.nextToSubmit());
+        w.answer(second.get(0), "a1");
+        assertEquals(List.of(), writeAll(w), "frame 1 waits for frame 0");
+        w.answer(first.get(0), "a0");
+        assertEquals(List.of("a0", "a1"), writeAll(w));
+        assertEquals(List.of(2), submitAll(w).stream().map(StreamWindow.Slot::frame).toList(),
+                "one unreleased frame at a time");
+    }
+
+    @Test
+    void latestReplacesTheWaitingFrameUntilTheRunningOneIsReleased() {
+        StreamWindow<Integer, String> w = new StreamWindow<>(1, 8);
+        w.accept(0, true);
+        var running = submitAll(w);
+        assertNull(w.accept(1, true));
+        var replaced = w.accept(2, true);
+        assertEquals(1, replaced.frame(), "frame 0 still holds the slot: the older waiting frame is skipped");
+        w.answer(replaced, "skip");
+        w.release(running.get(0));
+        assertEquals(List.of(2), submitAll(w).stream().map(StreamWindow.Slot::frame).toList(),
+                "the newest frame starts as soon as frame 0's work is all taken");
+    }
+
     /** Random events: every frame is written exactly once, in order, and never more than window in flight. */
     @Test
     void randomInterleavingsKeepTheInvariants() {
@@ -172,6 +211,7 @@ class StreamWindowTest {
             boolean latest = rnd.nextBoolean();
             StreamWindow<Integer, String> w = new StreamWindow<>(size, 1000);
             List<StreamWindow.Slot<Integer, String>> inFlight = new ArrayList<>();
+            java.util.Set<StreamWindow.Slot<Integer, String>> released = new java.util.HashSet<>();
             List<Integer> written = new ArrayList<>();
             int next = 0;
             int frames = 50;
@@ -181,12 +221,18 @@ class StreamWindowTest {
                     if (r != null) {
                         w.answer(r, "skip");
                     }
+                } else if (!inFlight.isEmpty() && rnd.nextInt(3) == 0) {
+                    var release = inFlight.get(rnd.nextInt(inFlight.size()));
+                    w.release(release);
+                    released.add(release);
                 } else if (!inFlight.isEmpty()) {
                     var done = inFlight.remove(rnd.nextInt(inFlight.size()));
+                    released.remove(done);
                     w.answer(done, "ok");
                 }
                 inFlight.addAll(submitAll(w));
-                assertTrue(inFlight.size() <= size, "more than " + size + " frames in flight");
+                assertTrue(inFlight.size() - released.size() <= size, "more than " + size + " unreleased frames in flight");
+                assertTrue(inFlight.size() <= 2 * size, "more than 2 x " + size + " frames in flight");
                 for (var s = w.nextToWrite(); s != null; s = w.nextToWrite()) {
                     written.add(s.frame());
                 }

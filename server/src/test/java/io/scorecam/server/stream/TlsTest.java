@@ -49,4 +49,37 @@ class TlsTest {
             server.shutdown().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
         }
     }
+
+    /** Issue 16 item 9: a key that is not the certificate's refuses to start, with one line naming both files. */
+    @Test
+    void aKeyThatDoesNotMatchTheCertificateRefusesToStart(@TempDir Path dir) throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path otherKey = dir.resolve("other-key.pem");
+        boolean made;
+        try {
+            Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=localhost", "-keyout", dir.resolve("key.pem").toString(), "-out", cert.toString())
+                    .redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            Process q = new ProcessBuilder("openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048",
+                    "-out", otherKey.toString()).redirectErrorStream(true).start();
+            q.getInputStream().readAllBytes();
+            made = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 && q.waitFor(30, TimeUnit.SECONDS)
+                    && q.exitValue() == 0 && Files.exists(otherKey);
+        } catch (java.io.IOException e) {
+            made = false;
+        }
+        assumeTrue(made, "openssl is not available to make a test certificate");
+
+        ServerConfig config = ServerConfig.parse("--host=127.0.0.1", "--port=0", "--metrics-port=off",
+                "--tls-cert=" + cert, "--tls-key=" + otherKey);
+        var failure = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> ScoreCamServer.start(config, new ControllableExplainer(), new TestMapEncoder(),
+                        new SimpleMeterRegistry()).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS));
+        Throwable cause = failure.getCause();
+        assertEquals(io.scorecam.server.config.ConfigException.class, cause.getClass(), String.valueOf(cause));
+        String m = cause.getMessage();
+        org.junit.jupiter.api.Assertions.assertTrue(m.contains("is not the private key of --tls-cert")
+                && m.contains(otherKey.toString()) && m.contains(cert.toString()) && !m.contains("\n"), m);
+    }
 }

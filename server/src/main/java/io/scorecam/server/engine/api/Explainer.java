@@ -13,6 +13,16 @@ public interface Explainer extends AutoCloseable {
 
     CompletableFuture<FrameResult> explain(FrameRequest request);
 
+    /**
+     * As {@link #explain(FrameRequest)}; {@code workTaken} runs once, on any thread, as soon as the engine has
+     * taken all of the frame's work (its last batch is running, or it needed none): a stream may start its
+     * next frame then, so that frame's decode and feature pass overlap this one's last passes. This default
+     * never runs it: the frame keeps its stream slot until its answer is written.
+     */
+    default CompletableFuture<FrameResult> explain(FrameRequest request, Runnable workTaken) {
+        return explain(request);
+    }
+
     List<ModelDescription> models();
 
     /** Masked items waiting in the batch queue (for metrics and tests). */
