@@ -62,6 +62,12 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Give up when the server answers nothing for this long with frames in flight (default: ${DEFAULT-VALUE}).")
     long idleTimeoutSeconds = 600;
 
+    @Option(names = "--reconnect", arity = "0..1", fallbackValue = "5", paramLabel = "N",
+            description = "When a stream ends UNAVAILABLE (its server died or is draining), open a new one (another "
+                    + "replica with a balanced --server) and resume from the first unanswered frame, up to N times "
+                    + "(5 when given alone; default: ${DEFAULT-VALUE}).")
+    int reconnect = 0;
+
     @Option(names = "--progress", negatable = true, description = "Progress bar on stderr (default: when run in a terminal).")
     Boolean progress;
 
@@ -89,7 +95,7 @@ final class ReplayCommand implements Callable<Integer> {
         try {
             ReplayExecution.run(stdout, channel, connection.server(), template,
                     new ReplayExecution.Plan(feed, sourceOptions.pacing(feed), loops, streams,
-                            TimeUnit.SECONDS.toMillis(idleTimeoutSeconds)),
+                            TimeUnit.SECONDS.toMillis(idleTimeoutSeconds), reconnect),
                     new ReplayExecution.Outputs(out, saveMaps, outputOptions, sourceOptions.videoFps(feed)),
                     progress != null ? progress : ReplayExecution.interactive());
         } finally {
@@ -109,6 +115,9 @@ final class ReplayCommand implements Callable<Integer> {
         }
         if (streams < 1 || streams > 1024) {
             throw new CliException("--streams must be 1..1024, got " + streams, CliException.USAGE);
+        }
+        if (reconnect < 0 || reconnect > 1000) {
+            throw new CliException("--reconnect must be 0..1000, got " + reconnect, CliException.USAGE);
         }
         if (idleTimeoutSeconds < 1) {
             throw new CliException("--idle-timeout must be >= 1, got " + idleTimeoutSeconds, CliException.USAGE);

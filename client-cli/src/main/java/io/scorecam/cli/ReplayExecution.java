@@ -23,8 +23,14 @@ final class ReplayExecution {
     private ReplayExecution() {
     }
 
-    /** How one replay runs: the source, its pacing, how often and how many times over. */
-    record Plan(FrameFeed feed, Pacing pacing, int loops, int streams, long idleTimeoutMillis) {
+    /**
+     * How one replay runs: the source, its pacing, how often and how many times over, and how many times a
+     * stream that ends UNAVAILABLE is replaced (--reconnect).
+     */
+    record Plan(FrameFeed feed, Pacing pacing, int loops, int streams, long idleTimeoutMillis, int reconnects) {
+        Plan(FrameFeed feed, Pacing pacing, int loops, int streams, long idleTimeoutMillis) {
+            this(feed, pacing, loops, streams, idleTimeoutMillis, 0);
+        }
     }
 
     /** Where its results go: --out (dir, may be null), --save-maps, and the video/overlay options. */
@@ -34,7 +40,7 @@ final class ReplayExecution {
     static ReplayStats.Snapshot run(PrintWriter out, ManagedChannel channel, String server, ExplainRequest template,
                                     Plan plan, Outputs outputs, boolean progress) {
         Replay replay = new Replay(channel, template, plan.feed(), plan.loops(), plan.pacing(), plan.streams(),
-                plan.idleTimeoutMillis());
+                plan.idleTimeoutMillis()).reconnects(plan.reconnects(), new PrintWriter(System.err, true));
         ReplayStats.Snapshot summary;
         OutputOptions o = outputs.video();
         long videoFrames = -1;
@@ -42,7 +48,7 @@ final class ReplayExecution {
                      : new FrameOutput(outputs.dir(), outputs.saveMaps(), template.getMethod().name(), o.legend);
              VideoOut video = o.video == null ? null : new VideoOut(o.video, outputs.videoFps(), o.sideBySide, o.legend);
              Progress bar = Progress.create(progress && replay.totalFrames() > 0, replay.totalFrames())) {
-            summary = replay.run(output, bar, video);
+            summary = replay.run(output, bar, video == null ? null : (s, l, frame, r, latency) -> video.write(frame, r));
             if (video != null) {
                 videoFrames = video.finish();
             }

@@ -78,6 +78,10 @@ public final class LoadCommand implements Callable<Integer> {
     OverloadPolicy policy;
     @Option(names = "--drain-seconds", defaultValue = "60", description = "wait for the last answers (default: ${DEFAULT-VALUE})")
     double drainSeconds;
+    @Option(names = "--reconnect", arity = "0..1", fallbackValue = "5", defaultValue = "0", paramLabel = "N",
+            description = "replace a stream that ends UNAVAILABLE (its server died or drained) up to N times (5 when "
+                    + "given alone), resuming from its first unanswered frame; frames never answered are listed as lost")
+    int reconnect;
     @Option(names = "--json", description = "also write the report as JSON to this file")
     Path json;
 
@@ -92,6 +96,9 @@ public final class LoadCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (streams < 1) {
             throw new IllegalArgumentException("--streams must be at least 1, got " + streams);
+        }
+        if (reconnect < 0) {
+            throw new IllegalArgumentException("--reconnect must be >= 0, got " + reconnect);
         }
         if (metricSteps < 0 || metricSteps > 256 || (metricSteps > 0 && !faithfulness)) {
             throw new IllegalArgumentException("--metric-steps must be 0..256 and needs --faithfulness, got " + metricSteps);
@@ -108,7 +115,7 @@ public final class LoadCommand implements Callable<Integer> {
             LoadRun run = new LoadRun(channel, template, streams, s -> fps != null
                     // streams are staggered over one interval so they do not all send at the same instant
                     ? StreamPlan.open(fps, durationNanos, maxFrames, (long) (s * 1e9 / fps / streams))
-                    : StreamPlan.closed(window, durationNanos, maxFrames), (long) (drainSeconds * 1e9));
+                    : StreamPlan.closed(window, durationNanos, maxFrames), (long) (drainSeconds * 1e9), reconnect);
             ServerSampler sampler = metricsUrl == null ? null : new ServerSampler(metricsUrl, 500);
             LoadRun.Result result = run.run(null);
             if (sampler != null) {
@@ -120,7 +127,7 @@ public final class LoadCommand implements Callable<Integer> {
                 report.writeJson(json);
             }
             StreamStats s = result.stats();
-            return s.ok() > 0 && s.streamFailures() == 0 ? 0 : 1;
+            return s.ok() > 0 && s.streamFailures() == 0 && s.lostIds().isEmpty() && s.duplicates() == 0 ? 0 : 1;
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }

@@ -8,6 +8,7 @@ import io.scorecam.api.support.FaithfulnessMean;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -25,6 +26,12 @@ public record LoadReport(Map<String, Object> setup, LoadRun.Result result, Serve
                         + "stream_failures=%d in %.1f s -> %.2f OK frames/s, %.1f forward passes per frame, %d cache hits%n",
                 s.sent(), s.ok(), s.skipped(), s.errors(), s.unsent(), s.unanswered(), s.streamFailures(),
                 result.seconds(), okPerSecond(), s.meanPasses(), s.cacheHits()));
+        if (s.reconnects() > 0 || !s.lostIds().isEmpty() || s.duplicates() > 0) {
+            List<Long> lost = s.lostIds();
+            b.append(String.format(Locale.ROOT, "failover: reconnects=%d (first: %s) resent=%d duplicates=%d lost=%d%s%n",
+                    s.reconnects(), s.firstCut(), s.resent(), s.duplicates(), lost.size(),
+                    lost.isEmpty() ? "" : " lost_ids=" + lost.subList(0, Math.min(lost.size(), 100))));
+        }
         b.append(String.format(Locale.ROOT, "latency ms %s: p50=%.1f p95=%.1f p99=%.1f max=%.1f mean=%.1f (n=%d)%n",
                 open ? "(corrected, from the intended send time)" : "(from the send)", c.p50(), c.p95(), c.p99(),
                 c.max(), c.mean(), c.count()));
@@ -79,6 +86,11 @@ public record LoadReport(Map<String, Object> setup, LoadRun.Result result, Serve
         frames.put("stream_failures", s.streamFailures());
         frames.put("cache_hits", s.cacheHits());
         frames.put("mean_forward_passes", s.meanPasses());
+        frames.put("reconnects", s.reconnects());
+        frames.put("resent", s.resent());
+        frames.put("duplicates", s.duplicates());
+        frames.put("lost_ids", s.lostIds());
+        frames.put("first_cut", s.firstCut());
         frames.put("first_error", s.firstError());
         doc.put("frames", frames);
         doc.put("seconds", result.seconds());

@@ -14,6 +14,7 @@ public final class LoadRun {
     private final int streams;
     private final IntFunction<StreamPlan> plans;
     private final long drainNanos;
+    private final int maxReconnects;
     private final List<StreamDriver> drivers = new ArrayList<>();
 
     /**
@@ -22,6 +23,13 @@ public final class LoadRun {
      */
     public LoadRun(ManagedChannel channel, RequestTemplate template, int streams, IntFunction<StreamPlan> plans,
                    long drainNanos) {
+        this(channel, template, streams, plans, drainNanos, 0);
+    }
+
+    /** @param maxReconnects per stream, how many times a call that ended UNAVAILABLE is replaced */
+    public LoadRun(ManagedChannel channel, RequestTemplate template, int streams, IntFunction<StreamPlan> plans,
+                   long drainNanos, int maxReconnects) {
+        this.maxReconnects = maxReconnects;
         this.channel = channel;
         this.template = template;
         this.streams = streams;
@@ -42,7 +50,7 @@ public final class LoadRun {
         ExplainServiceGrpc.ExplainServiceStub stub = ExplainServiceGrpc.newStub(channel);
         long start = System.nanoTime();
         for (int s = 0; s < streams; s++) {
-            StreamDriver driver = new StreamDriver(s, template, plans.apply(s), latency, stats, listener);
+            StreamDriver driver = new StreamDriver(s, template, plans.apply(s), latency, stats, listener, maxReconnects);
             synchronized (this) {
                 drivers.add(driver);
             }

@@ -16,6 +16,11 @@ public final class StreamStats {
     final AtomicLong streamFailures = new AtomicLong();
     final AtomicLong forwardPasses = new AtomicLong();
     final AtomicLong cacheHits = new AtomicLong();
+    final AtomicLong reconnects = new AtomicLong();
+    final AtomicLong resent = new AtomicLong();
+    final AtomicLong duplicates = new AtomicLong();
+    final AtomicReference<String> firstCut = new AtomicReference<>();
+    final java.util.Queue<Long> lostIds = new java.util.concurrent.ConcurrentLinkedQueue<>();
     final AtomicReference<String> firstError = new AtomicReference<>();
     final FaithfulnessMean faithfulness = new FaithfulnessMean();
 
@@ -48,6 +53,31 @@ public final class StreamStats {
     /** Streams that ended with a gRPC error instead of completing. */
     public long streamFailures() {
         return streamFailures.get();
+    }
+
+    /** Calls replaced after they ended UNAVAILABLE (--reconnect). */
+    public long reconnects() {
+        return reconnects.get();
+    }
+
+    /** How the first replaced call ended (e.g. "UNAVAILABLE: ..."), or null. */
+    public String firstCut() {
+        return firstCut.get();
+    }
+
+    /** Frames sent again on a new call because the old one died with them in flight. */
+    public long resent() {
+        return resent.get();
+    }
+
+    /** Answers for a frame id that was already answered (must stay 0: every frame is answered once). */
+    public long duplicates() {
+        return duplicates.get();
+    }
+
+    /** Ids of frames sent and never answered (the drain ended, or a call died with no reconnect left). */
+    public java.util.List<Long> lostIds() {
+        return java.util.List.copyOf(lostIds);
     }
 
     /** Mean forward passes of the OK frames. */

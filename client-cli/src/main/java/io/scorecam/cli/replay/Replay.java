@@ -25,6 +25,8 @@ public final class Replay {
     private final int streams;
     private final long idleTimeoutMillis;
     private volatile long dropped;
+    private int reconnects;
+    private java.io.PrintWriter notices;
 
     public Replay(ManagedChannel channel, ExplainRequest template, FrameFeed feed, int loops, Pacing pacing, int streams,
                   long idleTimeoutMillis) {
@@ -35,6 +37,13 @@ public final class Replay {
         this.pacing = pacing;
         this.streams = streams;
         this.idleTimeoutMillis = idleTimeoutMillis;
+    }
+
+    /** Each stream replaces a call that ends UNAVAILABLE up to {@code n} times, telling {@code notices}. */
+    public Replay reconnects(int n, java.io.PrintWriter notices) {
+        this.reconnects = n;
+        this.notices = notices;
+        return this;
     }
 
     /** Frames all streams will send, or -1 when the source does not say in advance. */
@@ -81,7 +90,7 @@ public final class Replay {
             List<Future<?>> running = new ArrayList<>();
             for (int s = 0; s < streams; s++) {
                 StreamReplayer replayer = new StreamReplayer(stub, template, feed, loops, pacing, s, stats, listener,
-                        idleTimeoutMillis);
+                        idleTimeoutMillis, reconnects, notices);
                 running.add(senders.submit(() -> {
                     replayer.run();
                     return null;

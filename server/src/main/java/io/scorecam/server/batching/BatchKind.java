@@ -18,6 +18,15 @@ public interface BatchKind<I, R> {
     int maxBatch();
 
     /**
+     * A kind other work waits for (a frame's feature pass: its masked passes cannot be queued before it ends):
+     * a free worker takes it before any other kind and without waiting for its batch to fill, so the next
+     * frame's masked items are queued by the time this frame's end.
+     */
+    default boolean leads() {
+        return false;
+    }
+
+    /**
      * Runs one batch (on a scheduler worker thread) and returns one result per item, in order.
      * Throwing fails every group that had items in the batch.
      */

@@ -65,8 +65,20 @@ public final class BatchScheduler implements AutoCloseable {
     /** As {@link #submit(BatchKind, List, CancellationToken)}; onFirstTaken learns how long the items waited. */
     public <I, R> CompletableFuture<List<R>> submit(BatchKind<I, R> kind, List<I> items, CancellationToken token,
                                                       LongConsumer onFirstTaken) {
-        WorkGroup<I, R> group = new WorkGroup<>(kind, List.copyOf(items), token, System.nanoTime(), onFirstTaken);
+        return submit(kind, items, token, onFirstTaken, () -> { });
+    }
+
+    /**
+     * As {@link #submit(BatchKind, List, CancellationToken, LongConsumer)}; {@code onAllTaken} runs once a worker
+     * has taken the last item (on that worker, before its batch runs; at once for an empty list). It does not
+     * run for a group that is dropped or refused: its future fails instead.
+     */
+    public <I, R> CompletableFuture<List<R>> submit(BatchKind<I, R> kind, List<I> items, CancellationToken token,
+                                                      LongConsumer onFirstTaken, Runnable onAllTaken) {
+        WorkGroup<I, R> group = new WorkGroup<>(kind, List.copyOf(items), token, System.nanoTime(), onFirstTaken,
+                onAllTaken);
         if (items.isEmpty()) {
+            onAllTaken.run();
             group.future.complete(List.of());
             return group.future;
         }
@@ -136,20 +148,30 @@ public final class BatchScheduler implements AutoCloseable {
                     changed.await();
                     continue;
                 }
-                // The oldest kind that is ready wins; a kind still filling up does not block the others.
+                // A leading kind (feature passes) goes first and never waits to fill; then the oldest kind that
+                // is ready wins; a kind still filling up does not block the others.
                 long now = System.nanoTime();
                 long earliestDue = Long.MAX_VALUE;
+                BatchKind<?, ?> ready = null;
                 List<BatchKind<?, ?>> seen = new ArrayList<>(4);
                 for (WorkGroup<?, ?> g : queue) {
                     if (seen.contains(g.kind)) {
                         continue;
                     }
                     seen.add(g.kind);
+                    if (g.kind.leads()) {
+                        ready = g.kind;
+                        break;
+                    }
                     long due = g.enqueuedNanos + maxDelayNanos;
                     if (closed || due - now <= 0 || countAvailable(g.kind) >= g.kind.maxBatch()) {
-                        return collect(g.kind);
+                        ready = ready == null ? g.kind : ready;
+                    } else {
+                        earliestDue = Math.min(earliestDue, due);
                     }
-                    earliestDue = Math.min(earliestDue, due);
+                }
+                if (ready != null) {
+                    return collect(ready);
                 }
                 changed.awaitNanos(earliestDue - now);
             }
@@ -217,6 +239,7 @@ public final class BatchScheduler implements AutoCloseable {
             queuedItems -= take;
             if (group.remaining() == 0) {
                 it.remove();
+                batch.allTaken.add(group.onAllTaken);
             }
         }
         batch.oldestEnqueuedNanos = batch.slices.get(0).group.enqueuedNanos;
@@ -248,6 +271,8 @@ public final class BatchScheduler implements AutoCloseable {
         final BatchKind<I, R> kind;
         final List<Slice<I, R>> slices = new ArrayList<>();
         final List<I> items = new ArrayList<>();
+        /** Callbacks of the groups whose last item this batch took (run outside the lock). */
+        final List<Runnable> allTaken = new ArrayList<>(2);
         long oldestEnqueuedNanos;
 
         Batch(BatchKind<I, R> kind) {
@@ -264,6 +289,13 @@ public final class BatchScheduler implements AutoCloseable {
         }
 
         void run(BatchListener listener) {
+            for (Runnable r : allTaken) {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("all-taken callback failed", e); // bookkeeping only: the items still run
+                }
+            }
             long start = System.nanoTime();
             List<R> results;
             try {

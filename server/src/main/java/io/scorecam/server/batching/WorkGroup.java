@@ -22,11 +22,14 @@ final class WorkGroup<I, R> {
     private int done;
     /** Told how long the group waited when a batch first takes one of its items. */
     final LongConsumer onFirstTaken;
+    /** Run (outside the scheduler's lock) once a batch has taken the group's last item. */
+    final Runnable onAllTaken;
 
     WorkGroup(BatchKind<I, R> kind, List<I> items, CancellationToken cancellation, long enqueuedNanos,
-              LongConsumer onFirstTaken) {
+              LongConsumer onFirstTaken, Runnable onAllTaken) {
         this.kind = kind;
         this.onFirstTaken = onFirstTaken;
+        this.onAllTaken = onAllTaken;
         this.items = items;
         this.cancellation = cancellation;
         this.enqueuedNanos = enqueuedNanos;

@@ -85,8 +85,9 @@ public final class ServerConfig {
             description = "cpu or cuda[:N] (default: ${DEFAULT-VALUE}).")
     private String device;
 
-    @Option(names = "--stream-window", defaultValue = "${env:SCORECAM_STREAM_WINDOW:-2}",
-            description = "Frames in flight per stream before the server stops reading it (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--stream-window", defaultValue = "${env:SCORECAM_STREAM_WINDOW:-0}",
+            description = "Frames in flight per stream before the server stops reading it; 0: by the stream's policy, "
+                    + "2 for BLOCK (throughput), 1 for LATEST (a live camera's latency) (default: ${DEFAULT-VALUE}).")
     private int streamWindow;
 
     @Option(names = "--max-message-bytes", paramLabel = "SIZE", converter = SizeConverter.class,
@@ -163,6 +164,12 @@ public final class ServerConfig {
             description = "Memory for cached score matrices; 0 turns the cache off (default: ${DEFAULT-VALUE}).")
     private long cacheBytes;
 
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "${env:SCORECAM_LOG_LEVEL:-info}",
+            description = "trace, debug, info, warn, error or off: the least severe line logged, for the server's "
+                    + "logs (stderr) and its JSON event lines on stdout (failed frames: warn, stream ends: info) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private String logLevel;
+
     private boolean helpRequested;
     private boolean versionRequested;
 
@@ -219,12 +226,18 @@ public final class ServerConfig {
     }
 
     private void validate() {
+        try {
+            logLevel();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--log-level must be one of trace, debug, info, warn, error, off, got '"
+                    + logLevel + "'");
+        }
         requireRange("--port", port, 0, 65535);
         requireRange("--batch-size", batchSize, 0, 1 << 16);
         requireRange("--workers", workers, 0, 1024);
         requireRange("--codec-threads", codecThreads, 0, 1024);
         requireRange("--event-loops", eventLoops, 0, 256);
-        requireRange("--stream-window", streamWindow, 1, 4096);
+        requireRange("--stream-window", streamWindow, 0, 4096);
         requireRange("--max-message-bytes", maxMessageBytes, 1024, Integer.MAX_VALUE);
         requireRange("--max-header-bytes", maxHeaderBytes, 1024, 1 << 20);
         requireRange("--max-classes", maxClasses, 1, 100_000);
@@ -449,5 +462,9 @@ public final class ServerConfig {
 
     public long cacheBytes() {
         return cacheBytes;
+    }
+
+    public LogLevel logLevel() {
+        return LogLevel.valueOf(logLevel.trim().toUpperCase(java.util.Locale.ROOT));
     }
 }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.scorecam.server.batching.BatchListener;
+import io.scorecam.server.metrics.ServerMetrics;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,13 @@ final class EngineMetrics implements BatchListener {
 
     <T> void counter(String name, String help, T source, ToDoubleFunction<T> value) {
         FunctionCounter.builder(name, source, value).description(help).register(registry);
+    }
+
+    /** One stage of a frame's path (resize, normalise, passes, combine): {@link ServerMetrics#STAGE_TIME}. */
+    void stage(String stage, long nanos) {
+        Timer.builder(ServerMetrics.STAGE_TIME).tag("stage", stage)
+                .description("Time of one stage of a frame's path")
+                .register(registry).record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
     }
 
     @Override

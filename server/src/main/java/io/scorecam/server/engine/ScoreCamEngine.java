@@ -64,6 +64,7 @@ public final class ScoreCamEngine implements Explainer {
     /** Per model, the registered methods it cannot run and why (checked once, at load). */
     private final Map<String, Map<Method, ScoreCamException>> unavailable = new HashMap<>();
     private final FramePipeline pipeline;
+    private final EngineMetrics metrics;
     private final FrameMetrics frameMetrics;
 
     private ScoreCamEngine(List<LoadedModel> loaded, EngineOptions options, MeterRegistry registry) {
@@ -74,7 +75,7 @@ public final class ScoreCamEngine implements Explainer {
             throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION, "default model '" + defaultModel
                     + "' is not among the loaded models " + models.keySet());
         }
-        EngineMetrics metrics = new EngineMetrics(registry);
+        this.metrics = new EngineMetrics(registry);
         int cores = Runtime.getRuntime().availableProcessors();
         int workers = options.workers() > 0 ? options.workers() : cores; // 0 means one per core
         this.scheduler = new BatchScheduler(workers, options.maxDelayMicros(), metrics);
@@ -85,7 +86,7 @@ public final class ScoreCamEngine implements Explainer {
             t.setDaemon(true);
             return t;
         });
-        this.pipeline = new FramePipeline(scheduler, cache, cpu);
+        this.pipeline = new FramePipeline(scheduler, cache, cpu, metrics::stage);
         this.frameMetrics = new FrameMetrics(scheduler);
         for (LoadedModel m : loaded) {
             Map<Method, ScoreCamException> missing = new EnumMap<>(Method.class);
@@ -135,6 +136,12 @@ public final class ScoreCamEngine implements Explainer {
 
     @Override
     public CompletableFuture<FrameResult> explain(FrameRequest request) {
+        return explain(request, () -> { });
+    }
+
+    /** {@code workTaken} runs when a worker has taken the frame's last queued pass (or it needs none). */
+    @Override
+    public CompletableFuture<FrameResult> explain(FrameRequest request, Runnable workTaken) {
         try {
             LoadedModel model = model(request.model());
             SaliencyMethod method = method(model, request.method());
@@ -142,7 +149,7 @@ public final class ScoreCamEngine implements Explainer {
             if (request.wantMetrics()) {
                 FaithfulnessMeter.steps(request.metricSteps()); // fail before any pass, not after the maps
             }
-            FrameCost cost = new FrameCost();
+            FrameCost cost = new FrameCost(workTaken);
             return pipeline.features(model, request, cost)
                     .thenComposeAsync(frame -> explainFrame(model, method, request, frame, cost), cpu);
         } catch (ScoreCamException e) {
@@ -160,6 +167,8 @@ public final class ScoreCamEngine implements Explainer {
         CompletableFuture<ScoreRow[]> scored = pipeline.rows(model, frame, need, request.cancellation(), cost);
         List<float[]> layerMaps = new ArrayList<>(); // filled by the maps stage, read by the metrics stage after it
         CompletableFuture<FrameResult> explained = scored.thenApplyAsync(rows -> {
+                    metrics.stage("passes", cost.sincePassesStart());
+                    long combineStart = System.nanoTime();
                     FrameFeatures f = frame.features();
                     List<ClassProbability> top = Predictions.top(f.probs(),
                             Math.max(MIN_PREDICTIONS, Math.max(1, request.topK())));
@@ -176,6 +185,7 @@ public final class ScoreCamEngine implements Explainer {
                         maps.add(finish(model, request, frame, c, layerMap, convention, saliency.classAgnostic()));
                         layerMaps.add(layerMap);
                     }
+                    metrics.stage("combine", System.nanoTime() - combineStart);
                     double total = cost.elapsedMs();
                     return new FrameResult(top, maps, cost.passes(), cost.queueMs(),
                             Math.max(0, total - cost.queueMs()));

@@ -20,10 +20,11 @@ import java.util.concurrent.Executor;
  * are processed by {@link FrameProcessor} on other threads and come back through {@link Context#runOnContext}.
  * The window decides what to submit, write, read and when to end; this class does the I/O.
  *
- * <p>Memory: besides the window (+1 waiting frame under LATEST), Vert.x's gRPC read stream buffers up to
- * 16 decoded messages before its pause reaches HTTP/2 flow control, and the HTTP/2 stream window holds
- * more bytes in transit; so a stream holds at most about (window + 17) x --max-message-bytes +
- * --http2-stream-window, whatever the client does.
+ * <p>Memory: besides the window (2 x window under BLOCK, whose frames release their slot once the engine has
+ * taken their work; +1 waiting frame under LATEST), Vert.x's gRPC read stream buffers up to 16 decoded
+ * messages before its pause reaches HTTP/2 flow control, and the HTTP/2 stream window holds more bytes in
+ * transit; so a stream holds at most about (2 x window + 17) x --max-message-bytes + --http2-stream-window,
+ * whatever the client does.
  */
 final class StreamSession implements ActiveCall {
     /** LATEST: SKIPPED answers that may wait behind a slow frame before reading pauses (they are tiny). */
@@ -36,6 +37,7 @@ final class StreamSession implements ActiveCall {
     private final GrpcServerRequest<ExplainRequest, ExplainResponse> request;
     private final GrpcServerResponse<ExplainRequest, ExplainResponse> response;
     private final FrameProcessor pipeline;
+    private final CallRecord record;
     private final ServerMetrics metrics;
     private final CallLifecycle call;
     private final MessageReader<ExplainRequest> reader;
@@ -54,6 +56,8 @@ final class StreamSession implements ActiveCall {
         this.pipeline = pipeline;
         this.metrics = metrics;
         this.call = new CallLifecycle(vertx, request);
+        this.record = pipeline.record(request, true);
+        call.record(record);
         this.reader = new MessageReader<>(ExplainRequest.parser(), "ExplainRequest", maxMessageBytes, inflater, call);
         this.window = new StreamWindow<>(window, SKIPPED_BACKLOG_LIMIT);
     }
@@ -118,7 +122,7 @@ final class StreamSession implements ActiveCall {
         if (replaced != null) {
             Inbound old = replaced.frame();
             window.answer(replaced, ResponseBuilder.skipped(old.request().getFrameId(), old.arrivalNanos()));
-            pipeline.skipped(old.request());
+            pipeline.skipped(old.request(), record);
         }
         settle();
     }
@@ -158,7 +162,7 @@ final class StreamSession implements ActiveCall {
             window.release(slot);
             settle();
         });
-        pipeline.process(in.request(), in.token(), in.arrivalNanos(), workTaken).whenComplete((resp, err) -> {
+        pipeline.process(in.request(), in.token(), in.arrivalNanos(), workTaken, record).whenComplete((resp, err) -> {
             ExplainResponse answer = resp != null ? resp : ResponseBuilder.error(in.request().getFrameId(),
                     ErrorCode.INTERNAL, "internal error: " + err, new ResponseBuilder.Timing(0, 0, 0));
             call.onContext(() -> {

@@ -26,7 +26,7 @@ class ServerConfigTest {
             assertEquals(Path.of("models"), c.modelDir());
             assertEquals(50051, c.port());
             assertEquals(9090, c.metricsPort());
-            assertEquals(2, c.streamWindow());
+            assertEquals(0, c.streamWindow()); // by policy: 2 for BLOCK, 1 for LATEST
             assertEquals(16 << 20, c.maxMessageBytes());
             assertEquals(40_000_000L, c.maxPixels());
             assertEquals(2.0, c.maxDelayMs());
@@ -63,7 +63,7 @@ class ServerConfigTest {
         assertTrue(error("--bogus").contains("--bogus"));
         assertTrue(error("--port=70000").contains("--port"));
         assertTrue(error("--port=abc").contains("abc"));
-        assertTrue(error("--stream-window=0").contains("--stream-window"));
+        assertTrue(error("--stream-window=-1").contains("--stream-window"));
         assertTrue(error("--device=tpu").contains("--device"));
         assertTrue(error("--max-message-bytes=lots").contains("lots"));
         assertTrue(error("--max-message-bytes=3GiB").contains("--max-message-bytes"));

@@ -189,17 +189,29 @@ class StreamWindowTest {
     }
 
     @Test
-    void latestReplacesTheWaitingFrameUntilTheRunningOneIsReleased() {
-        StreamWindow<Integer, String> w = new StreamWindow<>(1, 8);
+    void latestKeepsItsSlotUntilAnsweredAndDefaultsToOneFrameInFlight() {
+        StreamWindow<Integer, String> w = new StreamWindow<>(0, 8); // 0: by policy
         w.accept(0, true);
         var running = submitAll(w);
+        assertEquals(1, running.size(), "LATEST runs one frame at a time by default");
         assertNull(w.accept(1, true));
         var replaced = w.accept(2, true);
-        assertEquals(1, replaced.frame(), "frame 0 still holds the slot: the older waiting frame is skipped");
+        assertEquals(1, replaced.frame(), "frame 0 holds the slot: the older waiting frame is skipped");
         w.answer(replaced, "skip");
         w.release(running.get(0));
-        assertEquals(List.of(2), submitAll(w).stream().map(StreamWindow.Slot::frame).toList(),
-                "the newest frame starts as soon as frame 0's work is all taken");
+        assertNull(w.nextToSubmit(), "no early start under LATEST: it would only double the frames in flight");
+        w.answer(running.get(0), "a0");
+        assertEquals(List.of("a0", "skip"), writeAll(w));
+        assertEquals(List.of(2), submitAll(w).stream().map(StreamWindow.Slot::frame).toList());
+    }
+
+    @Test
+    void blockDefaultsToTwoFramesInFlight() {
+        StreamWindow<Integer, String> w = new StreamWindow<>(0, 8);
+        for (int i = 0; i < 3; i++) {
+            w.accept(i, false);
+        }
+        assertEquals(2, submitAll(w).size());
     }
 
     /** Random events: every frame is written exactly once, in order, and never more than window in flight. */

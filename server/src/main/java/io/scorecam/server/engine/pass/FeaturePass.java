@@ -37,6 +37,12 @@ public final class FeaturePass extends SessionPass<float[], FeaturePass.FeatureO
         this.width = width;
     }
 
+    /** Every masked pass of a frame waits for its feature pass: run it first, without waiting to fill a batch. */
+    @Override
+    public boolean leads() {
+        return true;
+    }
+
     @Override
     public List<FeatureOutput> run(List<float[]> frames) {
         int n = frames.size();

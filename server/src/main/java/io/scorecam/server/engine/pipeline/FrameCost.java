@@ -6,8 +6,39 @@ import java.util.concurrent.atomic.AtomicLong;
 /** What one request cost: forward passes it ran itself, and time its work waited in the batch queue. */
 public final class FrameCost {
     final long startNanos = System.nanoTime();
+    private final Runnable workTaken;
+    private final java.util.concurrent.atomic.AtomicBoolean taken = new java.util.concurrent.atomic.AtomicBoolean();
+
+    public FrameCost() {
+        this(() -> { });
+    }
+
+    /** @param workTaken told once when the engine has taken all of the frame's passes (see {@link #workTaken()}) */
+    public FrameCost(Runnable workTaken) {
+        this.workTaken = workTaken;
+    }
+
+    /** The frame's last queued pass has been taken by a worker, or it needs none: tell the caller, once. */
+    public void workTaken() {
+        if (taken.compareAndSet(false, true)) {
+            workTaken.run();
+        }
+    }
     private final AtomicInteger passes = new AtomicInteger();
     private final AtomicLong queueNanos = new AtomicLong();
+
+    private volatile long passesStartNanos;
+
+    /** The frame's input tensor is ready: from here on its time is the passes' (queue waits included). */
+    public void passesStart() {
+        passesStartNanos = System.nanoTime();
+    }
+
+    /** Nanoseconds since {@link #passesStart()} (0 if never marked). */
+    public long sincePassesStart() {
+        long start = passesStartNanos;
+        return start == 0 ? 0 : System.nanoTime() - start;
+    }
 
     public void addPasses(int n) {
         passes.addAndGet(n);

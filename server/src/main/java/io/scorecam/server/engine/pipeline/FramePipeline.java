@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.ObjLongConsumer;
 
 /**
  * The two cached steps of a frame: the feature pass, then the rows of the passes a method needs. Each goes
@@ -35,11 +36,14 @@ public final class FramePipeline {
     private final BatchScheduler scheduler;
     private final FrameCache cache;
     private final Executor cpu;
+    private final ObjLongConsumer<String> stages;
 
-    public FramePipeline(BatchScheduler scheduler, FrameCache cache, Executor cpu) {
+    /** @param stages told the nanoseconds of a frame's stages (resize, normalise): the per-frame profile */
+    public FramePipeline(BatchScheduler scheduler, FrameCache cache, Executor cpu, ObjLongConsumer<String> stages) {
         this.scheduler = scheduler;
         this.cache = cache;
         this.cpu = cpu;
+        this.stages = stages;
     }
 
     private record Input(float[] tensor, FrameHash hash) { }
@@ -50,7 +54,15 @@ public final class FramePipeline {
             return CompletableFuture.failedFuture(cancelled(request.cancellation()));
         }
         return CompletableFuture.supplyAsync(() -> {
-            float[] tensor = model.preprocessor().toChw(request.image());
+            var pre = model.preprocessor();
+            float[] tensor = new float[3 * pre.width() * pre.height()];
+            long t0 = System.nanoTime();
+            pre.resize(request.image(), tensor, 0);
+            long t1 = System.nanoTime();
+            pre.normalise(tensor, 0);
+            stages.accept("resize", t1 - t0);
+            stages.accept("normalise", System.nanoTime() - t1);
+            cost.passesStart();
             return new Input(tensor, FrameHash.of(tensor));
         }, cpu).thenCompose(input -> features(model, input, request.cancellation(), cost, 1));
     }
@@ -104,6 +116,7 @@ public final class FramePipeline {
     private <I> CompletableFuture<ScoreRow[]> rows(LoadedModel model, PreparedFrame frame, Need<I> need,
                                                    CancellationToken token, FrameCost cost, int attempt) {
         if (need.isEmpty()) {
+            cost.workTaken();
             return CompletableFuture.completedFuture(new ScoreRow[0]);
         }
         RowPass<I> kind = need.pass();
@@ -113,7 +126,9 @@ public final class FramePipeline {
                 k -> new ScoreTable(n, model.classes()));
         ScoreTable.Claim claim = table.claim(need.rows());
         List<Integer> missing = claim.missing();
-        if (!missing.isEmpty()) {
+        if (missing.isEmpty()) {
+            cost.workTaken(); // every row is cached or being run by another request
+        } else {
             CompletableFuture<SessionPass<I, ScoreRow>> pass;
             try {
                 pass = model.pass(kind);
@@ -123,6 +138,7 @@ public final class FramePipeline {
             // other requests wait on the claimed rows: each must be filled or released, whatever happens
             pass.whenComplete((session, error) -> {
                 if (error != null) {
+                    cost.workTaken();
                     table.release(missing, unwrap(error));
                 } else {
                     runInto(table, missing, kind, session, frame, token, cost);
@@ -149,7 +165,8 @@ public final class FramePipeline {
                         + claimed.size() + " rows of " + perRow);
             }
             cost.addPasses(items.size());
-            scheduler.submit(pass, items, token, cost::addQueueNanos).whenComplete((results, error) -> {
+            // the stream may start its next frame once a worker has taken this frame's last item
+            scheduler.submit(pass, items, token, cost::addQueueNanos, cost::workTaken).whenComplete((results, error) -> {
                 try {
                     if (error != null) {
                         throw error;
@@ -162,6 +179,7 @@ public final class FramePipeline {
                 }
             });
         } catch (RuntimeException e) {
+            cost.workTaken();
             table.release(claimed, e);
         }
     }
