@@ -58,6 +58,7 @@ public final class ScoreCamServer {
     private volatile WebServer webServer;
     private final LivePath livePath = new LivePath();
     private final ProcessMetrics processMetrics;
+    private final EventLog eventLog;
     private Explainer explainer;
     private Future<Void> shutdown;
 
@@ -71,6 +72,7 @@ public final class ScoreCamServer {
         this.calls = new CallRegistry();
         this.metrics = new ServerMetrics(registry);
         this.processMetrics = ProcessMetrics.bind(registry);
+        this.eventLog = new EventLog(config.logLevel());
         this.explainCalls = new ExplainCalls(vertx, calls, metrics, config.streamWindow(), config.maxMessageBytes(),
                 codec, config.maxStreams());
         this.budget = new FrameBudget(config.frameMemory(), config.admissionWaitMs());
@@ -153,8 +155,7 @@ public final class ScoreCamServer {
         ModelCatalog catalog = new ModelCatalog(loaded.models());
         FrameProcessor processor = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()),
                 catalog, new RequestConverter.Limits(config.maxClasses(), config.maxResponseBytes())),
-                new ResponseBuilder(encoder, catalog), loaded, codec, metrics, budget,
-                new EventLog(config.logLevel()));
+                new ResponseBuilder(encoder, catalog), loaded, codec, metrics, budget, eventLog);
         explainCalls.attach(processor, catalog);
         livePath.attach(processor, catalog); // the viewer's frames take the streams' path
         // warm-up frames go through the same path but are not counted in the served frames' metrics
@@ -274,6 +275,7 @@ public final class ScoreCamServer {
                         served.close();
                     }
                     codec.shutdownNow();
+                    eventLog.close(); // after the last call ended: its end line is written
                     return null;
                 }))
                 .transform(ar -> vertx.close());
