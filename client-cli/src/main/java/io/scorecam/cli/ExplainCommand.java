@@ -10,7 +10,7 @@ import io.scorecam.api.v1.Faithfulness;
 import io.scorecam.api.v1.FrameStatus;
 import io.scorecam.api.v1.SaliencyMap;
 import io.scorecam.cli.output.FrameOutput;
-import io.scorecam.cli.replay.Frame;
+import io.scorecam.cli.source.Frame;
 import io.scorecam.cli.replay.FrameSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

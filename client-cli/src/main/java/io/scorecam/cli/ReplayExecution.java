@@ -48,7 +48,7 @@ final class ReplayExecution {
                      : new FrameOutput(outputs.dir(), outputs.saveMaps(), template.getMethod().name(), o.legend);
              VideoOut video = o.video == null ? null : new VideoOut(o.video, outputs.videoFps(), o.sideBySide, o.legend);
              Progress bar = Progress.create(progress && replay.totalFrames() > 0, replay.totalFrames())) {
-            summary = replay.run(output, bar, video);
+            summary = replay.run(output, bar, video == null ? null : (s, l, frame, r, latency) -> video.write(frame, r));
             if (video != null) {
                 videoFrames = video.finish();
             }

@@ -2,7 +2,7 @@ package io.scorecam.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.scorecam.cli.replay.Frame;
+import io.scorecam.cli.source.Frame;
 import io.scorecam.cli.source.FrameEncoding;
 import io.scorecam.cli.source.FrameStream;
 import io.scorecam.cli.source.Selection;

@@ -10,6 +10,7 @@ import org.testcontainers.containers.output.Slf4jLogConsumer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.images.builder.ImageFromDockerfile;
 import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.MountableFile;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -27,7 +29,8 @@ import java.util.UUID;
  */
 final class ServerImage implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServerImage.class);
-    private static final String LISTENING = ".*scorecam-server listening on .*";
+    /** Logged once the models are loaded and health says SERVING ("listening on" comes first, while loading). */
+    private static final String LISTENING = ".*scorecam-server serving on .*";
 
     private final String tag;
     private final int port;
@@ -45,13 +48,21 @@ final class ServerImage implements AutoCloseable {
      * The build context holds only what the Dockerfile copies, at the paths it has in the repository.
      */
     static ServerImage build(Path repoRoot, Path jar, Path modelsDir, String baseImage, int port) throws IOException {
+        return build(repoRoot, "Dockerfile", "server/target/scorecam-server.jar", jar, modelsDir, baseImage, port);
+    }
+
+    /**
+     * Builds docker/{@code dockerfile} with {@code jar} at {@code jarInContext} (the path the Dockerfile copies).
+     */
+    static ServerImage build(Path repoRoot, String dockerfile, String jarInContext, Path jar, Path modelsDir,
+                             String baseImage, int port) throws IOException {
         String tag = "scorecam-server-it:" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT);
         ServerImage image = new ServerImage(tag, port, freePort());
         ImageFromDockerfile build = new ImageFromDockerfile(tag, true)
-                .withFileFromPath("docker/Dockerfile", repoRoot.resolve("docker").resolve("Dockerfile"))
-                .withFileFromPath("server/target/scorecam-server.jar", jar)
+                .withFileFromPath("docker/" + dockerfile, repoRoot.resolve("docker").resolve(dockerfile))
+                .withFileFromPath(jarInContext, jar)
                 .withFileFromPath("models", modelsDir)
-                .withDockerfilePath("docker/Dockerfile");
+                .withDockerfilePath("docker/" + dockerfile);
         if (baseImage != null) {
             build.withBuildArg("BASE_IMAGE", baseImage);
         }
@@ -60,22 +71,35 @@ final class ServerImage implements AutoCloseable {
             build.get();
         } catch (Exception e) {
             image.close();
-            throw new IllegalStateException("docker build of docker/Dockerfile (base " + baseImage + ") failed: " + e, e);
+            throw new IllegalStateException("docker build of docker/" + dockerfile + " (base " + baseImage + ") failed: " + e, e);
         }
         LOG.info("built {} from base {} in {} ms", tag, baseImage == null ? "(Dockerfile default)" : baseImage,
                 (System.nanoTime() - start) / 1_000_000);
         return image;
     }
 
-    /** Starts the container and waits for the server's "listening" log line. */
+    /** Starts the container and waits for the server's "serving on" log line. */
     void start(Duration timeout) {
+        start(timeout, Map.of(), Map.of());
+    }
+
+    /**
+     * Starts a container (removing the one before, if any) with more environment variables and host files
+     * copied in (host path to container path, readable by the image's user).
+     */
+    void start(Duration timeout, Map<String, String> env, Map<Path, String> files) {
+        if (container != null) {
+            container.stop();
+        }
         container = new GenericContainer<>(DockerImageName.parse(tag))
                 .withNetworkMode("host")
                 .withEnv("SCORECAM_HOST", "127.0.0.1")
                 .withEnv("SCORECAM_PORT", Integer.toString(port))
                 .withEnv("SCORECAM_METRICS_PORT", Integer.toString(metricsPort))
+                .withEnv(env)
                 .withLogConsumer(new Slf4jLogConsumer(LoggerFactory.getLogger("container")))
                 .waitingFor(Wait.forLogMessage(LISTENING + "\\n", 1).withStartupTimeout(timeout));
+        files.forEach((host, inContainer) -> container.withCopyFileToContainer(MountableFile.forHostPath(host, 0644), inContainer));
         long start = System.nanoTime();
         container.start();
         LOG.info("container {} serving on 127.0.0.1:{} after {} ms", shortId(), port, (System.nanoTime() - start) / 1_000_000);

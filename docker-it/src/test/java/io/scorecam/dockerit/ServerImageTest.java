@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -102,6 +103,7 @@ class ServerImageTest {
 
             streamAllFrames(channel, frames, localise);
             stopInTheMiddleOfAStream(channel, image, frames, localise);
+            healthcheckOnATlsServer(image);
         } finally {
             if (channel != null) {
                 channel.shutdownNow();
@@ -121,6 +123,24 @@ class ServerImageTest {
         GenericContainer.ExecResult probe = image.exec(test.subList(1, test.size()));
         assertEquals(0, probe.getExitCode(), "HEALTHCHECK exit code; out: " + probe.getStdout() + " err: " + probe.getStderr());
         assertTrue(probe.getStdout().contains("SERVING"), "HEALTHCHECK output: " + probe.getStdout());
+    }
+
+    /** The same image and HEALTHCHECK line, the server started with TLS (SCORECAM_TLS_CERT/KEY): still healthy. */
+    private static void healthcheckOnATlsServer(ServerImage image) throws Exception {
+        Path dir = Files.createTempDirectory("scorecam-it-tls");
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        if (!TestCertificates.make(cert, key)) {
+            LOG.warn("openssl is not available: the HEALTHCHECK on a TLS server is not checked");
+            return;
+        }
+        image.start(Duration.ofMinutes(4),
+                Map.of("SCORECAM_TLS_CERT", "/opt/scorecam/tls/cert.pem", "SCORECAM_TLS_KEY", "/opt/scorecam/tls/key.pem"),
+                Map.of(cert, "/opt/scorecam/tls/cert.pem", key, "/opt/scorecam/tls/key.pem"));
+        List<String> test = image.healthCheckCommand();
+        GenericContainer.ExecResult probe = image.exec(test.subList(1, test.size()));
+        assertEquals(0, probe.getExitCode(), "HEALTHCHECK on a TLS server; out: " + probe.getStdout() + " err: " + probe.getStderr());
+        assertTrue(probe.getStdout().contains("(TLS) SERVING"), "HEALTHCHECK output: " + probe.getStdout());
     }
 
     private static void checkMetrics(int metricsPort) throws IOException, InterruptedException {
@@ -269,7 +289,7 @@ class ServerImageTest {
     }
 
     /** The directory holding docker/Dockerfile: the given one or its nearest ancestor (run from the module dir). */
-    private static Path repoRoot(Path start) {
+    static Path repoRoot(Path start) {
         for (Path p = start.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
             if (Files.isRegularFile(p.resolve("docker").resolve("Dockerfile"))) {
                 return p;

@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
  * tune the models, serve until SIGTERM. A model that cannot load ends the process non-zero with one line.
  */
 public final class Main {
-    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    /** slf4j-simple reads its level once, when the first logger is made: so no logger before the flags. */
+    private static final String SLF4J_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
 
     private Main() {
     }
@@ -39,6 +40,8 @@ public final class Main {
 
     private static void run(String[] args) {
         ServerConfig config = ServerConfig.parse(args);
+        System.setProperty(SLF4J_LEVEL, config.logLevel().slf4jName());
+        Logger log = LoggerFactory.getLogger(Main.class);
         if (config.helpRequested()) {
             System.out.print(ServerConfig.usage());
             return;
@@ -55,7 +58,7 @@ public final class Main {
                 System.err.println("scorecam-server: shutdown did not finish cleanly: " + e);
             }
         }, "scorecam-shutdown"));
-        LOG.info("scorecam-server listening on {}:{} ({}{}), metrics {}; loading {} model(s)",
+        log.info("scorecam-server listening on {}:{} ({}{}), metrics {}; loading {} model(s)",
                 config.host(), server.port(), config.tlsEnabled() ? "TLS" : "plaintext",
                 config.authToken() != null ? ", bearer token required" : "",
                 server.metricsPort() > 0 ? "on :" + server.metricsPort() + "/metrics" : "off", server.models().size());
@@ -63,6 +66,6 @@ public final class Main {
         String models = server.engine().models().stream()
                 .map(m -> m.isDefault() ? m.name() + " (default)" : m.name())
                 .collect(Collectors.joining(", "));
-        LOG.info("scorecam-server serving on {}:{}, models: {}", config.host(), server.port(), models);
+        log.info("scorecam-server serving on {}:{}, models: {}", config.host(), server.port(), models);
     }
 }

@@ -4,8 +4,7 @@ import io.scorecam.api.v1.ExplainResponse;
 import io.scorecam.api.v1.FrameStatus;
 import io.scorecam.api.v1.SaliencyMap;
 import io.scorecam.cli.CliException;
-import io.scorecam.cli.replay.AnswerListener;
-import io.scorecam.cli.replay.Frame;
+import io.scorecam.cli.source.Frame;
 import io.scorecam.server.errors.ScoreCamException;
 import io.scorecam.server.image.ImageDecoder;
 import io.scorecam.server.image.MapImages;
@@ -28,7 +27,7 @@ import java.util.Locale;
  * the left. One picture per sent frame, in order. Written to FILE.part and moved into place by {@link #finish}:
  * a failed replay leaves no half-written video.
  */
-public final class VideoOut implements AnswerListener, AutoCloseable {
+public final class VideoOut implements AutoCloseable {
     private static final long MAX_PIXELS = 100_000_000L;
 
     private final Path target;
@@ -64,8 +63,8 @@ public final class VideoOut implements AnswerListener, AutoCloseable {
         return fps;
     }
 
-    @Override
-    public synchronized void answered(int stream, int loop, Frame frame, ExplainResponse response, long latencyNanos) {
+    /** Adds the picture of one answered frame (answers arrive in frame order on one stream). */
+    public synchronized void write(Frame frame, ExplainResponse response) {
         if (finished) {
             return;
         }
@@ -86,10 +85,10 @@ public final class VideoOut implements AnswerListener, AutoCloseable {
             picture = Pictures.sideBySide(legend ? Pictures.padRight(original, picture.width() - original.width())
                     : original, picture);
         }
-        write(picture);
+        encode(picture);
     }
 
-    private void write(RgbImage picture) {
+    private void encode(RgbImage picture) {
         try {
             if (recorder == null) {
                 start(picture.width() & ~1, picture.height() & ~1); // 4:2:0 needs even sizes

@@ -1,5 +1,6 @@
 package io.scorecam.cli.replay;
 
+import io.scorecam.cli.source.Frame;
 import io.scorecam.api.v1.ExplainResponse;
 
 /** Told about every answered frame, from gRPC's callback threads (several streams at once). */

@@ -1,5 +1,6 @@
 package io.scorecam.cli.replay;
 
+import io.scorecam.cli.source.Frame;
 import java.util.concurrent.TimeUnit;
 
 /**

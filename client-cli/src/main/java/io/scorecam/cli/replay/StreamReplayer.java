@@ -1,5 +1,6 @@
 package io.scorecam.cli.replay;
 
+import io.scorecam.cli.source.Frame;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;

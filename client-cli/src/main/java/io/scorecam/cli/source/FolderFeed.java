@@ -1,6 +1,5 @@
 package io.scorecam.cli.source;
 
-import io.scorecam.cli.replay.Frame;
 
 import java.util.Iterator;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.scorecam.cli.source;
 
-import io.scorecam.cli.replay.Frame;
 
 /** The frames of one pass over a source, in order. Not thread-safe: one sender reads it. */
 public interface FrameStream extends AutoCloseable {

@@ -1,7 +1,6 @@
 package io.scorecam.cli.source;
 
 import io.scorecam.cli.CliException;
-import io.scorecam.cli.replay.Frame;
 
 /**
  * A live source read by its own thread as fast as it produces; the sender takes the newest frame and frames
@@ -15,7 +14,8 @@ final class LiveStream implements FrameStream {
     private final Selection selection;
     private final FrameEncoding encoding;
     private final Thread reader;
-    private final long startNanos = System.nanoTime();
+    /** Set when the sender first asks: the source is opened early (to fail fast) but read only once sending starts. */
+    private volatile long startNanos;
 
     private FfmpegDecoder.Picture newest;
     private boolean ended;
@@ -30,7 +30,6 @@ final class LiveStream implements FrameStream {
         this.encoding = encoding;
         this.reader = new Thread(this::read, "scorecam-source");
         reader.setDaemon(true);
-        reader.start();
     }
 
     private void read() {
@@ -90,6 +89,11 @@ final class LiveStream implements FrameStream {
     public Frame next() throws InterruptedException {
         FfmpegDecoder.Picture p;
         synchronized (this) {
+            if (startNanos == 0) {
+                // --duration counts from here, not from opening (the server may take seconds to start)
+                startNanos = System.nanoTime();
+                reader.start();
+            }
             while (newest == null && !ended) {
                 wait();
             }
@@ -130,6 +134,10 @@ final class LiveStream implements FrameStream {
 
     @Override
     public void close() {
+        if (!reader.isAlive()) {
+            decoder.close();
+            return;
+        }
         reader.interrupt();
         try {
             reader.join(5_000); // a blocked camera read returns within FFmpeg's own timeouts

@@ -1,7 +1,6 @@
 package io.scorecam.cli.source;
 
 import io.scorecam.cli.CliException;
-import io.scorecam.cli.replay.Frame;
 
 /**
  * A video file, a camera, a pipe or a network stream, decoded by FFmpeg. A file is decoded as the sender asks

@@ -164,6 +164,12 @@ public final class ServerConfig {
             description = "Memory for cached score matrices; 0 turns the cache off (default: ${DEFAULT-VALUE}).")
     private long cacheBytes;
 
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "${env:SCORECAM_LOG_LEVEL:-info}",
+            description = "trace, debug, info, warn, error or off: the least severe line logged, for the server's "
+                    + "logs (stderr) and its JSON event lines on stdout (failed frames: warn, stream ends: info) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private String logLevel;
+
     private boolean helpRequested;
     private boolean versionRequested;
 
@@ -220,6 +226,12 @@ public final class ServerConfig {
     }
 
     private void validate() {
+        try {
+            logLevel();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--log-level must be one of trace, debug, info, warn, error, off, got '"
+                    + logLevel + "'");
+        }
         requireRange("--port", port, 0, 65535);
         requireRange("--batch-size", batchSize, 0, 1 << 16);
         requireRange("--workers", workers, 0, 1024);
@@ -450,5 +462,9 @@ public final class ServerConfig {
 
     public long cacheBytes() {
         return cacheBytes;
+    }
+
+    public LogLevel logLevel() {
+        return LogLevel.valueOf(logLevel.trim().toUpperCase(java.util.Locale.ROOT));
     }
 }

@@ -28,6 +28,10 @@ final class CallLifecycle {
     private final long deadlineNanos;
     private final Promise<Void> closed = Promise.promise();
     private Runnable onClose = () -> { };
+    private CallRecord record = CallRecord.NONE;
+    /** How the call ended, for the event log; a reset leaves these. */
+    private String endCode = "CANCELLED";
+    private String endMessage = "reset by the client or the connection";
     private boolean finished;
     private long deadlineTimer = -1;
 
@@ -84,6 +88,11 @@ final class CallLifecycle {
         return finished;
     }
 
+    /** Where the call's end is logged. */
+    void record(CallRecord record) {
+        this.record = record;
+    }
+
     /** Runs {@code task} on the call's event loop. */
     void onContext(Runnable task) {
         ctx.runOnContext(v -> task.run());
@@ -91,7 +100,11 @@ final class CallLifecycle {
 
     /** Ends the call with {@code status} (and {@code message} when not OK). */
     void end(GrpcStatus status, String message) {
-        finishWith(() -> {
+        if (!finished) {
+            endCode = status.name();
+            endMessage = status == GrpcStatus.OK ? null : message;
+        }
+        finish(() -> {
             if (status != GrpcStatus.OK) {
                 response.status(status);
                 if (message != null) {
@@ -104,6 +117,14 @@ final class CallLifecycle {
 
     /** Ends the call by running {@code lastWrite} (e.g. the unary answer and OK); ignored once finished. */
     void finishWith(Runnable lastWrite) {
+        if (!finished) {
+            endCode = GrpcStatus.OK.name();
+            endMessage = null;
+        }
+        finish(lastWrite);
+    }
+
+    private void finish(Runnable lastWrite) {
         if (finished) {
             return;
         }
@@ -136,6 +157,7 @@ final class CallLifecycle {
             deadlineTimer = -1;
         }
         try {
+            record.ended(endCode, endMessage);
             onClose.run();
         } finally {
             closed.tryComplete();

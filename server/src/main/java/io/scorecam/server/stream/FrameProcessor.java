@@ -8,8 +8,11 @@ import io.scorecam.server.engine.api.FrameRequest;
 import io.scorecam.api.v1.FrameStatus;
 import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.errors.ScoreCamException;
+import io.scorecam.server.logging.EventLog;
 import io.scorecam.server.metrics.FrameLabels;
 import io.scorecam.server.metrics.ServerMetrics;
+
+import io.vertx.grpc.server.GrpcServerRequest;
 
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -29,16 +32,22 @@ final class FrameProcessor {
     private final Executor codec;
     private final ServerMetrics metrics;
     private final FrameBudget budget;
+    private final EventLog events;
     private static final FrameBudget.Lease NO_LEASE = () -> { };
 
+    /** A processor without memory admission whose calls are not logged (warm-up). */
     FrameProcessor(RequestConverter converter, ResponseBuilder builder, Explainer explainer, Executor codec,
                   ServerMetrics metrics) {
-        this(converter, builder, explainer, codec, metrics, null);
+        this(converter, builder, explainer, codec, metrics, null, null);
     }
 
-    /** @param budget memory admission for frames; null: none */
+    /**
+     * @param budget memory admission for frames; null: none
+     * @param events where failed frames and ended calls are logged; null: nowhere
+     */
     FrameProcessor(RequestConverter converter, ResponseBuilder builder, Explainer explainer, Executor codec,
-                  ServerMetrics metrics, FrameBudget budget) {
+                  ServerMetrics metrics, FrameBudget budget, EventLog events) {
+        this.events = events;
         this.converter = converter;
         this.builder = builder;
         this.explainer = explainer;
@@ -51,18 +60,25 @@ final class FrameProcessor {
      * @param arrivalNanos when the frame reached the server ({@link System#nanoTime()})
      */
     CompletableFuture<ExplainResponse> process(ExplainRequest request, CancellationToken token, long arrivalNanos) {
-        return process(request, token, arrivalNanos, () -> { });
+        return process(request, token, arrivalNanos, () -> { }, CallRecord.NONE);
+    }
+
+    /** The event log's record of a new call (one per stream or unary call). */
+    CallRecord record(GrpcServerRequest<?, ?> request, boolean stream) {
+        return events == null ? CallRecord.NONE : CallRecord.of(events, request, stream);
     }
 
     /**
      * @param workTaken runs once (on any thread) when the engine has taken all of the frame's work (see
      *                  {@link Explainer#explain(FrameRequest, Runnable)}); not at all when the frame fails before
      *                  it reaches the engine: its answer frees its slot anyway
+     * @param call      the call the frame belongs to (its failures are logged there)
      */
     CompletableFuture<ExplainResponse> process(ExplainRequest request, CancellationToken token, long arrivalNanos,
-                                               Runnable workTaken) {
+                                               Runnable workTaken, CallRecord call) {
         long startNanos = System.nanoTime();
         FrameLabels labels = converter.labels(request);
+        call.arrived(labels);
         CompletableFuture<FrameBudget.Lease> admitted;
         try {
             // caps and the memory estimate come from the request and the image header; the frame then waits
@@ -82,7 +98,9 @@ final class FrameProcessor {
                         .whenComplete((r, e) -> lease.close()), codec)
                 .exceptionally(e -> errorResponse(request, e, arrivalNanos, startNanos))
                 .thenApply(response -> {
-                    record(labels, response, System.nanoTime() - arrivalNanos);
+                    long totalNanos = System.nanoTime() - arrivalNanos;
+                    record(labels, response, totalNanos);
+                    call.frameAnswered(labels, response, totalNanos);
                     return response;
                 });
     }
@@ -115,8 +133,10 @@ final class FrameProcessor {
     }
 
     /** Counts a frame dropped under the LATEST policy. */
-    void skipped(ExplainRequest request) {
-        metrics.frameSkipped(converter.labels(request));
+    void skipped(ExplainRequest request, CallRecord call) {
+        FrameLabels labels = converter.labels(request);
+        metrics.frameSkipped(labels);
+        call.frameSkipped(labels);
     }
 
     private void record(FrameLabels labels, ExplainResponse response, long totalNanos) {

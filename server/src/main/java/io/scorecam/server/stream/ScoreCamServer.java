@@ -7,6 +7,7 @@ import io.scorecam.server.config.ServerConfig;
 import io.scorecam.server.engine.api.Explainer;
 import io.scorecam.server.image.ImageDecoder;
 import io.scorecam.server.lifecycle.Readiness;
+import io.scorecam.server.logging.EventLog;
 import io.scorecam.server.metrics.MetricsServer;
 import io.scorecam.server.metrics.ProcessMetrics;
 import io.scorecam.server.metrics.ServerMetrics;
@@ -152,7 +153,8 @@ public final class ScoreCamServer {
         ModelCatalog catalog = new ModelCatalog(loaded.models());
         FrameProcessor processor = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()),
                 catalog, new RequestConverter.Limits(config.maxClasses(), config.maxResponseBytes())),
-                new ResponseBuilder(encoder, catalog), loaded, codec, metrics, budget);
+                new ResponseBuilder(encoder, catalog), loaded, codec, metrics, budget,
+                new EventLog(config.logLevel()));
         explainCalls.attach(processor, catalog);
         livePath.attach(processor, catalog); // the viewer's frames take the streams' path
         // warm-up frames go through the same path but are not counted in the served frames' metrics

@@ -37,6 +37,7 @@ final class StreamSession implements ActiveCall {
     private final GrpcServerRequest<ExplainRequest, ExplainResponse> request;
     private final GrpcServerResponse<ExplainRequest, ExplainResponse> response;
     private final FrameProcessor pipeline;
+    private final CallRecord record;
     private final ServerMetrics metrics;
     private final CallLifecycle call;
     private final MessageReader<ExplainRequest> reader;
@@ -55,6 +56,8 @@ final class StreamSession implements ActiveCall {
         this.pipeline = pipeline;
         this.metrics = metrics;
         this.call = new CallLifecycle(vertx, request);
+        this.record = pipeline.record(request, true);
+        call.record(record);
         this.reader = new MessageReader<>(ExplainRequest.parser(), "ExplainRequest", maxMessageBytes, inflater, call);
         this.window = new StreamWindow<>(window, SKIPPED_BACKLOG_LIMIT);
     }
@@ -119,7 +122,7 @@ final class StreamSession implements ActiveCall {
         if (replaced != null) {
             Inbound old = replaced.frame();
             window.answer(replaced, ResponseBuilder.skipped(old.request().getFrameId(), old.arrivalNanos()));
-            pipeline.skipped(old.request());
+            pipeline.skipped(old.request(), record);
         }
         settle();
     }
@@ -159,7 +162,7 @@ final class StreamSession implements ActiveCall {
             window.release(slot);
             settle();
         });
-        pipeline.process(in.request(), in.token(), in.arrivalNanos(), workTaken).whenComplete((resp, err) -> {
+        pipeline.process(in.request(), in.token(), in.arrivalNanos(), workTaken, record).whenComplete((resp, err) -> {
             ExplainResponse answer = resp != null ? resp : ResponseBuilder.error(in.request().getFrameId(),
                     ErrorCode.INTERNAL, "internal error: " + err, new ResponseBuilder.Timing(0, 0, 0));
             call.onContext(() -> {

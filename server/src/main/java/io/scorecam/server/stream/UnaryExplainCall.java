@@ -21,6 +21,7 @@ final class UnaryExplainCall implements ActiveCall {
     private final GrpcServerRequest<ExplainRequest, ExplainResponse> request;
     private final GrpcServerResponse<ExplainRequest, ExplainResponse> response;
     private final FrameProcessor pipeline;
+    private final CallRecord record;
     private final CallLifecycle call;
     private final MessageReader<ExplainRequest> reader;
     private final CancellationToken token;
@@ -32,6 +33,8 @@ final class UnaryExplainCall implements ActiveCall {
         this.response = request.response();
         this.pipeline = pipeline;
         this.call = new CallLifecycle(vertx, request);
+        this.record = pipeline.record(request, false);
+        call.record(record);
         this.reader = new MessageReader<>(ExplainRequest.parser(), "ExplainRequest", maxMessageBytes, inflater, call);
         this.token = new CancellationToken(call.deadlineNanos());
     }
@@ -47,7 +50,7 @@ final class UnaryExplainCall implements ActiveCall {
                     return;
                 }
                 received = true;
-                pipeline.process(msg, token, arrival)
+                pipeline.process(msg, token, arrival, () -> { }, record)
                         .whenComplete((resp, err) -> call.onContext(() -> answer(resp, err)));
             }
 

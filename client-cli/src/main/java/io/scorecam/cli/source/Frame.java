@@ -1,4 +1,4 @@
-package io.scorecam.cli.replay;
+package io.scorecam.cli.source;
 
 import com.google.protobuf.ByteString;
 import io.scorecam.api.v1.ExplainRequest;
