@@ -33,6 +33,18 @@ public final class ExplainOptions {
             description = "FASTER_SCORE_CAM: channels to score (default: the server's).")
     int maxChannels;
 
+    @Option(names = "--ss-samples", paramLabel = "N",
+            description = "SS_CAM: noisy masks per channel, 1..256 (default: the server's, 35).")
+    int ssSamples;
+
+    @Option(names = "--ss-sigma", paramLabel = "SIGMA",
+            description = "SS_CAM: standard deviation of the noise on the normalised mask, > 0 (default: the server's, 2.0).")
+    float ssSigma;
+
+    @Option(names = "--is-steps", paramLabel = "N",
+            description = "IS_CAM: integration steps per channel, 1..256 (default: the server's, 10).")
+    int isSteps;
+
     @Option(names = "--convention", paramLabel = "NAME",
             description = "SEED, OFFICIAL or GRAD_CAM_LIB (default: ${DEFAULT-VALUE}).")
     String convention = "SEED";
@@ -58,6 +70,15 @@ public final class ExplainOptions {
         if (maxChannels < 0) {
             throw usage("--max-channels must be >= 0, got " + maxChannels);
         }
+        if (ssSamples < 0 || ssSamples > 256) {
+            throw usage("--ss-samples must be 1..256, got " + ssSamples);
+        }
+        if (!(ssSigma >= 0) || Float.isInfinite(ssSigma)) {
+            throw usage("--ss-sigma must be a finite value > 0, got " + ssSigma);
+        }
+        if (isSteps < 0 || isSteps > 256) {
+            throw usage("--is-steps must be 1..256, got " + isSteps);
+        }
         if (metricSteps < 0 || metricSteps > 256) {
             throw usage("--metric-steps must be 1..256, got " + metricSteps);
         }
@@ -71,6 +92,9 @@ public final class ExplainOptions {
                 .setConvention(parse("--convention", convention, Convention.values(), Convention::valueOf))
                 .setMapSize(parse("--map-size", mapSize, MapSize.values(), MapSize::valueOf))
                 .setMaxChannels(maxChannels)
+                .setSsSamples(ssSamples)
+                .setSsSigma(ssSigma)
+                .setIsSteps(isSteps)
                 .setWantValues(true)
                 .setWantMetrics(metrics)
                 .setMetricSteps(metricSteps);

@@ -18,9 +18,7 @@ public final class ScoreCamCli implements Runnable {
     private CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        // the embedded demo server must never try to download anything, and its INFO logs would drown the output
-        System.setProperty("ai.djl.onnx.disable_alternative", System.getProperty("ai.djl.onnx.disable_alternative", "true"));
-        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        // the embedded demo server's INFO logs would drown the output (DJL's offline properties: DjlOrtBackend)
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
                 System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
         // DJL warns that CUDA is missing on every CPU-only start of the demo: not news to anyone

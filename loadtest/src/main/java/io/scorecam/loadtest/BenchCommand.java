@@ -110,8 +110,6 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
 
     @Override
     public Integer call() throws Exception {
-        System.setProperty("ai.djl.onnx.disable_alternative", System.getProperty("ai.djl.onnx.disable_alternative", "true"));
-        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         if (smoke) {
             seconds = Math.min(seconds, 0.3);
             warmup = Math.min(warmup, 0.1);

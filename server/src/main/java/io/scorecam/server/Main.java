@@ -24,9 +24,6 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        // nothing may be downloaded at run time (DJL would otherwise look for a second engine)
-        System.setProperty("ai.djl.onnx.disable_alternative", System.getProperty("ai.djl.onnx.disable_alternative", "true"));
-        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         try {
             run(args);
         } catch (ConfigException | ScoreCamException e) {

@@ -68,7 +68,6 @@ public final class EngineBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        System.setProperty("ai.djl.onnx.disable_alternative", "true");
         ModelConfig config = ModelConfig.load(modelDir);
         InferenceBackend backend = new DjlOrtBackend(BackendOptions.forWorkers(DeviceSpec.CPU, EngineOptions.defaults().workers()));
         // cache off: every frame must cost its full passes

@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Serves Score-CAM saliency maps for ONNX image classifiers over gRPC.")
 public final class ServerConfig {
+    /** How long a partial batch waits for more items by default (ms): also EngineOptions.defaults(). */
+    public static final String DEFAULT_MAX_DELAY_MS = "2";
     private static final Pattern DEVICE = Pattern.compile("cpu|cuda(?::(\\d+))?");
 
     @Option(names = "--model-dir", paramLabel = "DIR", defaultValue = "${env:SCORECAM_MODEL_DIR:-models}",
@@ -64,7 +66,7 @@ public final class ServerConfig {
                     + "so the first client frames run at warm speed; 0 turns it off (default: ${DEFAULT-VALUE}).")
     private long warmupMs;
 
-    @Option(names = "--max-delay-ms", defaultValue = "${env:SCORECAM_MAX_DELAY_MS:-2}",
+    @Option(names = "--max-delay-ms", defaultValue = "${env:SCORECAM_MAX_DELAY_MS:-" + DEFAULT_MAX_DELAY_MS + "}",
             description = "Longest wait for a batch to fill before it runs (default: ${DEFAULT-VALUE}).")
     private double maxDelayMs;
 

@@ -98,8 +98,6 @@ public final class ScoreCamEngine implements Explainer {
             }
             unavailable.put(m.name(), missing);
         }
-        metrics.gauge("scorecam.queue.items", "masked items waiting for a batch", scheduler,
-                BatchScheduler::queuedItems);
         metrics.gauge("scorecam.cache.bytes", "bytes held by the frame cache", cache, FrameCache::usedBytes);
         metrics.counter("scorecam.cache.hits", "frame cache hits", cache, FrameCache::hits);
         metrics.counter("scorecam.cache.misses", "frame cache misses", cache, FrameCache::misses);
@@ -149,20 +147,23 @@ public final class ScoreCamEngine implements Explainer {
             if (request.wantMetrics()) {
                 FaithfulnessMeter.steps(request.metricSteps()); // fail before any pass, not after the maps
             }
+            Convention convention = request.convention() == null ? Convention.SEED : request.convention();
+            MethodParams params = MethodParams.resolve(convention,
+                    request.maxChannels() > 0 ? request.maxChannels() : options.fasterChannels(),
+                    request.ssSamples(), request.ssSigma(), request.isSteps()); // bad settings fail before any pass
             FrameCost cost = new FrameCost(workTaken);
             return pipeline.features(model, request, cost)
-                    .thenComposeAsync(frame -> explainFrame(model, method, request, frame, cost), cpu);
+                    .thenComposeAsync(frame -> explainFrame(model, method, params, request, frame, cost), cpu);
         } catch (ScoreCamException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    private CompletableFuture<FrameResult> explainFrame(LoadedModel model, SaliencyMethod saliency,
+    private CompletableFuture<FrameResult> explainFrame(LoadedModel model, SaliencyMethod saliency, MethodParams params,
                                                         FrameRequest request, PreparedFrame frame, FrameCost cost) {
-        Convention convention = request.convention() == null ? Convention.SEED : request.convention();
+        Convention convention = params.convention();
         LayerShape layer = model.layer();
-        int maxChannels = request.maxChannels() > 0 ? request.maxChannels() : options.fasterChannels();
-        SaliencyMethod.Need<?> need = saliency.need(frame.features(), layer, new MethodParams(convention, maxChannels));
+        SaliencyMethod.Need<?> need = saliency.need(frame.features(), layer, params);
         int[] channels = need.rows();
         CompletableFuture<ScoreRow[]> scored = pipeline.rows(model, frame, need, request.cancellation(), cost);
         List<float[]> layerMaps = new ArrayList<>(); // filled by the maps stage, read by the metrics stage after it

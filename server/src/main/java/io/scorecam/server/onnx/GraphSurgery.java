@@ -24,7 +24,7 @@ import static io.scorecam.server.onnx.OnnxNodes.stringAttr;
 
 /**
  * Builds the two graphs the engine runs: the model with extra outputs (feature pass) and the fused
- * scoring graph that masks frames inside ONNX Runtime (see ARCHITECTURE.md).
+ * scoring graph that masks frames inside ONNX Runtime (see docs/architecture.md).
  */
 public final class GraphSurgery {
     /** Scoring graph input: preprocessed frames [N, C_in, H, W] float. */
@@ -33,6 +33,10 @@ public final class GraphSurgery {
     public static final String MAPS = "scorecam_maps";
     /** Scoring graph input: which frame each item masks [B] int64. */
     public static final String INDEX = "scorecam_index";
+    /** Scoring graph input (SCALE graphs): each item's mask scale [B, 1, 1, 1] float. */
+    public static final String MASK_SCALE = "scorecam_mask_scale";
+    /** Scoring graph input (NOISE graphs): noise added to each item's normalised mask [B, 1, H, W] float. */
+    public static final String MASK_NOISE = "scorecam_mask_noise";
     /** Scoring graph output: class scores [B, classes] float (probabilities when softmax is appended). */
     public static final String SCORES = "scorecam_scores";
     /** Per-item minimum and maximum of the upsampled map [B,1,1,1]: the engine combines at layer resolution with them. */
@@ -80,7 +84,7 @@ public final class GraphSurgery {
             throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION,
                     model.sourceName() + ": '" + spec.modelOutput() + "' is not a graph output");
         }
-        checkNoClash(model, List.of(FRAMES, MAPS, INDEX, SCORES), P);
+        checkNoClash(model, List.of(FRAMES, MAPS, INDEX, SCORES, MASK_SCALE, MASK_NOISE), P);
 
         GraphProto original = model.graph();
         // value_info is only a hint, and one that names the model's batch size (often a fixed 1) would
@@ -93,6 +97,12 @@ public final class GraphSurgery {
         g.addInput(framesInfo(input));
         g.addInput(OnnxNodes.tensorInfo(MAPS, TensorProto.DataType.FLOAT, "scorecam_b", 1, "scorecam_h", "scorecam_w"));
         g.addInput(OnnxNodes.tensorInfo(INDEX, TensorProto.DataType.INT64, "scorecam_b"));
+        switch (spec.perturbation()) {
+            case SCALE -> g.addInput(OnnxNodes.tensorInfo(MASK_SCALE, TensorProto.DataType.FLOAT, "scorecam_b", 1, 1, 1));
+            case NOISE -> g.addInput(OnnxNodes.tensorInfo(MASK_NOISE, TensorProto.DataType.FLOAT, "scorecam_b", 1,
+                    spec.inputHeight(), spec.inputWidth()));
+            case NONE -> { }
+        }
         for (ValueInfoProto in : original.getInputList()) {
             if (!in.getName().equals(spec.modelInput())) {
                 g.addInput(in); // other inputs and (IR < 4) initializers listed as inputs stay as they were
@@ -141,7 +151,18 @@ public final class GraphSurgery {
         }
         nodes.add(node("Div", P + "normalised", List.of(P + "shifted", denominator)));
         nodes.add(node("Gather", P + "frames_of_items", List.of(FRAMES, INDEX), intAttr("axis", 0)));
-        nodes.add(node("Mul", P + "masked", List.of(P + "frames_of_items", P + "normalised"),
+        String mask = switch (spec.perturbation()) {
+            case NONE -> P + "normalised";
+            case SCALE -> {
+                nodes.add(node("Mul", P + "scaled", List.of(P + "normalised", MASK_SCALE)));
+                yield P + "scaled";
+            }
+            case NOISE -> {
+                nodes.add(node("Add", P + "noisy", List.of(P + "normalised", MASK_NOISE)));
+                yield P + "noisy";
+            }
+        };
+        nodes.add(node("Mul", P + "masked", List.of(P + "frames_of_items", mask),
                 List.of(spec.modelInput())));
         return nodes;
     }

@@ -145,9 +145,10 @@ final class RequestConverter {
             throw ScoreCamException.invalid("metric_steps " + Integer.toUnsignedString(r.getMetricSteps())
                     + " is above the limit of " + MAX_METRIC_STEPS);
         }
+        // uint32 on the wire: a value above 2^31 reads as negative here, which the engine names as out of range
         return new FrameRequest(r.getModel(), image, classes, topK, method(r, d), convention(r, d),
                 r.getMaxChannels() > 0 ? r.getMaxChannels() : d.maxChannels(), mapSize(r), token,
-                r.getWantMetrics(), r.getMetricSteps());
+                r.getWantMetrics(), r.getMetricSteps(), r.getSsSamples(), r.getSsSigma(), r.getIsSteps());
     }
 
     private static ModelDefaults defaults(ModelDescription model) {

@@ -87,8 +87,14 @@ class MethodsOnTwoShapeFramesTest {
         engine.close();
     }
 
+    /**
+     * The methods this qualitative check was written for. SS_CAM and IS_CAM are left out: their exactness is
+     * ScoreCamVariantsExactnessTest's, and SS_CAM's paper default noise (sigma 2 on a [0,1] mask) swamps this
+     * 5-class model's masks (own-box fraction 0.5: it does not separate the two shapes); both cost 10-35x
+     * exact Score-CAM's passes here. The fidelity report measures them on the same frames.
+     */
     static java.util.stream.Stream<Method> registered() {
-        return Methods.ids().stream();
+        return Methods.ids().stream().filter(m -> m != Method.SS_CAM && m != Method.IS_CAM);
     }
 
     @ParameterizedTest
@@ -154,9 +160,15 @@ class MethodsOnTwoShapeFramesTest {
         double fraction = ownDensity / (double) total;
         System.out.printf("%s: a shape's class map is denser in its own box than in the other's for %d/%d shapes"
                 + " = %.3f (more total energy: %d/%d)%n", method, ownDensity, total, fraction, own, total);
-        if (pearsonCount > 0) { // printed only: a fidelity figure, not a correctness property
+        if (pearsonCount > 0) {
+            double pearson = pearsonSum / pearsonCount;
             System.out.printf("%s: mean Pearson correlation with SCORE_CAM's maps (SEED, model input size) %.3f "
-                    + "over %d maps%n", method, pearsonSum / pearsonCount, pearsonCount);
+                    + "over %d maps%n", method, pearson, pearsonCount);
+            // Faster Score-CAM is exact Score-CAM on a subset of its channels: close to it (0.92 measured);
+            // the others are other methods, but a map anti-correlated with exact's would be a wrong map
+            double bound = method == Method.FASTER_SCORE_CAM ? 0.85 : 0.0;
+            assertTrue(pearson > bound, method + ": mean Pearson correlation with SCORE_CAM " + pearson
+                    + " is not above " + bound);
         }
         if (!agnostic) {
             assertTrue(fraction >= DISCRIMINATION_BOUND, method + ": own-box fraction " + fraction);

@@ -38,7 +38,7 @@ class ModelDefaultsJsonTest {
     @Test
     void badValuesNameTheFileTheKeyAndTheChoices() throws IOException {
         String[][] cases = {
-                {"\"method\": \"GRAD_CAM\"", "method must be one of [SCORE_CAM, FASTER_SCORE_CAM, RECIPRO_CAM, EIGEN_CAM], got \"GRAD_CAM\""},
+                {"\"method\": \"GRAD_CAM\"", "method must be one of [SCORE_CAM, FASTER_SCORE_CAM, RECIPRO_CAM, EIGEN_CAM, SS_CAM, IS_CAM], got \"GRAD_CAM\""},
                 {"\"convention\": 3", "convention must be a string, got 3"},
                 {"\"max_channels\": 0", "max_channels must be between 1 and 65536, got 0"},
                 {"\"top_k\": 1001", "top_k must be between 1 and 1000, got 1001"},

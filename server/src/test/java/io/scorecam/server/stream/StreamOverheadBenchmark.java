@@ -2,12 +2,15 @@ package io.scorecam.server.stream;
 
 import io.grpc.stub.StreamObserver;
 import io.scorecam.api.v1.ExplainRequest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Prints the streaming layer's own throughput (explainer answers at once): what the server costs per frame
- * on top of the engine. Not a unit test (no assertions on time); run with -Dtest=StreamOverheadBenchmark.
+ * on top of the engine. Not a unit test (no assertions on time): tagged so no test run picks it up; run with
+ * {@code -Dsurefire.excludedGroups= -Dtest=StreamOverheadBenchmark}.
  */
+@Tag("benchmark")
 class StreamOverheadBenchmark {
 
     @Test

@@ -1,7 +1,7 @@
 package io.scorecam.server.engine.api;
 
 /**
- * Which published Score-CAM implementation the exact method reproduces (ARCHITECTURE.md, "Conventions").
+ * Which published Score-CAM implementation the exact method reproduces (README.md and docs/architecture.md, "Conventions").
  * The first three fields decide the masked images and their scores, so they are part of the cache key.
  */
 public enum Convention {

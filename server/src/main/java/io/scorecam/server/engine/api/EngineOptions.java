@@ -1,5 +1,7 @@
 package io.scorecam.server.engine.api;
 
+import io.scorecam.server.config.ServerConfig;
+
 /**
  * Engine settings (the server's flags map onto these).
  *
@@ -20,7 +22,9 @@ public record EngineOptions(int batchSize,
                             long tuneBudgetMs) {
 
     public static EngineOptions defaults() {
-        return new EngineOptions(0, 1000, Math.max(1, Runtime.getRuntime().availableProcessors()),
+        // the server's flag default, so the embedded and in-process servers and the benchmarks batch alike
+        long maxDelayMicros = Math.round(Double.parseDouble(ServerConfig.DEFAULT_MAX_DELAY_MS) * 1000);
+        return new EngineOptions(0, maxDelayMicros, Math.max(1, Runtime.getRuntime().availableProcessors()),
                 256L << 20, "", 32, 8_000);
     }
 

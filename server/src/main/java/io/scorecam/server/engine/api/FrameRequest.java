@@ -17,6 +17,9 @@ import java.util.List;
  * @param maxChannels   FASTER_SCORE_CAM only: channels to score (0: the engine's default)
  * @param wantMetrics   measure each map's faithfulness ({@link Faithfulness})
  * @param metricSteps   deletion / insertion steps (0: the engine's default)
+ * @param ssSamples     SS_CAM: noisy masks per channel (0: the default, 35)
+ * @param ssSigma       SS_CAM: standard deviation of the noise on the normalised mask (0: the default, 2.0)
+ * @param isSteps       IS_CAM: integration steps per channel (0: the default, 10)
  */
 public record FrameRequest(String model,
                            RgbImage image,
@@ -28,7 +31,18 @@ public record FrameRequest(String model,
                            MapSize mapSize,
                            CancellationToken cancellation,
                            boolean wantMetrics,
-                           int metricSteps) {
+                           int metricSteps,
+                           int ssSamples,
+                           float ssSigma,
+                           int isSteps) {
+
+    /** A request with the methods' own settings at their defaults. */
+    public FrameRequest(String model, RgbImage image, List<Integer> targetClasses, int topK, Method method,
+                        Convention convention, int maxChannels, MapSize mapSize, CancellationToken cancellation,
+                        boolean wantMetrics, int metricSteps) {
+        this(model, image, targetClasses, topK, method, convention, maxChannels, mapSize, cancellation, wantMetrics,
+                metricSteps, 0, 0f, 0);
+    }
 
     /** A request without faithfulness metrics. */
     public FrameRequest(String model, RgbImage image, List<Integer> targetClasses, int topK, Method method,

@@ -23,6 +23,8 @@ public final class Methods {
         register(Method.FASTER_SCORE_CAM, new FasterScoreCam(), "Score-CAM on the max_channels most varied channels");
         register(Method.RECIPRO_CAM, new ReciproCam(), "Recipro-CAM, 1 + h*w passes of the model's head");
         register(Method.EIGEN_CAM, new EigenCam(), "first principal component of the activations, 1 pass");
+        register(Method.SS_CAM, new SmoothScoreCam(), "Smoothed Score-CAM, K*ss_samples+1 passes");
+        register(Method.IS_CAM, new IntegratedScoreCam(), "Integrated Score-CAM, K*is_steps+1 passes");
     }
 
     private Methods() {

@@ -7,6 +7,7 @@ import io.scorecam.server.inference.Tensor;
 import io.scorecam.server.engine.api.Convention;
 import io.scorecam.server.onnx.GraphSurgery;
 import io.scorecam.server.onnx.ScoringGraphSpec;
+import io.scorecam.server.onnx.ScoringGraphSpec.Perturbation;
 
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
@@ -22,7 +23,12 @@ import java.util.Map;
  */
 public final class ScoringPass extends SessionPass<ScoringPass.Item, ScoreRow> {
     /** One masked pass: channel {@code channel} of {@code frame}. */
-    public record Item(FrameFeatures frame, int channel) { }
+    public record Item(FrameFeatures frame, int channel, float scale, long noiseSeed, float sigma) {
+        /** The exact mask. */
+        public Item(FrameFeatures frame, int channel) {
+            this(frame, channel, 1f, 0L, 0f);
+        }
+    }
 
     /**
      * Exact Score-CAM's rows under a convention: row k is channel k's masked pass (the convention decides
@@ -55,19 +61,111 @@ public final class ScoringPass extends SessionPass<ScoringPass.Item, ScoreRow> {
         }
     }
 
+    /**
+     * Smoothed Score-CAM's rows: row k is the mean score of {@code samples} passes of channel k's normalised
+     * mask plus N(0, sigma^2) noise, the noise seeded by the frame's content (reproducible).
+     */
+    public record Smoothed(Convention convention, int samples, float sigma) implements RowPass<Item> {
+        @Override
+        public String rowKey() {
+            return "smooth-" + convention + "-n" + samples + "-s" + Float.floatToIntBits(sigma);
+        }
+
+        @Override
+        public String sessionKey() {
+            return "smooth-" + convention;
+        }
+
+        @Override
+        public int rowCount(LayerShape layer) {
+            return layer.channels();
+        }
+
+        @Override
+        public int itemsPerRow() {
+            return samples;
+        }
+
+        @Override
+        public void items(FrameFeatures frame, long seed, int row, List<Item> out) {
+            for (int s = 0; s < samples; s++) {
+                out.add(new Item(frame, row, 1f, MaskNoise.seed(seed, row, s), sigma));
+            }
+        }
+
+        @Override
+        public ScoreRow reduce(List<ScoreRow> results) {
+            return ScoreRow.mean(results);
+        }
+
+        @Override
+        public SessionPass<Item, ScoreRow> open(ModelContext model) {
+            return ScoringPass.open(model, convention, Perturbation.NOISE, sessionKey());
+        }
+    }
+
+    /**
+     * Integrated Score-CAM's rows: row k is the mean score of channel k's normalised mask scaled by i/steps,
+     * i = 1..steps (a right Riemann sum of the integral of the score from 0 to the full mask).
+     */
+    public record Integrated(Convention convention, int steps) implements RowPass<Item> {
+        @Override
+        public String rowKey() {
+            return "integrated-" + convention + "-n" + steps;
+        }
+
+        @Override
+        public String sessionKey() {
+            return "integrated-" + convention;
+        }
+
+        @Override
+        public int rowCount(LayerShape layer) {
+            return layer.channels();
+        }
+
+        @Override
+        public int itemsPerRow() {
+            return steps;
+        }
+
+        @Override
+        public void items(FrameFeatures frame, long seed, int row, List<Item> out) {
+            for (int i = 1; i <= steps; i++) {
+                out.add(new Item(frame, row, (float) i / steps, 0L, 0f));
+            }
+        }
+
+        @Override
+        public ScoreRow reduce(List<ScoreRow> results) {
+            return ScoreRow.mean(results);
+        }
+
+        @Override
+        public SessionPass<Item, ScoreRow> open(ModelContext model) {
+            return ScoringPass.open(model, convention, Perturbation.SCALE, sessionKey());
+        }
+    }
+
     /** Builds the model's fused scoring graph for a convention and opens its session. */
     public static ScoringPass open(ModelContext model, Convention convention) {
+        return open(model, convention, Perturbation.NONE, "scoring-" + convention);
+    }
+
+    private static ScoringPass open(ModelContext model, Convention convention, Perturbation perturbation,
+                                    String name) {
         // probabilities in, probabilities out: a model that ends in softmax gets no second one
         boolean softmax = convention.softmaxScores() && !model.outputsProbabilities();
         ScoringGraphSpec spec = new ScoringGraphSpec(model.config().input().name(), model.config().output().name(),
-                model.inputHeight(), model.inputWidth(), convention.alignCorners(), convention.normEps(), softmax);
-        String name = "scoring-" + convention;
+                model.inputHeight(), model.inputWidth(), convention.alignCorners(), convention.normEps(), softmax,
+                perturbation);
         InferenceSession session = model.open(GraphSurgery.scoringGraph(model.onnx(), spec), name);
         return new ScoringPass(model.name() + "/" + name, session, 3, model.inputHeight(), model.inputWidth(),
-                model.layer().height(), model.layer().width(), model.batchSize());
+                model.layer().height(), model.layer().width(), model.batchSize(), perturbation);
     }
 
     private final InferenceSession session;
+    private final Perturbation perturbation;
     private final int inputChannels;
     private final int height;
     private final int width;
@@ -77,7 +175,13 @@ public final class ScoringPass extends SessionPass<ScoringPass.Item, ScoreRow> {
 
     public ScoringPass(String name, InferenceSession session, int inputChannels, int height, int width,
                 int layerHeight, int layerWidth, int maxBatch) {
+        this(name, session, inputChannels, height, width, layerHeight, layerWidth, maxBatch, Perturbation.NONE);
+    }
+
+    public ScoringPass(String name, InferenceSession session, int inputChannels, int height, int width,
+                       int layerHeight, int layerWidth, int maxBatch, Perturbation perturbation) {
         super(name, maxBatch);
+        this.perturbation = perturbation;
         this.session = session;
         this.inputChannels = inputChannels;
         this.height = height;
@@ -111,7 +215,31 @@ public final class ScoringPass extends SessionPass<ScoringPass.Item, ScoreRow> {
         for (float[] f : frames) {
             frameBuffer.put(f);
         }
-        return Map.of(GraphSurgery.FRAMES, frameTensor, GraphSurgery.MAPS, maps, GraphSurgery.INDEX, index);
+        return switch (perturbation) {
+            case NONE -> Map.of(GraphSurgery.FRAMES, frameTensor, GraphSurgery.MAPS, maps, GraphSurgery.INDEX, index);
+            case SCALE -> Map.of(GraphSurgery.FRAMES, frameTensor, GraphSurgery.MAPS, maps, GraphSurgery.INDEX, index,
+                    GraphSurgery.MASK_SCALE, scales(items));
+            case NOISE -> Map.of(GraphSurgery.FRAMES, frameTensor, GraphSurgery.MAPS, maps, GraphSurgery.INDEX, index,
+                    GraphSurgery.MASK_NOISE, noise(items));
+        };
+    }
+
+    private static FloatTensor scales(List<Item> items) {
+        FloatTensor t = FloatTensor.allocate(items.size(), 1, 1, 1);
+        FloatBuffer b = t.data().duplicate();
+        for (Item item : items) {
+            b.put(item.scale());
+        }
+        return t;
+    }
+
+    private FloatTensor noise(List<Item> items) {
+        FloatTensor t = FloatTensor.allocate(items.size(), 1, height, width);
+        FloatBuffer b = t.data().duplicate();
+        for (Item item : items) {
+            MaskNoise.fill(item.noiseSeed(), item.sigma(), height * width, b);
+        }
+        return t;
     }
 
     public InferenceSession session() {

@@ -104,7 +104,10 @@ public final class DjlOrtBackend implements InferenceBackend {
         }
     }
 
-    /** Makes sure DJL never looks for a second engine (it would try to download PyTorch) and loads ORT's. */
+    /**
+     * Makes sure DJL never looks for a second engine (it would try to download PyTorch) nor downloads anything,
+     * and loads ORT's. The one place the DJL properties are set: every use of DJL goes through this backend.
+     */
     private static synchronized void ensureEngine() {
         System.setProperty("ai.djl.onnx.disable_alternative", "true");
         System.setProperty("ai.djl.offline", "true");
