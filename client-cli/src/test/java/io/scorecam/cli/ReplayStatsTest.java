@@ -53,4 +53,21 @@ class ReplayStatsTest {
         assertFalse(table.contains("note:"), table);
         assertTrue(table.contains("p50 1.0 ms"), "outside the server: 42 - 41 ms\n" + table);
     }
+
+    /** Issue 16 item 10: no "p50 0.0 ms" when nothing was OK, and the first error reasons on screen. */
+    @Test
+    void noOkFrameSaysSoAndTheFirstErrorsAreShown() {
+        ReplayStats stats = new ReplayStats();
+        stats.sent(0);
+        for (int i = 1; i <= 5; i++) {
+            stats.answered(ExplainResponse.newBuilder().setFrameId(i).setStatus(FrameStatus.ERROR)
+                    .setErrorCode("NOT_FOUND").setErrorMessage("unknown model 'x" + i + "'").build(), (long) 1e6, (long) (i * 1e9));
+        }
+        String table = SummaryTable.format(stats.snapshot(), 1);
+        assertFalse(table.contains("p50 0.0 ms"), table);
+        assertTrue(table.contains("no frame was answered OK"), table);
+        assertTrue(table.contains("frame 1: NOT_FOUND unknown model 'x1'") && table.contains("frame 3: NOT_FOUND"), table);
+        assertFalse(table.contains("frame 4: NOT_FOUND"), "only the first few:\n" + table);
+        assertTrue(table.contains("2 more ERROR answers"), table);
+    }
 }

@@ -1,5 +1,8 @@
 package io.scorecam.cli.replay;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.scorecam.api.support.FaithfulnessMean;
 import io.scorecam.api.v1.ExplainResponse;
 import io.scorecam.api.v1.FrameStatus;
@@ -28,6 +31,9 @@ public final class ReplayStats {
     private long lastAnswerNanos = Long.MIN_VALUE;
 
     private long dropped;
+    /** The first few ERROR answers, to print next to the counts (the rest are in results.jsonl). */
+    private final List<String> firstErrors = new ArrayList<>();
+    static final int ERRORS_SHOWN = 3;
 
     /** Live frames the source replaced by a newer one before they could be sent (never sent, so never answered). */
     public synchronized void dropped(long frames) {
@@ -64,7 +70,14 @@ public final class ReplayStats {
                 put(outsideServer, clientMicros - serverMicros);
             }
             case SKIPPED -> skipped++;
-            default -> error++;
+            default -> {
+                error++;
+                if (firstErrors.size() < ERRORS_SHOWN) {
+                    String m = response.getErrorMessage();
+                    firstErrors.add("frame " + Long.toUnsignedString(response.getFrameId()) + ": "
+                            + response.getErrorCode() + " " + (m.length() > 200 ? m.substring(0, 200) + "..." : m));
+                }
+            }
         }
     }
 
@@ -77,7 +90,7 @@ public final class ReplayStats {
                 client.p50(), client.p95(), client.p99(), client.max(),
                 ok > 0 ? (double) forwardPasses / ok : 0, faithfulness.snapshot(),
                 Percentiles.of(serverTotal), Percentiles.of(serverQueue), Percentiles.of(serverCompute),
-                Percentiles.of(outsideServer));
+                Percentiles.of(outsideServer), List.copyOf(firstErrors));
     }
 
     private static Histogram histogram() {
@@ -108,7 +121,7 @@ public final class ReplayStats {
     public record Snapshot(long ok, long skipped, long error, double seconds, double fps, double okFps,
                            double p50, double p95, double p99, double max, double meanForwardPasses,
                            FaithfulnessMean.Means faithfulness, Percentiles serverTotal, Percentiles serverQueue,
-                           Percentiles serverCompute, Percentiles outsideServer) {
+                           Percentiles serverCompute, Percentiles outsideServer, List<String> firstErrors) {
         public long total() {
             return ok + skipped + error;
         }

@@ -23,19 +23,39 @@ public final class SummaryTable {
     public static String format(ReplayStats.Snapshot s, int streams, boolean metricsAsked) {
         StringBuilder sb = new StringBuilder();
         row(sb, "frames", String.format(Locale.ROOT, "%d  (OK %d, SKIPPED %d, ERROR %d)", s.total(), s.ok(), s.skipped(), s.error()));
+        for (String e : s.firstErrors()) {
+            row(sb, "  error", e);
+        }
+        if (s.error() > s.firstErrors().size()) {
+            row(sb, "", "... " + (s.error() - s.firstErrors().size()) + " more ERROR answers in results.jsonl");
+        }
         row(sb, "streams", Integer.toString(streams));
         row(sb, "wall time", String.format(Locale.ROOT, "%.2f s", s.seconds()));
         row(sb, "achieved fps", String.format(Locale.ROOT, "%.2f answered/s, %.2f OK/s", s.fps(), s.okFps()));
+        if (s.ok() == 0) {
+            // percentiles of nothing would print as 0.0 ms, which reads as "instant"
+            row(sb, "latency (OK)", "n/a: no frame was answered OK");
+        } else {
+            latencyRows(sb, s);
+        }
+        row(sb, "forward passes", String.format(Locale.ROOT, "%.1f per OK frame", s.meanForwardPasses()));
+        if (s.ok() > 0 && s.outsideServer().p50() > s.serverTotal().p50()) {
+            sb.append(WHY_LATENCY_DIFFERS);
+        }
+        faithfulnessRows(sb, s, metricsAsked);
+        return sb.toString();
+    }
+
+    private static void latencyRows(StringBuilder sb, ReplayStats.Snapshot s) {
         row(sb, "latency (OK)", percentiles(s.client()) + "  (client: send to answer)");
         row(sb, "server time (OK)", percentiles(s.serverTotal()) + "  (the server's total_ms: arrival to answer)");
         row(sb, "  queue/compute", String.format(Locale.ROOT, "p50 %.1f ms / %.1f ms, p95 %.1f ms / %.1f ms",
                 s.serverQueue().p50(), s.serverCompute().p50(), s.serverQueue().p95(), s.serverCompute().p95()));
         row(sb, "outside server", String.format(Locale.ROOT, "p50 %.1f ms, p95 %.1f ms  (client minus server, per frame)",
                 s.outsideServer().p50(), s.outsideServer().p95()));
-        row(sb, "forward passes", String.format(Locale.ROOT, "%.1f per OK frame", s.meanForwardPasses()));
-        if (s.ok() > 0 && s.outsideServer().p50() > s.serverTotal().p50()) {
-            sb.append(WHY_LATENCY_DIFFERS);
-        }
+    }
+
+    private static void faithfulnessRows(StringBuilder sb, ReplayStats.Snapshot s, boolean metricsAsked) {
         FaithfulnessMean.Means f = s.faithfulness();
         if (f.maps() > 0) {
             row(sb, "average drop", String.format(Locale.ROOT, "%.2f %%  (lower is better)", f.averageDropPct()));
@@ -48,7 +68,6 @@ public final class SummaryTable {
             row(sb, "faithfulness", "asked for, but the server returned no metrics with any of the "
                     + f.withoutMetrics() + " maps (it does not compute them)");
         }
-        return sb.toString();
     }
 
     private static String percentiles(ReplayStats.Percentiles p) {

@@ -1,5 +1,6 @@
 package io.scorecam.server.engine;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -17,6 +18,10 @@ import java.util.function.ToDoubleFunction;
  * Names are Micrometer's dotted form; Prometheus shows them as e.g. {@code scorecam_batch_size}.
  */
 final class EngineMetrics implements BatchListener {
+    /** scorecam_batch_executions_total{model,kind}: batches run, per model and pass kind. */
+    static final String BATCH_EXECUTIONS = "scorecam.batch.executions";
+    /** scorecam_batch_items_total{model,kind}: items in those batches. */
+    static final String BATCH_ITEMS = "scorecam.batch.items";
     private final MeterRegistry registry;
 
     EngineMetrics(MeterRegistry registry) {
@@ -40,6 +45,14 @@ final class EngineMetrics implements BatchListener {
 
     @Override
     public void onBatch(String kind, int size, long waitNanos, long runNanos) {
+        // batch kinds are named MODEL/PASS (model names are directory names: no '/'); operators slice by both
+        int slash = kind.indexOf('/');
+        String model = slash < 0 ? "" : kind.substring(0, slash);
+        String pass = slash < 0 ? kind : kind.substring(slash + 1);
+        Counter.builder(BATCH_EXECUTIONS).description("batches run through ONNX Runtime")
+                .tags("model", model, "kind", pass).register(registry).increment();
+        Counter.builder(BATCH_ITEMS).description("items (images, masked images, head cells) in those batches")
+                .tags("model", model, "kind", pass).register(registry).increment(size);
         DistributionSummary.builder("scorecam.batch.size")
                 .description("items per batch run through ONNX Runtime")
                 .tag("kind", kind)

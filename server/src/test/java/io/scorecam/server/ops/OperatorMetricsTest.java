@@ -142,6 +142,14 @@ class OperatorMetricsTest {
         assertEquals(6, delta(before, after, "scorecam_frame_duration_seconds_count"), "4 OK + 2 failed");
         assertEquals(3, delta(before, after, "scorecam_frame_duration_seconds_bucket", "model", "alpha", "le", "+Inf"));
         assertTrue(delta(before, after, "scorecam_frame_compute_duration_seconds_sum", "model", "alpha") > 0);
+        // the engine's batches per model and pass kind: alpha's 3 EIGEN_CAM frames are 3 feature-pass items;
+        // beta's FASTER_SCORE_CAM frame with max_channels 2 is 1 feature item and 2 masked GRAD_CAM_LIB items
+        assertEquals(3, delta(before, after, "scorecam_batch_items_total", "model", "alpha", "kind", "features"));
+        assertEquals(0, delta(before, after, "scorecam_batch_items_total", "model", "alpha", "kind", "scoring-OFFICIAL"));
+        assertEquals(2, delta(before, after, "scorecam_batch_items_total", "model", "beta", "kind", "scoring-GRAD_CAM_LIB"));
+        assertEquals(passes, delta(before, after, "scorecam_batch_items_total"), "every pass is a batch item");
+        double batches = delta(before, after, "scorecam_batch_executions_total", "model", "alpha", "kind", "features");
+        assertTrue(batches >= 1 && batches <= 3, "batches " + batches);
     }
 
     @Test

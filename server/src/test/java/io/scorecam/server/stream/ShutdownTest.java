@@ -23,8 +23,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ShutdownTest {
 
     private static HealthCheckResponse.ServingStatus health(TestServer t) {
+        return health(t, "scorecam.v1.ExplainService");
+    }
+
+    private static HealthCheckResponse.ServingStatus health(TestServer t, String service) {
         return HealthGrpc.newBlockingStub(t.channel).check(HealthCheckRequest.newBuilder()
-                .setService("scorecam.v1.ExplainService").build()).getStatus();
+                .setService(service).build()).getStatus();
     }
 
     @Test
@@ -39,8 +43,11 @@ class ShutdownTest {
             }
             CallLevelTest.waitUntil(() -> t.explainer.heldCount() == 2);
 
+            assertEquals(HealthCheckResponse.ServingStatus.SERVING, health(t, ""));
             Future<Void> stopped = t.server.shutdown();
             assertEquals(HealthCheckResponse.ServingStatus.NOT_SERVING, health(t));
+            // issue 16 item 8: the server as a whole ("", what most probes ask) turns too
+            assertEquals(HealthCheckResponse.ServingStatus.NOT_SERVING, health(t, ""));
             StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
                     () -> t.blocking().listModels(ListModelsRequest.getDefaultInstance()));
             assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode());
