@@ -19,6 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code bench --smoke} end to end: a real in-process server, every method tried, RESULT lines with sane fields. */
 class BenchSmokeTest {
+    /** Every method of the API (what bench tries by default). */
+    private static final int API_METHODS = (int) java.util.Arrays.stream(io.scorecam.api.v1.Method.values())
+            .filter(m -> m != io.scorecam.api.v1.Method.METHOD_UNSPECIFIED && m != io.scorecam.api.v1.Method.UNRECOGNIZED)
+            .count();
+
     @TempDir
     Path dir;
 
@@ -30,7 +35,7 @@ class BenchSmokeTest {
         List<String> unavailable = out.lines().filter(l -> l.startsWith("NOT_AVAILABLE ")).toList();
         List<String> methods = results.stream().map(l -> fields(l).get("method")).distinct().toList();
         // every method of the API is reported, one way or the other; an available one once per stream count
-        assertEquals(4, methods.size() + unavailable.size(), out);
+        assertEquals(API_METHODS, methods.size() + unavailable.size(), out);
         assertEquals(3 * methods.size(), results.size(), "--streams 1,2,8 by default: " + out);
         Map<String, String> exact = fields(results.stream().filter(l -> l.contains("method=SCORE_CAM ")).findFirst()
                 .orElseThrow(() -> new AssertionError("no SCORE_CAM result:\n" + out)));
@@ -98,7 +103,7 @@ class BenchSmokeTest {
                     .map(BenchSmokeTest::fields).filter(f -> f.get("convention").equals(convention)).toList();
             // every method of the bench is either a row or said to be unavailable
             assertEquals(available, rows.stream().map(f -> f.get("method")).toList(), out);
-            assertEquals(4 - available.size(), out.lines().filter(l -> l.startsWith("FIDELITY_NOT_AVAILABLE ")
+            assertEquals(API_METHODS - available.size(), out.lines().filter(l -> l.startsWith("FIDELITY_NOT_AVAILABLE ")
                     && l.contains(" convention=" + convention + " ")).count(), out);
             long maps = Long.parseLong(rows.get(0).get("maps"));
             assertTrue(maps >= 4, "one map per frame at least (two on two-shape frames): " + maps);
