@@ -47,6 +47,11 @@ public final class EventLog implements AutoCloseable {
         return dropped.get();
     }
 
+    /** Lines waiting for stdout. */
+    int pending() {
+        return writer.getQueue().size();
+    }
+
     /** Writes the lines already queued (waits at most {@code 2 s}), then stops writing. */
     @Override
     public void close() {

@@ -103,8 +103,13 @@ class HostileSoakTest {
                 cancels(hostile);
                 Thread.sleep(200);
             })));
+            // oversize messages on a third connection: a connection the guard closes mid-write (8.7 MB in
+            // flight) shows the client a broken pipe, not the GOAWAY, and would hide a real failure here
+            ManagedChannel big = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+            channels.add(big);
+            ExplainServiceGrpc.ExplainServiceStub oversized = ExplainServiceGrpc.newStub(big);
             tasks.add(pool.submit(() -> loop(end, () -> {
-                oversize(hostile);
+                oversize(oversized);
                 Thread.sleep(200);
             })));
 
