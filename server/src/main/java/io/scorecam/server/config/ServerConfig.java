@@ -172,6 +172,9 @@ public final class ServerConfig {
                     + "(default: ${DEFAULT-VALUE}).")
     private String logLevel;
 
+    @CommandLine.Mixin
+    private TracingFlags tracing = new TracingFlags();
+
     private boolean helpRequested;
     private boolean versionRequested;
 
@@ -271,6 +274,7 @@ public final class ServerConfig {
         if (authToken != null && authToken.isBlank()) {
             throw new ConfigException("--auth-token must not be blank");
         }
+        tracing.validate();
     }
 
     private static void requireRange(String flag, long value, long min, long max) {
@@ -464,6 +468,11 @@ public final class ServerConfig {
 
     public long cacheBytes() {
         return cacheBytes;
+    }
+
+    /** The OpenTelemetry trace settings (--otlp-endpoint and friends). */
+    public TracingFlags tracing() {
+        return tracing;
     }
 
     public LogLevel logLevel() {
