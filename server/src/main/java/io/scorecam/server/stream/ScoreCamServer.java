@@ -10,6 +10,7 @@ import io.scorecam.server.lifecycle.Readiness;
 import io.scorecam.server.logging.EventLog;
 import io.scorecam.server.tracing.FrameTracer;
 import io.scorecam.server.metrics.MetricsServer;
+import io.scorecam.server.metrics.NvidiaSmiProbe;
 import io.scorecam.server.metrics.ProcessMetrics;
 import io.scorecam.server.metrics.ServerMetrics;
 import io.scorecam.server.web.WebServer;
@@ -27,6 +28,7 @@ import io.vertx.grpc.server.GrpcServerOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -74,7 +76,8 @@ public final class ScoreCamServer {
         this.codec = Executors.newFixedThreadPool(config.codecThreads(), daemonThreads("scorecam-codec-"));
         this.calls = new CallRegistry();
         this.metrics = new ServerMetrics(registry);
-        this.processMetrics = ProcessMetrics.bind(registry);
+        this.processMetrics = ProcessMetrics.bind(registry, config.gpuMetricsCommand()
+                .map(command -> new NvidiaSmiProbe(command, Duration.ofSeconds(5))).orElse(null));
         this.eventLog = new EventLog(config.logLevel());
         this.explainCalls = new ExplainCalls(vertx, calls, metrics, config.streamWindow(), config.maxMessageBytes(),
                 codec, config.maxStreams());
