@@ -14,6 +14,7 @@ import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.scorecam.server.config.BuildInfo;
+import io.scorecam.server.config.ConfigException;
 import io.scorecam.server.config.TracingFlags;
 import io.vertx.core.MultiMap;
 import org.slf4j.Logger;
@@ -55,7 +56,13 @@ public final class FrameTracer implements AutoCloseable {
         if (!flags.enabled()) {
             return OFF;
         }
-        SpanExporter exporter = exporter(flags.protocol(), flags.endpointUri());
+        SpanExporter exporter;
+        try {
+            exporter = exporter(flags.protocol(), flags.endpointUri());
+        } catch (RuntimeException e) { // e.g. no sender for the protocol: a start-up error naming the flags
+            throw new ConfigException("--otlp-endpoint " + flags.endpointUri() + " with --otlp-protocol "
+                    + flags.protocol() + ": " + e.getMessage());
+        }
         LOG.info("tracing: OTLP {} to {}, sample ratio {}, service.name {}", flags.protocol(),
                 flags.endpointUri(), flags.sampleRatio(), flags.serviceName());
         return from(flags, BatchSpanProcessor.builder(exporter).build());
