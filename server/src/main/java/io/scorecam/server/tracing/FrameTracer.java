@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,6 +33,8 @@ public final class FrameTracer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FrameTracer.class);
     private static final FrameTracer OFF = new FrameTracer(null, null);
     private static final String SCOPE = "io.scorecam.server";
+    static final int QUEUE_SPANS = 8192;
+    static final int EXPORT_BATCH_SPANS = 1024;
 
     private final Tracer tracer;
     private final SdkTracerProvider provider;
@@ -65,7 +68,10 @@ public final class FrameTracer implements AutoCloseable {
         }
         LOG.info("tracing: OTLP {} to {}, sample ratio {}, service.name {}", flags.protocol(),
                 flags.endpointUri(), flags.sampleRatio(), flags.serviceName());
-        return from(flags, BatchSpanProcessor.builder(exporter).build());
+        // a frame makes ~10 spans plus one per batch (up to 64): the SDK's default queue (2048, sent every 5 s)
+        // overflows at a few hundred frames/s; 8192 spans (~8 MB at most) sent every second keeps up
+        return from(flags, BatchSpanProcessor.builder(exporter).setMaxQueueSize(QUEUE_SPANS)
+                .setMaxExportBatchSize(EXPORT_BATCH_SPANS).setScheduleDelay(Duration.ofSeconds(1)).build());
     }
 
     /** With the flags' sampler and resource, into {@code processor} (tests: an in-memory exporter). */
