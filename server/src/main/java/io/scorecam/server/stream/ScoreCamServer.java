@@ -8,7 +8,9 @@ import io.scorecam.server.engine.api.Explainer;
 import io.scorecam.server.image.ImageDecoder;
 import io.scorecam.server.lifecycle.Readiness;
 import io.scorecam.server.logging.EventLog;
+import io.scorecam.server.tracing.FrameTracer;
 import io.scorecam.server.metrics.MetricsServer;
+import io.scorecam.server.metrics.NvidiaSmiProbe;
 import io.scorecam.server.metrics.ProcessMetrics;
 import io.scorecam.server.metrics.ServerMetrics;
 import io.scorecam.server.web.WebServer;
@@ -26,6 +28,7 @@ import io.vertx.grpc.server.GrpcServerOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -59,19 +62,22 @@ public final class ScoreCamServer {
     private final LivePath livePath = new LivePath();
     private final ProcessMetrics processMetrics;
     private final EventLog eventLog;
+    private final FrameTracer tracer;
     private Explainer explainer;
     private Future<Void> shutdown;
 
     private ScoreCamServer(Vertx vertx, ServerConfig config, MapEncoder encoder, MeterRegistry registry,
-                           Readiness readiness) {
+                           Readiness readiness, FrameTracer tracer) {
         this.vertx = vertx;
+        this.tracer = tracer;
         this.config = config;
         this.encoder = encoder;
         this.readiness = readiness;
         this.codec = Executors.newFixedThreadPool(config.codecThreads(), daemonThreads("scorecam-codec-"));
         this.calls = new CallRegistry();
         this.metrics = new ServerMetrics(registry);
-        this.processMetrics = ProcessMetrics.bind(registry);
+        this.processMetrics = ProcessMetrics.bind(registry, config.gpuMetricsCommand()
+                .map(command -> new NvidiaSmiProbe(command, Duration.ofSeconds(5))).orElse(null));
         this.eventLog = new EventLog(config.logLevel());
         this.explainCalls = new ExplainCalls(vertx, calls, metrics, config.streamWindow(), config.maxMessageBytes(),
                 codec, config.maxStreams());
@@ -86,7 +92,13 @@ public final class ScoreCamServer {
     /** Listens, then serves the (already loaded) explainer at once, without warm-up: for tests. */
     public static Future<ScoreCamServer> start(ServerConfig config, Explainer explainer, MapEncoder encoder,
                                                MeterRegistry registry) {
-        return listen(config, encoder, registry, new Readiness())
+        return start(config, explainer, encoder, registry, FrameTracer.from(config.tracing()));
+    }
+
+    /** As {@link #start(ServerConfig, Explainer, MapEncoder, MeterRegistry)} with a given tracer (tests). */
+    public static Future<ScoreCamServer> start(ServerConfig config, Explainer explainer, MapEncoder encoder,
+                                               MeterRegistry registry, FrameTracer tracer) {
+        return listen(config, encoder, registry, new Readiness(), tracer)
                 .compose(server -> server.serve(explainer, 0).map(server));
     }
 
@@ -98,12 +110,19 @@ public final class ScoreCamServer {
      */
     public static Future<ScoreCamServer> listen(ServerConfig config, MapEncoder encoder, MeterRegistry registry,
                                                 Readiness readiness) {
-        ScoreCamServer server = new ScoreCamServer(Vertx.vertx(), config, encoder, registry, readiness);
+        return listen(config, encoder, registry, readiness, FrameTracer.from(config.tracing()));
+    }
+
+    /** As {@link #listen(ServerConfig, MapEncoder, MeterRegistry, Readiness)}; the server owns and closes {@code tracer}. */
+    public static Future<ScoreCamServer> listen(ServerConfig config, MapEncoder encoder, MeterRegistry registry,
+                                                Readiness readiness, FrameTracer tracer) {
+        ScoreCamServer server = new ScoreCamServer(Vertx.vertx(), config, encoder, registry, readiness, tracer);
         if (config.tlsEnabled()) {
             try {
                 TlsKeyCheck.verify(server.vertx, pemOptions(config));
             } catch (RuntimeException e) {
                 server.codec.shutdownNow();
+                server.tracer.close();
                 return server.vertx.close().transform(ar -> Future.failedFuture(e));
             }
         }
@@ -126,6 +145,7 @@ public final class ScoreCamServer {
                     return server;
                 })
                 .onFailure(e -> {
+                    server.tracer.close();
                     server.processMetrics.close();
                     server.codec.shutdownNow();
                     server.vertx.close();
@@ -155,7 +175,7 @@ public final class ScoreCamServer {
         ModelCatalog catalog = new ModelCatalog(loaded.models());
         FrameProcessor processor = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()),
                 catalog, new RequestConverter.Limits(config.maxClasses(), config.maxResponseBytes())),
-                new ResponseBuilder(encoder, catalog), loaded, codec, metrics, budget, eventLog);
+                new ResponseBuilder(encoder, catalog), loaded, codec, metrics, budget, eventLog, tracer);
         explainCalls.attach(processor, catalog);
         livePath.attach(processor, catalog); // the viewer's frames take the streams' path
         // warm-up frames go through the same path but are not counted in the served frames' metrics
@@ -276,6 +296,7 @@ public final class ScoreCamServer {
                     }
                     codec.shutdownNow();
                     eventLog.close(); // after the last call ended: its end line is written
+                    tracer.close(); // and its frames' spans are exported
                     return null;
                 }))
                 .transform(ar -> vertx.close());
