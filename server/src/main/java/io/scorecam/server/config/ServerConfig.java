@@ -94,7 +94,9 @@ public final class ServerConfig {
 
     @Option(names = "--stream-window", defaultValue = "${env:SCORECAM_STREAM_WINDOW:-0}",
             description = "Frames in flight per stream before the server stops reading it; 0: by the stream's policy, "
-                    + "2 for BLOCK (throughput), 1 for LATEST (a live camera's latency) (default: ${DEFAULT-VALUE}).")
+                    + "2 for BLOCK (throughput); for LATEST (a live camera's latency) 1, with a second frame started in the "
+                    + "first's tail only while the stream's measured frame times show it does not slow frames down "
+                    + "(default: ${DEFAULT-VALUE}).")
     private int streamWindow;
 
     @Option(names = "--max-message-bytes", paramLabel = "SIZE", converter = SizeConverter.class,
@@ -176,6 +178,9 @@ public final class ServerConfig {
                     + "logs (stderr) and its JSON event lines on stdout (failed frames: warn, stream ends: info) "
                     + "(default: ${DEFAULT-VALUE}).")
     private String logLevel;
+
+    @CommandLine.Mixin
+    private TracingFlags tracing = new TracingFlags();
 
     private boolean helpRequested;
     private boolean versionRequested;
@@ -276,6 +281,7 @@ public final class ServerConfig {
         if (authToken != null && authToken.isBlank()) {
             throw new ConfigException("--auth-token must not be blank");
         }
+        tracing.validate();
     }
 
     private static void requireRange(String flag, long value, long min, long max) {
@@ -476,6 +482,11 @@ public final class ServerConfig {
 
     public long cacheBytes() {
         return cacheBytes;
+    }
+
+    /** The OpenTelemetry trace settings (--otlp-endpoint and friends). */
+    public TracingFlags tracing() {
+        return tracing;
     }
 
     public LogLevel logLevel() {

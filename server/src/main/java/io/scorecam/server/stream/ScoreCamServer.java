@@ -8,6 +8,7 @@ import io.scorecam.server.engine.api.Explainer;
 import io.scorecam.server.image.ImageDecoder;
 import io.scorecam.server.lifecycle.Readiness;
 import io.scorecam.server.logging.EventLog;
+import io.scorecam.server.tracing.FrameTracer;
 import io.scorecam.server.metrics.MetricsServer;
 import io.scorecam.server.metrics.NvidiaSmiProbe;
 import io.scorecam.server.metrics.ProcessMetrics;
@@ -61,12 +62,14 @@ public final class ScoreCamServer {
     private final LivePath livePath = new LivePath();
     private final ProcessMetrics processMetrics;
     private final EventLog eventLog;
+    private final FrameTracer tracer;
     private Explainer explainer;
     private Future<Void> shutdown;
 
     private ScoreCamServer(Vertx vertx, ServerConfig config, MapEncoder encoder, MeterRegistry registry,
-                           Readiness readiness) {
+                           Readiness readiness, FrameTracer tracer) {
         this.vertx = vertx;
+        this.tracer = tracer;
         this.config = config;
         this.encoder = encoder;
         this.readiness = readiness;
@@ -89,7 +92,13 @@ public final class ScoreCamServer {
     /** Listens, then serves the (already loaded) explainer at once, without warm-up: for tests. */
     public static Future<ScoreCamServer> start(ServerConfig config, Explainer explainer, MapEncoder encoder,
                                                MeterRegistry registry) {
-        return listen(config, encoder, registry, new Readiness())
+        return start(config, explainer, encoder, registry, FrameTracer.from(config.tracing()));
+    }
+
+    /** As {@link #start(ServerConfig, Explainer, MapEncoder, MeterRegistry)} with a given tracer (tests). */
+    public static Future<ScoreCamServer> start(ServerConfig config, Explainer explainer, MapEncoder encoder,
+                                               MeterRegistry registry, FrameTracer tracer) {
+        return listen(config, encoder, registry, new Readiness(), tracer)
                 .compose(server -> server.serve(explainer, 0).map(server));
     }
 
@@ -101,12 +110,19 @@ public final class ScoreCamServer {
      */
     public static Future<ScoreCamServer> listen(ServerConfig config, MapEncoder encoder, MeterRegistry registry,
                                                 Readiness readiness) {
-        ScoreCamServer server = new ScoreCamServer(Vertx.vertx(), config, encoder, registry, readiness);
+        return listen(config, encoder, registry, readiness, FrameTracer.from(config.tracing()));
+    }
+
+    /** As {@link #listen(ServerConfig, MapEncoder, MeterRegistry, Readiness)}; the server owns and closes {@code tracer}. */
+    public static Future<ScoreCamServer> listen(ServerConfig config, MapEncoder encoder, MeterRegistry registry,
+                                                Readiness readiness, FrameTracer tracer) {
+        ScoreCamServer server = new ScoreCamServer(Vertx.vertx(), config, encoder, registry, readiness, tracer);
         if (config.tlsEnabled()) {
             try {
                 TlsKeyCheck.verify(server.vertx, pemOptions(config));
             } catch (RuntimeException e) {
                 server.codec.shutdownNow();
+                server.tracer.close();
                 return server.vertx.close().transform(ar -> Future.failedFuture(e));
             }
         }
@@ -129,6 +145,7 @@ public final class ScoreCamServer {
                     return server;
                 })
                 .onFailure(e -> {
+                    server.tracer.close();
                     server.processMetrics.close();
                     server.codec.shutdownNow();
                     server.vertx.close();
@@ -158,7 +175,7 @@ public final class ScoreCamServer {
         ModelCatalog catalog = new ModelCatalog(loaded.models());
         FrameProcessor processor = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()),
                 catalog, new RequestConverter.Limits(config.maxClasses(), config.maxResponseBytes())),
-                new ResponseBuilder(encoder, catalog), loaded, codec, metrics, budget, eventLog);
+                new ResponseBuilder(encoder, catalog), loaded, codec, metrics, budget, eventLog, tracer);
         explainCalls.attach(processor, catalog);
         livePath.attach(processor, catalog); // the viewer's frames take the streams' path
         // warm-up frames go through the same path but are not counted in the served frames' metrics
@@ -279,6 +296,7 @@ public final class ScoreCamServer {
                     }
                     codec.shutdownNow();
                     eventLog.close(); // after the last call ended: its end line is written
+                    tracer.close(); // and its frames' spans are exported
                     return null;
                 }))
                 .transform(ar -> vertx.close());

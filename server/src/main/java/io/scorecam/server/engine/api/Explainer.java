@@ -23,6 +23,14 @@ public interface Explainer extends AutoCloseable {
         return explain(request);
     }
 
+    /**
+     * As {@link #explain(FrameRequest, Runnable)}; the frame's steps and batches are reported to {@code trace}.
+     * This default reports nothing.
+     */
+    default CompletableFuture<FrameResult> explain(FrameRequest request, Runnable workTaken, FrameTrace trace) {
+        return explain(request, workTaken);
+    }
+
     List<ModelDescription> models();
 
     /** Masked items waiting in the batch queue (for metrics and tests). */
