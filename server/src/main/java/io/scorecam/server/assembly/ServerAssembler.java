@@ -18,6 +18,7 @@ import io.scorecam.server.model.ModelRepository;
 import io.scorecam.server.stream.MapEncoder;
 import io.scorecam.server.stream.MapImagesEncoder;
 import io.scorecam.server.stream.ScoreCamServer;
+import io.scorecam.server.tracing.FrameTracer;
 
 import java.nio.file.Files;
 import java.util.List;
@@ -39,6 +40,7 @@ public final class ServerAssembler {
     private final ServerConfig config;
     private MeterRegistry registry;
     private MapEncoder encoder = new MapImagesEncoder();
+    private FrameTracer tracer;
     private List<ModelConfig> models;
 
     private ServerAssembler(ServerConfig config) {
@@ -58,6 +60,12 @@ public final class ServerAssembler {
     /** Default: the product's PNG/JPEG encoder. */
     public ServerAssembler encoder(MapEncoder encoder) {
         this.encoder = encoder;
+        return this;
+    }
+
+    /** Default: from the --otlp-* flags (off unless --otlp-endpoint). The server closes it. */
+    public ServerAssembler tracer(FrameTracer tracer) {
+        this.tracer = tracer;
         return this;
     }
 
@@ -89,7 +97,8 @@ public final class ServerAssembler {
         ModelMetrics modelMetrics = ModelMetrics.bind(meters, modelStates);
         ScoreCamServer server;
         try {
-            server = ScoreCamServer.listen(config, encoder, meters, readiness, modelStates)
+            server = ScoreCamServer.listen(config, encoder, meters, readiness,
+                            tracer != null ? tracer : FrameTracer.from(config.tracing()), modelStates)
                     .toCompletionStage().toCompletableFuture().get(LISTEN_TIMEOUT_S, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -93,6 +93,11 @@ public final class ServerConfig {
             description = "cpu or cuda[:N] (default: ${DEFAULT-VALUE}).")
     private String device;
 
+    @Option(names = "--gpu-metrics", paramLabel = "COMMAND|off", defaultValue = "${env:SCORECAM_GPU_METRICS:-nvidia-smi}",
+            description = "On CUDA only: the nvidia-smi polled every 5 s for the scorecam_gpu_* memory and utilisation "
+                    + "gauges; 'off' serves none. A CPU server has no GPU series (default: ${DEFAULT-VALUE}).")
+    private String gpuMetrics;
+
     @Option(names = "--stream-window", defaultValue = "${env:SCORECAM_STREAM_WINDOW:-0}",
             description = "Frames in flight per stream before the server stops reading it; 0: by the stream's policy, "
                     + "2 for BLOCK (throughput), 1 for LATEST (a live camera's latency) (default: ${DEFAULT-VALUE}).")
@@ -177,6 +182,9 @@ public final class ServerConfig {
                     + "logs (stderr) and its JSON event lines on stdout (failed frames: warn, stream ends: info) "
                     + "(default: ${DEFAULT-VALUE}).")
     private String logLevel;
+
+    @CommandLine.Mixin
+    private TracingFlags tracing = new TracingFlags();
 
     private boolean helpRequested;
     private boolean versionRequested;
@@ -278,6 +286,7 @@ public final class ServerConfig {
         if (authToken != null && authToken.isBlank()) {
             throw new ConfigException("--auth-token must not be blank");
         }
+        tracing.validate();
     }
 
     private static void requireRange(String flag, long value, long min, long max) {
@@ -399,6 +408,13 @@ public final class ServerConfig {
         return m.group(1) == null ? 0 : Integer.parseInt(m.group(1));
     }
 
+    /** The command the GPU gauges poll, or empty on the CPU and with {@code --gpu-metrics off}. */
+    public java.util.Optional<String> gpuMetricsCommand() {
+        String c = gpuMetrics.strip();
+        return cudaDeviceId() < 0 || c.isEmpty() || c.equalsIgnoreCase("off")
+                ? java.util.Optional.empty() : java.util.Optional.of(c);
+    }
+
     public int streamWindow() {
         return streamWindow;
     }
@@ -476,6 +492,11 @@ public final class ServerConfig {
 
     public long cacheBytes() {
         return cacheBytes;
+    }
+
+    /** The OpenTelemetry trace settings (--otlp-endpoint and friends). */
+    public TracingFlags tracing() {
+        return tracing;
     }
 
     public LogLevel logLevel() {

@@ -8,6 +8,7 @@ import io.scorecam.server.engine.api.Explainer;
 import io.scorecam.server.engine.api.Faithfulness;
 import io.scorecam.server.engine.api.FrameRequest;
 import io.scorecam.server.engine.api.FrameResult;
+import io.scorecam.server.engine.api.FrameTrace;
 import io.scorecam.server.engine.api.MapSize;
 import io.scorecam.server.engine.api.ModelDescription;
 import io.scorecam.server.engine.api.ModelLease;
@@ -234,36 +235,45 @@ public final class ScoreCamEngine implements Explainer {
     /** {@code workTaken} runs when a worker has taken the frame's last queued pass (or it needs none). */
     @Override
     public CompletableFuture<FrameResult> explain(FrameRequest request, Runnable workTaken) {
+        return explain(request, workTaken, FrameTrace.NONE);
+    }
+
+    /** As {@link #explain(FrameRequest, Runnable)}; the frame's steps and batches are reported to {@code trace}. */
+    @Override
+    public CompletableFuture<FrameResult> explain(FrameRequest request, Runnable workTaken, FrameTrace trace) {
         ServedModel model;
         try {
             model = acquire(request.model());
         } catch (ScoreCamException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return explainHeld(model, request, workTaken);
+        return explainHeld(model, request, workTaken, trace);
     }
 
     /** On the lease's version: a frame of a call that began before a reload finishes on the version it began on. */
     @Override
-    public CompletableFuture<FrameResult> explain(ModelLease lease, FrameRequest request, Runnable workTaken) {
+    public CompletableFuture<FrameResult> explain(ModelLease lease, FrameRequest request, Runnable workTaken,
+                                                  FrameTrace trace) {
         ServedModel model = ServedModel.of(lease);
         if (model == null) {
-            return explain(request, workTaken);
+            return explain(request, workTaken, trace);
         }
         if (!model.retain()) {
             return CompletableFuture.failedFuture(ServedModel.closing(model.name()));
         }
-        return explainHeld(model, request, workTaken);
+        return explainHeld(model, request, workTaken, trace);
     }
 
     /** Explains on a version the caller took a reference to; the reference goes when the frame is done. */
-    private CompletableFuture<FrameResult> explainHeld(ServedModel served, FrameRequest request, Runnable workTaken) {
-        CompletableFuture<FrameResult> result = explainOn(served, request, workTaken);
+    private CompletableFuture<FrameResult> explainHeld(ServedModel served, FrameRequest request, Runnable workTaken,
+                                                       FrameTrace trace) {
+        CompletableFuture<FrameResult> result = explainOn(served, request, workTaken, trace);
         result.whenComplete((r, e) -> served.release());
         return result;
     }
 
-    private CompletableFuture<FrameResult> explainOn(ServedModel served, FrameRequest request, Runnable workTaken) {
+    private CompletableFuture<FrameResult> explainOn(ServedModel served, FrameRequest request, Runnable workTaken,
+                                                     FrameTrace trace) {
         try {
             LoadedModel model = served.model();
             SaliencyMethod method = method(served, request.method());
@@ -275,7 +285,7 @@ public final class ScoreCamEngine implements Explainer {
             MethodParams params = MethodParams.resolve(convention,
                     request.maxChannels() > 0 ? request.maxChannels() : options.fasterChannels(),
                     request.ssSamples(), request.ssSigma(), request.isSteps()); // bad settings fail before any pass
-            FrameCost cost = new FrameCost(workTaken);
+            FrameCost cost = new FrameCost(workTaken, trace);
             return pipeline.features(model, request, cost)
                     .thenComposeAsync(frame -> explainFrame(model, method, params, request, frame, cost), cpu);
         } catch (ScoreCamException e) {
@@ -310,13 +320,18 @@ public final class ScoreCamEngine implements Explainer {
                         maps.add(finish(model, request, frame, c, layerMap, convention, saliency.classAgnostic()));
                         layerMaps.add(layerMap);
                     }
-                    metrics.stage("combine", System.nanoTime() - combineStart);
+                    long combineEnd = System.nanoTime();
+                    metrics.stage("combine", combineEnd - combineStart);
+                    cost.trace().stage("combine", combineStart, combineEnd);
                     double total = cost.elapsedMs();
                     return new FrameResult(top, maps, cost.passes(), cost.queueMs(),
                             Math.max(0, total - cost.queueMs()));
                 }, cpu);
-        return !request.wantMetrics() ? explained : explained.thenComposeAsync(result -> frameMetrics.attach(
-                model, request, frame.features(), result, layerMaps, convention, cost), cpu);
+        return !request.wantMetrics() ? explained : explained.thenComposeAsync(result -> {
+            long start = System.nanoTime();
+            return frameMetrics.attach(model, request, frame.features(), result, layerMaps, convention, cost)
+                    .whenComplete((r, e) -> cost.trace().stage("faithfulness", start, System.nanoTime()));
+        }, cpu);
     }
 
     /** Test seam: the faithfulness of a given map (model input resolution) for a class on a frame. */

@@ -12,6 +12,9 @@ import io.scorecam.server.errors.ScoreCamException;
 import io.scorecam.server.logging.EventLog;
 import io.scorecam.server.metrics.FrameLabels;
 import io.scorecam.server.metrics.ServerMetrics;
+import io.scorecam.server.tracing.CallTrace;
+import io.scorecam.server.tracing.FrameSpan;
+import io.scorecam.server.tracing.FrameTracer;
 
 import io.vertx.grpc.server.GrpcServerRequest;
 
@@ -34,6 +37,7 @@ final class FrameProcessor {
     private final ServerMetrics metrics;
     private final FrameBudget budget;
     private final EventLog events;
+    private final FrameTracer tracer;
     private static final FrameBudget.Lease NO_LEASE = () -> { };
 
     /** A processor without memory admission whose calls are not logged (warm-up). */
@@ -48,6 +52,13 @@ final class FrameProcessor {
      */
     FrameProcessor(RequestConverter converter, ResponseBuilder builder, Explainer explainer, Executor codec,
                   ServerMetrics metrics, FrameBudget budget, EventLog events) {
+        this(converter, builder, explainer, codec, metrics, budget, events, FrameTracer.off());
+    }
+
+    /** @param tracer where each frame's span goes ({@link FrameTracer#off()}: nowhere) */
+    FrameProcessor(RequestConverter converter, ResponseBuilder builder, Explainer explainer, Executor codec,
+                  ServerMetrics metrics, FrameBudget budget, EventLog events, FrameTracer tracer) {
+        this.tracer = tracer;
         this.events = events;
         this.converter = converter;
         this.builder = builder;
@@ -66,7 +77,9 @@ final class FrameProcessor {
 
     /** The event log's record of a new call (one per stream or unary call). */
     CallRecord record(GrpcServerRequest<?, ?> request, boolean stream) {
-        return events == null ? CallRecord.NONE : CallRecord.of(events, request, stream);
+        // the trace context comes with the call's metadata, once per call (a stream's frames share it)
+        CallTrace trace = tracer.call(request.headers());
+        return events == null && !tracer.enabled() ? CallRecord.NONE : CallRecord.of(events, request, stream, trace);
     }
 
     /**
@@ -92,6 +105,8 @@ final class FrameProcessor {
         long startNanos = System.nanoTime();
         FrameLabels labels = converter.labels(request);
         call.arrived(labels);
+        FrameSpan span = tracer.frame(call.trace(), call.rpc(), request.getFrameId(), call.id(), arrivalNanos);
+        span.labels(labels.model(), labels.method(), labels.convention());
         CompletableFuture<Admitted> admitted;
         try {
             // caps and the memory estimate come from the request and the image header; the frame then waits
@@ -108,13 +123,14 @@ final class FrameProcessor {
             admitted = CompletableFuture.failedFuture(
                     new ScoreCamException(ErrorCode.UNAVAILABLE, "server is shutting down"));
         }
-        return admitted.thenComposeAsync(a -> explain(request, a.model(), token, arrivalNanos, startNanos, workTaken)
+        return admitted.thenComposeAsync(a -> explain(request, a.model(), token, arrivalNanos, startNanos, workTaken, span)
                         .whenComplete((r, e) -> a.memory().close()), codec)
                 .exceptionally(e -> errorResponse(request, e, arrivalNanos, startNanos))
                 .thenApply(response -> {
                     long totalNanos = System.nanoTime() - arrivalNanos;
                     record(labels, response, totalNanos);
                     call.frameAnswered(labels, response, totalNanos);
+                    span.end(response);
                     return response;
                 });
     }
@@ -132,27 +148,34 @@ final class FrameProcessor {
     }
 
     private CompletableFuture<ExplainResponse> explain(ExplainRequest request, ModelLease model, CancellationToken token,
-                                                       long arrivalNanos, long startNanos, Runnable workTaken) {
+                                                       long arrivalNanos, long startNanos, Runnable workTaken,
+                                                       FrameSpan span) {
+        long t0 = System.nanoTime();
+        span.stage("queue", arrivalNanos, t0); // stream window, size plan and memory admission
         if (token.isCancelled()) {
             return CompletableFuture.failedFuture(cancelled(token));
         }
         FrameRequest frame;
         try {
-            long t0 = System.nanoTime();
             frame = converter.convert(request, model.description(), token);
-            metrics.stage("decode", System.nanoTime() - t0);
         } catch (RuntimeException e) {
+            span.stage("decode", t0, System.nanoTime());
             return CompletableFuture.failedFuture(e);
         }
+        long t1 = System.nanoTime();
+        metrics.stage("decode", t1 - t0);
+        span.stage("decode", t0, t1);
         // Async on the codec pool: a plain thenApply would encode on an engine worker (or, for a result that is
         // already done, enter the engine's locks on the calling thread).
-        return explainer.explain(model, frame, workTaken).thenApplyAsync(result -> {
+        return explainer.explain(model, frame, workTaken, span).thenApplyAsync(result -> {
             double queueMs = (startNanos - arrivalNanos) / 1e6 + result.queueMs();
             double totalMs = (System.nanoTime() - arrivalNanos) / 1e6;
             var timing = new ResponseBuilder.Timing(queueMs, Math.max(0, totalMs - queueMs), totalMs);
-            long t0 = System.nanoTime();
+            long e0 = System.nanoTime();
             ExplainResponse ok = builder.ok(request, model.description(), frame.image(), result, timing);
-            metrics.stage("encode", System.nanoTime() - t0);
+            long e1 = System.nanoTime();
+            metrics.stage("encode", e1 - e0);
+            span.stage("encode", e0, e1);
             return ok;
         }, codec);
     }

@@ -9,7 +9,9 @@ import io.scorecam.server.image.ImageDecoder;
 import io.scorecam.server.lifecycle.ModelStates;
 import io.scorecam.server.lifecycle.Readiness;
 import io.scorecam.server.logging.EventLog;
+import io.scorecam.server.tracing.FrameTracer;
 import io.scorecam.server.metrics.MetricsServer;
+import io.scorecam.server.metrics.NvidiaSmiProbe;
 import io.scorecam.server.metrics.ProcessMetrics;
 import io.scorecam.server.metrics.ServerMetrics;
 import io.scorecam.server.web.WebServer;
@@ -27,6 +29,7 @@ import io.vertx.grpc.server.GrpcServerOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -61,20 +64,23 @@ public final class ScoreCamServer {
     private final LivePath livePath = new LivePath();
     private final ProcessMetrics processMetrics;
     private final EventLog eventLog;
+    private final FrameTracer tracer;
     private Explainer explainer;
     private Future<Void> shutdown;
 
     private ScoreCamServer(Vertx vertx, ServerConfig config, MapEncoder encoder, MeterRegistry registry,
-                           Readiness readiness, ModelStates modelStates) {
+                           Readiness readiness, FrameTracer tracer, ModelStates modelStates) {
+        this.modelStates = modelStates;
         this.vertx = vertx;
+        this.tracer = tracer;
         this.config = config;
         this.encoder = encoder;
         this.readiness = readiness;
-        this.modelStates = modelStates;
         this.codec = Executors.newFixedThreadPool(config.codecThreads(), daemonThreads("scorecam-codec-"));
         this.calls = new CallRegistry();
         this.metrics = new ServerMetrics(registry);
-        this.processMetrics = ProcessMetrics.bind(registry);
+        this.processMetrics = ProcessMetrics.bind(registry, config.gpuMetricsCommand()
+                .map(command -> new NvidiaSmiProbe(command, Duration.ofSeconds(5))).orElse(null));
         this.eventLog = new EventLog(config.logLevel());
         this.explainCalls = new ExplainCalls(vertx, calls, metrics, config.streamWindow(), config.maxMessageBytes(),
                 codec, config.maxStreams());
@@ -89,7 +95,13 @@ public final class ScoreCamServer {
     /** Listens, then serves the (already loaded) explainer at once, without warm-up: for tests. */
     public static Future<ScoreCamServer> start(ServerConfig config, Explainer explainer, MapEncoder encoder,
                                                MeterRegistry registry) {
-        return listen(config, encoder, registry, new Readiness())
+        return start(config, explainer, encoder, registry, FrameTracer.from(config.tracing()));
+    }
+
+    /** As {@link #start(ServerConfig, Explainer, MapEncoder, MeterRegistry)} with a given tracer (tests). */
+    public static Future<ScoreCamServer> start(ServerConfig config, Explainer explainer, MapEncoder encoder,
+                                               MeterRegistry registry, FrameTracer tracer) {
+        return listen(config, encoder, registry, new Readiness(), tracer)
                 .compose(server -> server.serve(explainer, 0).map(server));
     }
 
@@ -101,21 +113,29 @@ public final class ScoreCamServer {
      */
     public static Future<ScoreCamServer> listen(ServerConfig config, MapEncoder encoder, MeterRegistry registry,
                                                 Readiness readiness) {
-        return listen(config, encoder, registry, readiness, new ModelStates());
+        return listen(config, encoder, registry, readiness, FrameTracer.from(config.tracing()));
+    }
+
+    /** As {@link #listen(ServerConfig, MapEncoder, MeterRegistry, Readiness)}; the server owns and closes {@code tracer}. */
+    public static Future<ScoreCamServer> listen(ServerConfig config, MapEncoder encoder, MeterRegistry registry,
+                                                Readiness readiness, FrameTracer tracer) {
+        return listen(config, encoder, registry, readiness, tracer, new ModelStates());
     }
 
     /**
-     * As {@link #listen(ServerConfig, MapEncoder, MeterRegistry, Readiness)}, with the per-model readiness the
-     * model repository keeps (ListModels' states, one health name per model).
+     * As {@link #listen(ServerConfig, MapEncoder, MeterRegistry, Readiness, FrameTracer)}, with the per-model
+     * readiness the model repository keeps (ListModels' states, one health name per model).
      */
     public static Future<ScoreCamServer> listen(ServerConfig config, MapEncoder encoder, MeterRegistry registry,
-                                                Readiness readiness, ModelStates modelStates) {
-        ScoreCamServer server = new ScoreCamServer(Vertx.vertx(), config, encoder, registry, readiness, modelStates);
+                                                Readiness readiness, FrameTracer tracer, ModelStates modelStates) {
+        ScoreCamServer server = new ScoreCamServer(Vertx.vertx(), config, encoder, registry, readiness, tracer,
+                modelStates);
         if (config.tlsEnabled()) {
             try {
                 TlsKeyCheck.verify(server.vertx, pemOptions(config));
             } catch (RuntimeException e) {
                 server.codec.shutdownNow();
+                server.tracer.close();
                 return server.vertx.close().transform(ar -> Future.failedFuture(e));
             }
         }
@@ -138,6 +158,7 @@ public final class ScoreCamServer {
                     return server;
                 })
                 .onFailure(e -> {
+                    server.tracer.close();
                     server.processMetrics.close();
                     server.codec.shutdownNow();
                     server.vertx.close();
@@ -172,7 +193,7 @@ public final class ScoreCamServer {
         modelStates.onChange(model -> catalog.update(loaded.models())); // reloads: ListModels follows
         FrameProcessor processor = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()),
                 catalog, new RequestConverter.Limits(config.maxClasses(), config.maxResponseBytes())),
-                new ResponseBuilder(encoder), loaded, codec, metrics, budget, eventLog);
+                new ResponseBuilder(encoder), loaded, codec, metrics, budget, eventLog, tracer);
         explainCalls.attach(processor, catalog);
         livePath.attach(processor, catalog); // the viewer's frames take the streams' path
         // warm-up frames go through the same path but are not counted in the served frames' metrics
@@ -303,6 +324,7 @@ public final class ScoreCamServer {
                     }
                     codec.shutdownNow();
                     eventLog.close(); // after the last call ended: its end line is written
+                    tracer.close(); // and its frames' spans are exported
                     return null;
                 }))
                 .transform(ar -> vertx.close());

@@ -24,11 +24,20 @@ public interface Explainer extends AutoCloseable {
     }
 
     /**
-     * As {@link #explain(FrameRequest, Runnable)}, on the version of the model the lease holds (the request's
-     * model name is then only its label). This default ignores the lease: its models never change.
+     * As {@link #explain(FrameRequest, Runnable)}; the frame's steps and batches are reported to {@code trace}.
+     * This default reports nothing.
      */
-    default CompletableFuture<FrameResult> explain(ModelLease lease, FrameRequest request, Runnable workTaken) {
+    default CompletableFuture<FrameResult> explain(FrameRequest request, Runnable workTaken, FrameTrace trace) {
         return explain(request, workTaken);
+    }
+
+    /**
+     * As {@link #explain(FrameRequest, Runnable, FrameTrace)}, on the version of the model the lease holds (the
+     * request's model name is then only its label). This default ignores the lease: its models never change.
+     */
+    default CompletableFuture<FrameResult> explain(ModelLease lease, FrameRequest request, Runnable workTaken,
+                                                   FrameTrace trace) {
+        return explain(request, workTaken, trace);
     }
 
     /**
