@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scorecam.server.config.ServerConfig;
 import io.scorecam.server.engine.api.Explainer;
 import io.scorecam.server.image.ImageDecoder;
+import io.scorecam.server.lifecycle.ModelStates;
 import io.scorecam.server.lifecycle.Readiness;
 import io.scorecam.server.logging.EventLog;
 import io.scorecam.server.tracing.FrameTracer;
@@ -52,6 +53,7 @@ public final class ScoreCamServer {
     private final ExecutorService codec;
     private final CallRegistry calls;
     private final Readiness readiness;
+    private final ModelStates modelStates;
     private final MapEncoder encoder;
     private final ServerMetrics metrics;
     private final ExplainCalls explainCalls;
@@ -67,7 +69,8 @@ public final class ScoreCamServer {
     private Future<Void> shutdown;
 
     private ScoreCamServer(Vertx vertx, ServerConfig config, MapEncoder encoder, MeterRegistry registry,
-                           Readiness readiness, FrameTracer tracer) {
+                           Readiness readiness, FrameTracer tracer, ModelStates modelStates) {
+        this.modelStates = modelStates;
         this.vertx = vertx;
         this.tracer = tracer;
         this.config = config;
@@ -116,7 +119,17 @@ public final class ScoreCamServer {
     /** As {@link #listen(ServerConfig, MapEncoder, MeterRegistry, Readiness)}; the server owns and closes {@code tracer}. */
     public static Future<ScoreCamServer> listen(ServerConfig config, MapEncoder encoder, MeterRegistry registry,
                                                 Readiness readiness, FrameTracer tracer) {
-        ScoreCamServer server = new ScoreCamServer(Vertx.vertx(), config, encoder, registry, readiness, tracer);
+        return listen(config, encoder, registry, readiness, tracer, new ModelStates());
+    }
+
+    /**
+     * As {@link #listen(ServerConfig, MapEncoder, MeterRegistry, Readiness, FrameTracer)}, with the per-model
+     * readiness the model repository keeps (ListModels' states, one health name per model).
+     */
+    public static Future<ScoreCamServer> listen(ServerConfig config, MapEncoder encoder, MeterRegistry registry,
+                                                Readiness readiness, FrameTracer tracer, ModelStates modelStates) {
+        ScoreCamServer server = new ScoreCamServer(Vertx.vertx(), config, encoder, registry, readiness, tracer,
+                modelStates);
         if (config.tlsEnabled()) {
             try {
                 TlsKeyCheck.verify(server.vertx, pemOptions(config));
@@ -172,15 +185,20 @@ public final class ScoreCamServer {
             }
         }
         metrics.bindQueueDepth(loaded::queuedItems);
-        ModelCatalog catalog = new ModelCatalog(loaded.models());
+        if (modelStates.isEmpty()) { // a fixed model list (tests): every model is ready
+            loaded.models().forEach(m -> modelStates.set(new ModelStates.ModelState(m.name(),
+                    ModelStates.State.READY, "", "", 1)));
+        }
+        ModelCatalog catalog = new ModelCatalog(loaded.models(), modelStates);
+        modelStates.onChange(model -> catalog.update(loaded.models())); // reloads: ListModels follows
         FrameProcessor processor = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()),
                 catalog, new RequestConverter.Limits(config.maxClasses(), config.maxResponseBytes())),
-                new ResponseBuilder(encoder, catalog), loaded, codec, metrics, budget, eventLog, tracer);
+                new ResponseBuilder(encoder), loaded, codec, metrics, budget, eventLog, tracer);
         explainCalls.attach(processor, catalog);
         livePath.attach(processor, catalog); // the viewer's frames take the streams' path
         // warm-up frames go through the same path but are not counted in the served frames' metrics
         FrameProcessor warmPath = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()), catalog),
-                new ResponseBuilder(encoder, catalog), loaded, codec, new ServerMetrics(new SimpleMeterRegistry()));
+                new ResponseBuilder(encoder), loaded, codec, new ServerMetrics(new SimpleMeterRegistry()));
         Future<Void> warmed = warmupMs <= 0 ? Future.succeededFuture()
                 : Future.fromCompletionStage(new WarmUp(warmPath, loaded.models(), readiness).run(warmupMs));
         return warmed.onComplete(ar -> readiness.serving(loaded.models().size() + " model(s) loaded"
@@ -191,13 +209,23 @@ public final class ScoreCamServer {
         return readiness;
     }
 
+    /** Per-model readiness (ListModels, per-model health names). */
+    public ModelStates modelStates() {
+        return modelStates;
+    }
+
+    /** The JSON event log (failed frames, ended calls, model loads). */
+    public EventLog eventLog() {
+        return eventLog;
+    }
+
     /** {@code instances} HTTP/2 listeners, each with its own gRPC router and event loop; returns the bound port. */
     private Future<Integer> deployListeners(int instances) {
         java.util.function.Supplier<Deployable> listener = () -> context -> {
             GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(config.maxMessageBytes()));
             // the server ("") and the service answer alike: NOT_SERVING while starting and draining
             grpc.addService(explainCalls);
-            grpc.addService(new ServerHealth(vertx, readiness));
+            grpc.addService(new ServerHealth(vertx, readiness, modelStates));
             grpc.addService(new StreamingReflectionService());
             CallGate gate = new CallGate(grpc, config.authToken(), readiness, config.maxHeaderBytes());
             return vertx.createHttpServer(httpOptions(config)).requestHandler(gate).listen(config.port(), config.host())
