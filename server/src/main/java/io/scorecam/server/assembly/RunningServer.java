@@ -92,7 +92,8 @@ public final class RunningServer implements AutoCloseable {
     private synchronized void startPolling(List<ModelPoller.Known> known) {
         if (config.modelPollSeconds() > 0 && shutdown == null) {
             poller = new ModelPoller(config.modelDir(), known, engine, server.modelStates(), modelMetrics,
-                    server.eventLog()).start(Duration.ofSeconds(config.modelPollSeconds()));
+                    server.eventLog(), version -> server.warmUp(version, config.warmupMs()), config.warmupMs())
+                    .start(Duration.ofSeconds(config.modelPollSeconds()));
         }
     }
 

@@ -169,6 +169,24 @@ public final class ScoreCamEngine implements Explainer {
         return generation;
     }
 
+    /**
+     * A lease on a loaded version not yet installed, for warming it up (its lazily opened sessions, e.g. the
+     * head graph, open now instead of on a client's first frame). Closing the lease does not close the model.
+     */
+    public ModelLease preview(LoadedModel loaded) {
+        return new ServedModel(loaded, generation(loaded.name()) + 1, loaded.name().equals(defaultModel),
+                options.fasterChannels(), m -> { }).lease();
+    }
+
+    /** Closes a loaded version that will not be served (after a moment: a warm-up batch may still be returning). */
+    public void discard(LoadedModel loaded) {
+        try {
+            closer.schedule(loaded::close, RETIRED_CLOSE_DELAY_MS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            loaded.close();
+        }
+    }
+
     /** Stops serving a model: new calls get NOT_FOUND, calls that hold it finish on it. False when not served. */
     public synchronized boolean remove(String name) {
         ServedModel old = models.remove(name);

@@ -2,6 +2,7 @@ package io.scorecam.server.reload;
 
 import io.scorecam.server.config.LogLevel;
 import io.scorecam.server.engine.ScoreCamEngine;
+import io.scorecam.server.engine.api.ModelLease;
 import io.scorecam.server.engine.model.LoadedModel;
 import io.scorecam.server.errors.ScoreCamException;
 import io.scorecam.server.lifecycle.ModelStates;
@@ -21,7 +22,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -47,8 +51,21 @@ public final class ModelPoller implements AutoCloseable {
         }
     }
 
+    /** Runs warm-up frames on a version before it is served (the start-up warm-up's path); completes when done. */
+    @FunctionalInterface
+    public interface WarmUp {
+        WarmUp NONE = version -> CompletableFuture.completedFuture(null);
+
+        CompletableFuture<Void> run(ModelLease version);
+    }
+
+    /** Longest wait for a warm-up beyond its own budget. */
+    private static final long WARM_UP_SLACK_MS = 30_000;
+
     private final Path root;
     private final ScoreCamEngine engine;
+    private final WarmUp warmUp;
+    private final long warmUpBudgetMs;
     private final ModelStates states;
     private final ModelMetrics metrics;
     private final EventLog events;
@@ -66,9 +83,12 @@ public final class ModelPoller implements AutoCloseable {
     /**
      * @param known  the models loaded at start-up from {@code root} (others, e.g. a fixed list, are left alone)
      * @param events where load failures are written (null: nowhere)
+     * @param warmUp run on each new version before it is served, for at most {@code warmUpBudgetMs} (0: none)
      */
     public ModelPoller(Path root, List<Known> known, ScoreCamEngine engine, ModelStates states, ModelMetrics metrics,
-                       EventLog events) {
+                       EventLog events, WarmUp warmUp, long warmUpBudgetMs) {
+        this.warmUp = warmUp;
+        this.warmUpBudgetMs = warmUpBudgetMs;
         this.root = root.toAbsolutePath().normalize();
         this.engine = engine;
         this.states = states;
@@ -183,8 +203,20 @@ public final class ModelPoller implements AutoCloseable {
             failed(name, signature, file, e, current);
             return;
         }
+        if (warmUpBudgetMs > 0) {
+            // the new version's sessions (e.g. the head graph) open now, not on a client's first frame after the swap
+            try (ModelLease preview = engine.preview(loaded)) {
+                warmUp.run(preview).get(warmUpBudgetMs + WARM_UP_SLACK_MS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                engine.discard(loaded);
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("model {}: warm-up of version {} did not finish: {}", name, version, e.toString());
+            }
+        }
         if (!ModelFiles.signature(dir).equals(signature)) { // written to while it loaded: start over
-            loaded.close();
+            engine.discard(loaded);
             seen.remove(name);
             LOG.info("model {}: files changed while loading; loading again once they settle", name);
             return;
@@ -193,7 +225,7 @@ public final class ModelPoller implements AutoCloseable {
         try {
             generation = engine.install(loaded);
         } catch (IllegalStateException engineClosed) {
-            loaded.close();
+            engine.discard(loaded);
             return;
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);

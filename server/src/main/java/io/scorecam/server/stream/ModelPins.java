@@ -16,11 +16,22 @@ import java.util.Map;
  */
 final class ModelPins implements AutoCloseable {
     private final Explainer explainer;
+    private final ModelLease fixed;
     private final Map<String, ModelLease> leases = new HashMap<>();
     private boolean closed;
 
     ModelPins(Explainer explainer) {
+        this(explainer, null);
+    }
+
+    private ModelPins(Explainer explainer, ModelLease fixed) {
         this.explainer = explainer;
+        this.fixed = fixed;
+    }
+
+    /** Every frame on this one version (warming up a version not served yet); closing leaves the lease open. */
+    static ModelPins fixed(ModelLease lease) {
+        return new ModelPins(null, lease);
     }
 
     /**
@@ -31,6 +42,9 @@ final class ModelPins implements AutoCloseable {
     synchronized ModelLease pin(String requested) {
         if (closed) {
             throw new ScoreCamException(ErrorCode.CANCELLED, "the call has ended");
+        }
+        if (fixed != null) {
+            return fixed;
         }
         String key = requested == null ? "" : requested;
         ModelLease lease = leases.get(key);

@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scorecam.server.config.ServerConfig;
 import io.scorecam.server.engine.api.Explainer;
 import io.scorecam.server.image.ImageDecoder;
+import io.scorecam.server.engine.api.ModelLease;
 import io.scorecam.server.lifecycle.ModelStates;
 import io.scorecam.server.lifecycle.Readiness;
 import io.scorecam.server.logging.EventLog;
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -66,6 +68,7 @@ public final class ScoreCamServer {
     private final EventLog eventLog;
     private final FrameTracer tracer;
     private Explainer explainer;
+    private volatile FrameProcessor warmPath;
     private Future<Void> shutdown;
 
     private ScoreCamServer(Vertx vertx, ServerConfig config, MapEncoder encoder, MeterRegistry registry,
@@ -199,6 +202,7 @@ public final class ScoreCamServer {
         // warm-up frames go through the same path but are not counted in the served frames' metrics
         FrameProcessor warmPath = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()), catalog),
                 new ResponseBuilder(encoder), loaded, codec, new ServerMetrics(new SimpleMeterRegistry()));
+        this.warmPath = warmPath;
         Future<Void> warmed = warmupMs <= 0 ? Future.succeededFuture()
                 : Future.fromCompletionStage(new WarmUp(warmPath, loaded.models(), readiness).run(warmupMs));
         return warmed.onComplete(ar -> readiness.serving(loaded.models().size() + " model(s) loaded"
@@ -207,6 +211,18 @@ public final class ScoreCamServer {
 
     public Readiness readiness() {
         return readiness;
+    }
+
+    /**
+     * Warms a model version up before it is served (hot reload): the start-up warm-up's frames, for at most
+     * {@code budgetMs}, on that version only; the server's own readiness is left alone. Never fails.
+     */
+    public CompletableFuture<Void> warmUp(ModelLease version, long budgetMs) {
+        FrameProcessor path = warmPath;
+        if (path == null || budgetMs <= 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return new WarmUp(path, List.of(version.description()), new Readiness(), ModelPins.fixed(version)).run(budgetMs);
     }
 
     /** Per-model readiness (ListModels, per-model health names). */

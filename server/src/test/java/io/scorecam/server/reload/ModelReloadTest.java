@@ -78,7 +78,8 @@ class ModelReloadTest {
             ReloadRepository.write(repo, m, V1, "\"top_k\": 1");
         }
         ServerConfig config = ServerConfig.parse("--host=127.0.0.1", "--port=0", "--metrics-port=off",
-                "--model-dir=" + repo, "--model-poll-seconds=1", "--workers=1", "--codec-threads=1", "--warmup-ms=0");
+                "--model-dir=" + repo, "--model-poll-seconds=1", "--workers=1", "--codec-threads=1",
+                "--warmup-ms=200"); // start-up and each reloaded version warm up (a short budget keeps tests quick)
         server = ServerAssembler.of(config).registry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start()
                 .awaitReady(Duration.ofSeconds(30));
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
@@ -152,6 +153,28 @@ class ModelReloadTest {
     }
 
     @Test
+    void aThirdVersionWaitsUntilNoCallRunsOnTheFirstSoAtMostTwoAreLoaded() throws Exception {
+        start("alpha");
+        Stream old = new Stream();
+        old.send("alpha", 1);
+        assertEquals(1, old.next().getMapsCount());
+        ReloadRepository.write(repo, "alpha", V2, "\"top_k\": 3");
+        await(() -> info("alpha").map(m -> m.getGeneration() == 2).orElse(false), "alpha generation 2");
+
+        ReloadRepository.write(repo, "alpha", SyntheticModels.resnetLike(3), "\"top_k\": 2");
+        await(() -> info("alpha").map(m -> m.getStateReason().contains("waits")).orElse(false), "the wait is shown");
+        Thread.sleep(2500); // more scans: still waiting
+        assertEquals(2, info("alpha").orElseThrow().getGeneration());
+        assertEquals(3, unary("alpha", 50).getMapsCount(), "version 2 serves meanwhile");
+        old.send("alpha", 2);
+        assertEquals(1, old.finish(1).get(0).getMapsCount(), "the stream stays on version 1");
+
+        await(() -> info("alpha").map(m -> m.getGeneration() == 3).orElse(false), "alpha generation 3");
+        assertEquals("", info("alpha").orElseThrow().getStateReason());
+        assertEquals(2, unary("alpha", 51).getMapsCount());
+    }
+
+    @Test
     void aRemovedModelIsNotFoundForNewCallsWhileAnOpenStreamFinishes() throws Exception {
         start("alpha", "beta");
         Stream open = new Stream();
@@ -221,16 +244,24 @@ class ModelReloadTest {
         Path dir = Files.createDirectories(repo.resolve("delta"));
         Files.writeString(dir.resolve("model.json"), ReloadRepository.json(V2, ""));
         byte[] bytes = V2.bytes();
-        int chunks = 14; // a slow copy: 3.5 s, longer than three scans
-        try (OutputStream out = Files.newOutputStream(dir.resolve("model.onnx"))) {
-            for (int i = 0; i < chunks; i++) {
-                out.write(bytes, i * bytes.length / chunks, (i + 1) * bytes.length / chunks - i * bytes.length / chunks);
-                out.flush();
-                Thread.sleep(250);
-                Optional<ModelInfo> delta = info("delta");
-                assertTrue(delta.isEmpty() || delta.get().getState() == ModelState.LOADING,
-                        "while copying: " + delta.map(ModelInfo::toString).orElse(""));
+        int chunks = 16; // a slow copy: ~3.2 s, three scans and more, on its own thread so its pace is steady
+        Thread copy = new Thread(() -> {
+            try (OutputStream out = Files.newOutputStream(dir.resolve("model.onnx"))) {
+                for (int i = 0; i < chunks; i++) {
+                    out.write(bytes, i * bytes.length / chunks, (i + 1) * bytes.length / chunks - i * bytes.length / chunks);
+                    out.flush();
+                    Thread.sleep(200);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
             }
+        });
+        copy.start();
+        while (copy.isAlive()) {
+            Optional<ModelInfo> delta = info("delta");
+            assertTrue(delta.isEmpty() || delta.get().getState() == ModelState.LOADING,
+                    "while copying: " + delta.map(ModelInfo::toString).orElse(""));
+            Thread.sleep(100);
         }
         await(() -> info("delta").map(m -> m.getState() == ModelState.READY).orElse(false), "delta READY");
         assertEquals(FrameStatus.OK, unary("delta", 1).getStatus());
