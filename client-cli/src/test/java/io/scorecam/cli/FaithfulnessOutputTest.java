@@ -1,5 +1,6 @@
 package io.scorecam.cli;
 
+import io.scorecam.cli.errors.CliException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;

@@ -1,6 +1,6 @@
 package io.scorecam.cli.source;
 
-import io.scorecam.cli.CliException;
+import io.scorecam.cli.errors.CliException;
 
 /**
  * A live source read by its own thread as fast as it produces; the sender takes the newest frame and frames

@@ -1,6 +1,6 @@
 package io.scorecam.cli.source;
 
-import io.scorecam.cli.CliException;
+import io.scorecam.cli.errors.CliException;
 
 /**
  * A video file, a camera, a pipe or a network stream, decoded by FFmpeg. A file is decoded as the sender asks
