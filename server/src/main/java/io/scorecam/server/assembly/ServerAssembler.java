@@ -10,7 +10,9 @@ import io.scorecam.server.inference.BackendOptions;
 import io.scorecam.server.inference.DeviceSpec;
 import io.scorecam.server.inference.InferenceBackend;
 import io.scorecam.server.inference.ort.DjlOrtBackend;
+import io.scorecam.server.lifecycle.ModelStates;
 import io.scorecam.server.lifecycle.Readiness;
+import io.scorecam.server.metrics.ModelMetrics;
 import io.scorecam.server.model.ModelConfig;
 import io.scorecam.server.model.ModelRepository;
 import io.scorecam.server.stream.MapEncoder;
@@ -91,10 +93,12 @@ public final class ServerAssembler {
         MeterRegistry meters = registry != null ? registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Readiness readiness = new Readiness();
         readiness.starting("opening ports");
+        ModelStates modelStates = new ModelStates();
+        ModelMetrics modelMetrics = ModelMetrics.bind(meters, modelStates);
         ScoreCamServer server;
         try {
             server = ScoreCamServer.listen(config, encoder, meters, readiness,
-                            tracer != null ? tracer : FrameTracer.from(config.tracing()))
+                            tracer != null ? tracer : FrameTracer.from(config.tracing()), modelStates)
                     .toCompletionStage().toCompletableFuture().get(LISTEN_TIMEOUT_S, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -106,7 +110,7 @@ public final class ServerAssembler {
             }
             throw new ConfigException("cannot listen on " + config.host() + ":" + config.port() + ": " + cause.getMessage());
         }
-        return RunningServer.load(config, toLoad, meters, server, readiness);
+        return RunningServer.load(config, toLoad, meters, server, readiness, modelMetrics);
     }
 
     /** The backend: ORT threads are split between the batch workers so they never oversubscribe the cores. */

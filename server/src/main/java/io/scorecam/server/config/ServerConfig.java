@@ -30,6 +30,12 @@ public final class ServerConfig {
             description = "Directory with one sub-directory per model (default: ${DEFAULT-VALUE}).")
     private Path modelDir;
 
+    @Option(names = "--model-poll-seconds", paramLabel = "N", defaultValue = "${env:SCORECAM_MODEL_POLL_SECONDS:-0}",
+            description = "Scan --model-dir every N seconds and load added or changed model directories, drop removed "
+                    + "ones, without a restart (calls under way finish on the version they began on); 0 turns it "
+                    + "off (default: ${DEFAULT-VALUE}).")
+    private int modelPollSeconds;
+
     @Option(names = "--default-model", paramLabel = "NAME", defaultValue = "${env:SCORECAM_DEFAULT_MODEL:-}",
             description = "Model used when a request names none (default: the first model by name).")
     private String defaultModel;
@@ -264,6 +270,7 @@ public final class ServerConfig {
         requireRange("--grace-period-ms", gracePeriodMs, 0, Long.MAX_VALUE);
         requireRange("--tune-budget-ms", tuneBudgetMs, 100, 600_000);
         requireRange("--warmup-ms", warmupMs, 0, 600_000);
+        requireRange("--model-poll-seconds", modelPollSeconds, 0, 86_400);
         if (!(maxDelayMs >= 0 && maxDelayMs <= 60_000)) {
             throw new ConfigException("--max-delay-ms must be between 0 and 60000, got " + maxDelayMs);
         }
@@ -314,6 +321,11 @@ public final class ServerConfig {
 
     public Path modelDir() {
         return modelDir;
+    }
+
+    /** Seconds between scans of the model repository; 0: no hot reload. */
+    public int modelPollSeconds() {
+        return modelPollSeconds;
     }
 
     /** The default model's name; empty: the engine picks (the first model by name). */

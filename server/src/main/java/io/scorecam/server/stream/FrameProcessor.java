@@ -5,6 +5,7 @@ import io.scorecam.api.v1.ExplainResponse;
 import io.scorecam.server.batching.CancellationToken;
 import io.scorecam.server.engine.api.Explainer;
 import io.scorecam.server.engine.api.FrameRequest;
+import io.scorecam.server.engine.api.ModelLease;
 import io.scorecam.api.v1.FrameStatus;
 import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.errors.ScoreCamException;
@@ -89,12 +90,24 @@ final class FrameProcessor {
      */
     CompletableFuture<ExplainResponse> process(ExplainRequest request, CancellationToken token, long arrivalNanos,
                                                Runnable workTaken, CallRecord call) {
+        ModelPins once = new ModelPins(explainer); // one frame: it holds its model version until answered
+        return process(request, token, arrivalNanos, workTaken, call, once).whenComplete((r, e) -> once.close());
+    }
+
+    /** The model versions of a new call (close them when the call ends). */
+    ModelPins pins() {
+        return new ModelPins(explainer);
+    }
+
+    /** @param pins the call's model versions: the frame runs on the version its call first used */
+    CompletableFuture<ExplainResponse> process(ExplainRequest request, CancellationToken token, long arrivalNanos,
+                                               Runnable workTaken, CallRecord call, ModelPins pins) {
         long startNanos = System.nanoTime();
         FrameLabels labels = converter.labels(request);
         call.arrived(labels);
         FrameSpan span = tracer.frame(call.trace(), call.rpc(), request.getFrameId(), call.id(), arrivalNanos);
         span.labels(labels.model(), labels.method(), labels.convention());
-        CompletableFuture<FrameBudget.Lease> admitted;
+        CompletableFuture<Admitted> admitted;
         try {
             // caps and the memory estimate come from the request and the image header; the frame then waits
             // for its share of the budget without holding a thread
@@ -102,15 +115,16 @@ final class FrameProcessor {
                 if (token.isCancelled()) {
                     throw cancelled(token);
                 }
-                return converter.plan(request);
-            }, codec).thenCompose(bytes -> budget == null ? CompletableFuture.completedFuture(NO_LEASE)
-                    : budget.acquire(bytes, "frame " + Long.toUnsignedString(request.getFrameId())));
+                ModelLease model = pins.pin(request.getModel());
+                return new Admitted(model, converter.plan(request, model.description()));
+            }, codec).thenCompose(a -> budget == null ? CompletableFuture.completedFuture(a.with(NO_LEASE))
+                    : budget.acquire(a.bytes(), "frame " + Long.toUnsignedString(request.getFrameId())).thenApply(a::with));
         } catch (RuntimeException rejected) { // codec pool shut down
             admitted = CompletableFuture.failedFuture(
                     new ScoreCamException(ErrorCode.UNAVAILABLE, "server is shutting down"));
         }
-        return admitted.thenComposeAsync(lease -> explain(request, token, arrivalNanos, startNanos, workTaken, span)
-                        .whenComplete((r, e) -> lease.close()), codec)
+        return admitted.thenComposeAsync(a -> explain(request, a.model(), token, arrivalNanos, startNanos, workTaken, span)
+                        .whenComplete((r, e) -> a.memory().close()), codec)
                 .exceptionally(e -> errorResponse(request, e, arrivalNanos, startNanos))
                 .thenApply(response -> {
                     long totalNanos = System.nanoTime() - arrivalNanos;
@@ -122,7 +136,18 @@ final class FrameProcessor {
     }
 
     /** Decode, engine, encode; runs on the codec pool once the frame is admitted. */
-    private CompletableFuture<ExplainResponse> explain(ExplainRequest request, CancellationToken token,
+    /** A frame let in: its model version, its memory estimate and, once granted, its share of the budget. */
+    private record Admitted(ModelLease model, long bytes, FrameBudget.Lease memory) {
+        Admitted(ModelLease model, long bytes) {
+            this(model, bytes, null);
+        }
+
+        Admitted with(FrameBudget.Lease memory) {
+            return new Admitted(model, bytes, memory);
+        }
+    }
+
+    private CompletableFuture<ExplainResponse> explain(ExplainRequest request, ModelLease model, CancellationToken token,
                                                        long arrivalNanos, long startNanos, Runnable workTaken,
                                                        FrameSpan span) {
         long t0 = System.nanoTime();
@@ -132,7 +157,7 @@ final class FrameProcessor {
         }
         FrameRequest frame;
         try {
-            frame = converter.convert(request, token);
+            frame = converter.convert(request, model.description(), token);
         } catch (RuntimeException e) {
             span.stage("decode", t0, System.nanoTime());
             return CompletableFuture.failedFuture(e);
@@ -142,12 +167,12 @@ final class FrameProcessor {
         span.stage("decode", t0, t1);
         // Async on the codec pool: a plain thenApply would encode on an engine worker (or, for a result that is
         // already done, enter the engine's locks on the calling thread).
-        return explainer.explain(frame, workTaken, span).thenApplyAsync(result -> {
+        return explainer.explain(model, frame, workTaken, span).thenApplyAsync(result -> {
             double queueMs = (startNanos - arrivalNanos) / 1e6 + result.queueMs();
             double totalMs = (System.nanoTime() - arrivalNanos) / 1e6;
             var timing = new ResponseBuilder.Timing(queueMs, Math.max(0, totalMs - queueMs), totalMs);
             long e0 = System.nanoTime();
-            ExplainResponse ok = builder.ok(request, frame.image(), result, timing);
+            ExplainResponse ok = builder.ok(request, model.description(), frame.image(), result, timing);
             long e1 = System.nanoTime();
             metrics.stage("encode", e1 - e0);
             span.stage("encode", e0, e1);

@@ -38,6 +38,8 @@ final class StreamSession implements ActiveCall {
     private final GrpcServerResponse<ExplainRequest, ExplainResponse> response;
     private final FrameProcessor pipeline;
     private final CallRecord record;
+    /** The model versions this stream runs on (a reload mid-stream does not change them). */
+    private final ModelPins pins;
     private final ServerMetrics metrics;
     private final CallLifecycle call;
     private final MessageReader<ExplainRequest> reader;
@@ -57,6 +59,7 @@ final class StreamSession implements ActiveCall {
         this.metrics = metrics;
         this.call = new CallLifecycle(vertx, request);
         this.record = pipeline.record(request, true);
+        this.pins = pipeline.pins();
         call.record(record);
         this.reader = new MessageReader<>(ExplainRequest.parser(), "ExplainRequest", maxMessageBytes, inflater, call);
         this.window = new StreamWindow<>(window, SKIPPED_BACKLOG_LIMIT);
@@ -162,7 +165,7 @@ final class StreamSession implements ActiveCall {
             window.release(slot);
             settle();
         });
-        pipeline.process(in.request(), in.token(), in.arrivalNanos(), workTaken, record).whenComplete((resp, err) -> {
+        pipeline.process(in.request(), in.token(), in.arrivalNanos(), workTaken, record, pins).whenComplete((resp, err) -> {
             ExplainResponse answer = resp != null ? resp : ResponseBuilder.error(in.request().getFrameId(),
                     ErrorCode.INTERNAL, "internal error: " + err, new ResponseBuilder.Timing(0, 0, 0));
             call.onContext(() -> {
@@ -222,6 +225,7 @@ final class StreamSession implements ActiveCall {
         for (Inbound in : window.finish()) {
             in.token().cancel();
         }
+        pins.close(); // frames still in flight hold their own reference to their model version
         metrics.streamClosed();
     }
 }

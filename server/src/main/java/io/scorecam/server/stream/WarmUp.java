@@ -50,10 +50,18 @@ final class WarmUp {
     private final AtomicLong frameIds = new AtomicLong();
     private volatile WarmUpRota rota;
     private volatile long capNanos;
+    /** The version the frames run on; null: each frame's model as served. */
+    private final ModelPins pins;
 
     WarmUp(FrameProcessor processor, List<ModelDescription> models, Readiness readiness) {
+        this(processor, models, readiness, null);
+    }
+
+    /** @param pins the version every frame runs on (a reloaded model before it is served); null: as served */
+    WarmUp(FrameProcessor processor, List<ModelDescription> models, Readiness readiness, ModelPins pins) {
         this.processor = processor;
         this.readiness = readiness;
+        this.pins = pins;
         for (ModelDescription m : models) {
             List<Method> methods = m.methods() == null || m.methods().isEmpty() ? List.of(Method.SCORE_CAM) : m.methods();
             // exact SCORE_CAM runs the same code as FASTER_SCORE_CAM (scoring batches, score table, combine) with
@@ -124,7 +132,9 @@ final class WarmUp {
         long started = System.nanoTime();
         // each frame is cut at its cap (and at the end of the budget); the shared token still stops them all
         CancellationToken frameToken = new CancellationToken(Math.min(end, started + capNanos));
-        return processor.process(request, frameToken, started).thenCompose((ExplainResponse r) -> {
+        CompletableFuture<ExplainResponse> answer = pins == null ? processor.process(request, frameToken, started)
+                : processor.process(request, frameToken, started, () -> { }, CallRecord.NONE, pins);
+        return answer.thenCompose((ExplainResponse r) -> {
             answered.incrementAndGet();
             rota.took(n, System.nanoTime() - started, capNanos / 4);
             return token.isCancelled() ? CompletableFuture.completedFuture(null) : lane(token, end);

@@ -71,7 +71,7 @@ public final class FramePipeline {
 
     private CompletableFuture<PreparedFrame> features(LoadedModel model, Input input, CancellationToken token,
                                                       FrameCost cost, int attempt) {
-        FrameCache.FeatureKey key = new FrameCache.FeatureKey(model.name(), input.hash());
+        FrameCache.FeatureKey key = new FrameCache.FeatureKey(model.cacheId(), input.hash());
         boolean[] created = {false};
         CompletableFuture<FrameFeatures> features = cache.getOrCreate(key, featureBytes(model), k -> {
             created[0] = true;
@@ -124,7 +124,7 @@ public final class FramePipeline {
         }
         RowPass<I> kind = need.pass();
         int n = kind.rowCount(model.layer());
-        FrameCache.RowsKey key = new FrameCache.RowsKey(model.name(), frame.hash(), kind.rowKey());
+        FrameCache.RowsKey key = new FrameCache.RowsKey(model.cacheId(), frame.hash(), kind.rowKey());
         ScoreTable table = cache.getOrCreate(key, ScoreTable.bytesFor(n, model.classes()),
                 k -> new ScoreTable(n, model.classes()));
         ScoreTable.Claim claim = table.claim(need.rows());
