@@ -210,20 +210,24 @@ public final class ScoringPass extends SessionPass<ScoringPass.Item, ScoreRow> {
         Map<FrameFeatures, Integer> frameIndex = new IdentityHashMap<>();
         LongBuffer indexBuffer = scratch.index.clear();
         FloatBuffer mapBuffer = scratch.maps.clear();
-        FloatBuffer frameBuffer = scratch.frames.clear();
         for (Item item : items) {
             Integer idx = frameIndex.get(item.frame());
             if (idx == null) {
                 idx = frameIndex.size();
                 frameIndex.put(item.frame(), idx);
-                frameBuffer.put(item.frame().input(), 0, frameSize);
+                // a frame's channels arrive batch after batch: its pixels (never written after the feature
+                // pass) are copied only when this slot held another frame
+                if (scratch.held[idx] != item.frame()) {
+                    scratch.frames.put(idx * frameSize, item.frame().input(), 0, frameSize);
+                    scratch.held[idx] = item.frame();
+                }
             }
             indexBuffer.put(idx);
             mapBuffer.put(item.frame().activations(), item.channel() * mapSize, mapSize);
         }
         int n = frameIndex.size();
         FloatTensor frames = new FloatTensor(new long[] {n, inputChannels, height, width},
-                scratch.frames.duplicate().flip());
+                scratch.frames.duplicate().clear().limit(n * frameSize));
         FloatTensor maps = new FloatTensor(new long[] {b, 1, layerHeight, layerWidth}, mapBuffer.duplicate().flip());
         LongTensor index = new LongTensor(new long[] {b}, indexBuffer.duplicate().flip());
         return switch (perturbation) {
@@ -267,6 +271,8 @@ public final class ScoringPass extends SessionPass<ScoringPass.Item, ScoreRow> {
         final FloatBuffer frames;
         final FloatBuffer maps;
         final LongBuffer index;
+        /** The frame whose pixels each frame slot holds. */
+        final FrameFeatures[] held;
         private FloatBuffer perItem;
 
         Scratch(int items) {
@@ -274,6 +280,7 @@ public final class ScoringPass extends SessionPass<ScoringPass.Item, ScoreRow> {
             this.frames = floats((long) items * inputChannels * height * width);
             this.maps = floats((long) items * layerHeight * layerWidth);
             this.index = ByteBuffer.allocateDirect(items * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
+            this.held = new FrameFeatures[items];
         }
 
         /** The perturbation input (scales or noise), sized on first use. */

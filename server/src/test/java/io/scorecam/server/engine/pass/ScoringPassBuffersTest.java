@@ -59,7 +59,11 @@ class ScoringPassBuffersTest {
                     items(perturbation, new FrameFeatures[] {a, b, a, c, b, c}, new int[] {0, 1, 2, 3 % k, 0, 1}),
                     items(perturbation, new FrameFeatures[] {c}, new int[] {2 % k}),
                     items(perturbation, new FrameFeatures[] {b, a}, new int[] {1, 0}),
-                    items(perturbation, new FrameFeatures[] {a, a, a, a, a, a}, new int[] {0, 1, 2, 0, 1, 2}));
+                    items(perturbation, new FrameFeatures[] {a, a, a, a, a, a}, new int[] {0, 1, 2, 0, 1, 2}),
+                    // the same frames in the same slots (pixels kept), then swapped slots (pixels recopied)
+                    items(perturbation, new FrameFeatures[] {a, c}, new int[] {1, 2}),
+                    items(perturbation, new FrameFeatures[] {a, c, c}, new int[] {2, 0, 1}),
+                    items(perturbation, new FrameFeatures[] {c, a}, new int[] {0, 0}));
             for (List<ScoringPass.Item> batch : batches) {
                 List<ScoreRow> reused = pass.run(batch);
                 Map<String, FloatTensor> fresh = session.run(pass.inputs(batch), ScoringPass.outputs());
