@@ -6,6 +6,7 @@ import io.scorecam.api.v1.ExplainServiceGrpc;
 import io.scorecam.api.v1.ListModelsRequest;
 import io.scorecam.api.v1.ListModelsResponse;
 import io.scorecam.api.v1.ModelInfo;
+import io.scorecam.api.v1.ModelState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,7 +21,7 @@ import java.util.stream.Collectors;
 /** {@code scorecam models}: what the server serves (ListModels). */
 @Command(name = "models", mixinStandardHelpOptions = true, description = "Lists the server's models.")
 final class ModelsCommand implements Callable<Integer> {
-    private static final String ROW = "%-24s %-9s %-8s %-6s %-28s %-7s %-13s %s%n";
+    private static final String ROW = "%-24s %-11s %-12s %-9s %-8s %-6s %-28s %-7s %-13s %s%n";
 
     @Spec
     CommandSpec spec;
@@ -42,12 +43,21 @@ final class ModelsCommand implements Callable<Integer> {
             ReplayCommand.awaitQuietly(channel);
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, ROW, "MODEL", "INPUT", "CLASSES", "K", "TARGET LAYER", "LAYER", "OUTPUT", "METHODS");
+        out.printf(Locale.ROOT, ROW, "MODEL", "STATE", "VERSION", "INPUT", "CLASSES", "K", "TARGET LAYER", "LAYER",
+                "OUTPUT", "METHODS");
         for (ModelInfo m : response.getModelsList()) {
-            out.printf(Locale.ROOT, ROW, m.getName() + (m.getIsDefault() ? " (default)" : ""),
+            // a server without per-model states (older) reports none: its models are all served
+            String state = m.getState() == ModelState.MODEL_STATE_UNSPECIFIED ? "READY" : m.getState().name();
+            out.printf(Locale.ROOT, ROW, m.getName() + (m.getIsDefault() ? " (default)" : ""), state,
+                    m.getVersion().isEmpty() ? "-" : m.getVersion(),
                     m.getInputWidth() + "x" + m.getInputHeight(), m.getNumClasses(), m.getChannels(),
                     m.getTargetLayer(), m.getLayerWidth() + "x" + m.getLayerHeight(), m.getOutputKind(),
                     m.getMethodsList().stream().map(Enum::name).collect(Collectors.joining(",")));
+        }
+        for (ModelInfo m : response.getModelsList()) {
+            if (!m.getStateReason().isEmpty()) { // loading, failed, or a failed reload of a served model
+                out.printf(Locale.ROOT, "%s: %s%n", m.getName(), m.getStateReason());
+            }
         }
         out.flush();
         return 0;

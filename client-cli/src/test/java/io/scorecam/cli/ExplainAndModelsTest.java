@@ -32,6 +32,7 @@ class ExplainAndModelsTest {
             assertTrue(cli.out().contains("SCORE_CAM,FASTER_SCORE_CAM,RECIPRO_CAM,EIGEN_CAM"), cli::toString);
         }
         assertTrue(cli.out().contains("(default)"), cli::toString);
+        assertTrue(cli.out().contains(" READY "), cli::toString); // per-model state column
         assertTrue(cli.out().startsWith("MODEL"), cli::toString);
     }
 

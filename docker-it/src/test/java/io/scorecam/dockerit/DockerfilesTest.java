@@ -68,7 +68,22 @@ class DockerfilesTest {
         plain.removeIf(l -> l.startsWith("ARG JAR=") || l.startsWith("COPY ${JAR} "));
         assertTrue(built.removeIf(l -> l.startsWith("COPY --from=build ")), "Dockerfile.build copies the jar from its build stage");
         assertEquals(plain, built, "docker/Dockerfile.build's runtime stage drifted from docker/Dockerfile's");
-        assertTrue(dockerfile("Dockerfile.build").stream().anyMatch(l -> l.startsWith("RUN mvn ")), "it builds with Maven");
+        assertTrue(dockerfile("Dockerfile.build").stream().anyMatch(l -> l.startsWith("RUN ") && l.contains(" mvn -B ")), "it builds with Maven");
+    }
+
+    @Test
+    void theBuildStageCopiesEveryModulesPomTheReactorReads() throws Exception {
+        // Maven reads every <module> of the root pom before -pl picks one: a module whose pom is not copied
+        // fails the in-Docker build with "Child module ... does not exist"
+        Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(ROOT.resolve("pom.xml").toFile());
+        NodeList modules = pom.getElementsByTagName("module");
+        assertTrue(modules.getLength() > 3, "root pom modules");
+        List<String> copies = dockerfile("Dockerfile.build");
+        for (int i = 0; i < modules.getLength(); i++) {
+            String module = modules.item(i).getTextContent().strip();
+            assertTrue(copies.contains("COPY " + module + "/pom.xml " + module + "/"),
+                    "Dockerfile.build does not copy " + module + "/pom.xml, which the reactor reads");
+        }
     }
 
     /** Instructions after the last FROM, comments dropped, continuation lines joined. */

@@ -36,6 +36,7 @@ final class ServerImage implements AutoCloseable {
     private final int port;
     private final int metricsPort;
     private GenericContainer<?> container;
+    private long buildMillis;
 
     private ServerImage(String tag, int port, int metricsPort) {
         this.tag = tag;
@@ -56,9 +57,8 @@ final class ServerImage implements AutoCloseable {
      */
     static ServerImage build(Path repoRoot, String dockerfile, String jarInContext, Path jar, Path modelsDir,
                              String baseImage, int port) throws IOException {
-        String tag = "scorecam-server-it:" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT);
-        ServerImage image = new ServerImage(tag, port, freePort());
-        ImageFromDockerfile build = new ImageFromDockerfile(tag, true)
+        ServerImage image = new ServerImage(newTag(), port, freePort());
+        ImageFromDockerfile build = new ImageFromDockerfile(image.tag, true)
                 .withFileFromPath("docker/" + dockerfile, repoRoot.resolve("docker").resolve(dockerfile))
                 .withFileFromPath(jarInContext, jar)
                 .withFileFromPath("models", modelsDir)
@@ -66,16 +66,45 @@ final class ServerImage implements AutoCloseable {
         if (baseImage != null) {
             build.withBuildArg("BASE_IMAGE", baseImage);
         }
+        return image.run(build, "docker/" + dockerfile + " (base " + baseImage + ")");
+    }
+
+    /**
+     * Builds docker/{@code dockerfile} from the repository paths it copies ({@code contextPaths}, files or
+     * directories) with build arguments, on the host network (so a build stage reaches a mirror on 127.0.0.1).
+     */
+    static ServerImage buildFromSource(Path repoRoot, String dockerfile, List<String> contextPaths,
+                                       Map<String, String> buildArgs, int port) throws IOException {
+        ServerImage image = new ServerImage(newTag(), port, freePort());
+        ImageFromDockerfile build = new ImageFromDockerfile(image.tag, true)
+                .withFileFromPath("docker/" + dockerfile, repoRoot.resolve("docker").resolve(dockerfile))
+                .withDockerfilePath("docker/" + dockerfile)
+                .withBuildImageCmdModifier(cmd -> cmd.withNetworkMode("host"));
+        contextPaths.forEach(p -> build.withFileFromPath(p, repoRoot.resolve(p)));
+        buildArgs.forEach(build::withBuildArg);
+        return image.run(build, "docker/" + dockerfile + " " + buildArgs);
+    }
+
+    private ServerImage run(ImageFromDockerfile build, String what) {
         long start = System.nanoTime();
         try {
             build.get();
         } catch (Exception e) {
-            image.close();
-            throw new IllegalStateException("docker build of docker/" + dockerfile + " (base " + baseImage + ") failed: " + e, e);
+            close();
+            throw new IllegalStateException("docker build of " + what + " failed: " + e, e);
         }
-        LOG.info("built {} from base {} in {} ms", tag, baseImage == null ? "(Dockerfile default)" : baseImage,
-                (System.nanoTime() - start) / 1_000_000);
-        return image;
+        buildMillis = (System.nanoTime() - start) / 1_000_000;
+        LOG.info("built {} from {} in {} ms", tag, what, buildMillis);
+        return this;
+    }
+
+    /** How long the image build took. */
+    long buildMillis() {
+        return buildMillis;
+    }
+
+    private static String newTag() {
+        return "scorecam-server-it:" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT);
     }
 
     /** Starts the container and waits for the server's "serving on" log line. */

@@ -4,7 +4,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.scorecam.server.config.ServerConfig;
 import io.scorecam.server.engine.ScoreCamEngine;
 import io.scorecam.server.inference.InferenceBackend;
+import io.scorecam.server.lifecycle.ModelStates;
 import io.scorecam.server.lifecycle.Readiness;
+import io.scorecam.server.metrics.ModelMetrics;
+import io.scorecam.server.reload.ModelPoller;
 import io.scorecam.server.model.ModelConfig;
 import io.scorecam.server.stream.ScoreCamServer;
 
@@ -26,6 +29,8 @@ public final class RunningServer implements AutoCloseable {
     private final MeterRegistry registry;
     private final ScoreCamServer server;
     private final Readiness readiness;
+    private final ModelMetrics modelMetrics;
+    private volatile ModelPoller poller;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final CompletableFuture<Void> loaderDone = new CompletableFuture<>();
     private volatile InferenceBackend backend;
@@ -33,7 +38,8 @@ public final class RunningServer implements AutoCloseable {
     private CompletableFuture<Void> shutdown;
 
     private RunningServer(ServerConfig config, List<ModelConfig> models, MeterRegistry registry,
-                          ScoreCamServer server, Readiness readiness) {
+                          ScoreCamServer server, Readiness readiness, ModelMetrics modelMetrics) {
+        this.modelMetrics = modelMetrics;
         this.config = config;
         this.models = models;
         this.registry = registry;
@@ -42,8 +48,8 @@ public final class RunningServer implements AutoCloseable {
     }
 
     static RunningServer load(ServerConfig config, List<ModelConfig> models, MeterRegistry registry,
-                              ScoreCamServer server, Readiness readiness) {
-        RunningServer running = new RunningServer(config, models, registry, server, readiness);
+                              ScoreCamServer server, Readiness readiness, ModelMetrics modelMetrics) {
+        RunningServer running = new RunningServer(config, models, registry, server, readiness, modelMetrics);
         Thread loader = new Thread(running::loadModels, "scorecam-loader");
         loader.setDaemon(true);
         loader.start();
@@ -54,10 +60,20 @@ public final class RunningServer implements AutoCloseable {
         try {
             readiness.starting("starting the inference backend (" + config.device() + ")");
             backend = ServerAssembler.backend(config);
+            // the files' versions are taken before loading: a change made meanwhile is seen by the first scan
+            List<ModelPoller.Known> known = models.stream().map(ModelPoller.Known::of).toList();
+            long start = System.nanoTime();
             engine = ScoreCamEngine.load(models, backend, ServerAssembler.engineOptions(config), registry,
                     readiness::starting);
+            Duration took = Duration.ofNanos((System.nanoTime() - start) / models.size());
+            for (ModelPoller.Known k : known) {
+                modelMetrics.loaded(k.name(), took); // start-up loads them together: each gets its share
+                server.modelStates().set(new ModelStates.ModelState(k.name(), ModelStates.State.READY, "",
+                        k.version(), engine.generation(k.name())));
+            }
             server.serve(engine, config.warmupMs()).toCompletionStage().toCompletableFuture().join();
             if (readiness.isServing()) {
+                startPolling(known);
                 ready.complete(null);
             } else {
                 ready.completeExceptionally(new IllegalStateException("server stopped while starting: "
@@ -69,6 +85,15 @@ public final class RunningServer implements AutoCloseable {
             ready.completeExceptionally(cause);
         } finally {
             loaderDone.complete(null);
+        }
+    }
+
+    /** Hot reload (--model-poll-seconds > 0): a poller thread follows --model-dir from now on. */
+    private synchronized void startPolling(List<ModelPoller.Known> known) {
+        if (config.modelPollSeconds() > 0 && shutdown == null) {
+            poller = new ModelPoller(config.modelDir(), known, engine, server.modelStates(), modelMetrics,
+                    server.eventLog(), version -> server.warmUp(version, config.warmupMs()), config.warmupMs())
+                    .start(Duration.ofSeconds(config.modelPollSeconds()));
         }
     }
 
@@ -158,11 +183,18 @@ public final class RunningServer implements AutoCloseable {
     /** Graceful stop (drain for --grace-period-ms); then the engine and the backend are closed. Idempotent. */
     public synchronized CompletableFuture<Void> shutdown() {
         if (shutdown == null) {
+            ModelPoller p = poller;
+            if (p != null) {
+                p.close(); // no new loads; one under way is closed unserved once the engine is closed
+            }
             shutdown = server.shutdown().toCompletionStage().toCompletableFuture()
                     .handle((v, e) -> null)
                     // a load under way finishes (or fails) before its backend may be closed
                     .thenCompose(v -> loaderDone.completeOnTimeout(null, config.tuneBudgetMs() + 60_000, TimeUnit.MILLISECONDS))
                     .thenRun(() -> {
+                        if (p != null) {
+                            p.awaitStopped(Duration.ofMillis(config.tuneBudgetMs() + 60_000));
+                        }
                         InferenceBackend b = backend;
                         if (b != null) {
                             b.close();

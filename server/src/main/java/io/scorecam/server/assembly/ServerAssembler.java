@@ -10,12 +10,15 @@ import io.scorecam.server.inference.BackendOptions;
 import io.scorecam.server.inference.DeviceSpec;
 import io.scorecam.server.inference.InferenceBackend;
 import io.scorecam.server.inference.ort.DjlOrtBackend;
+import io.scorecam.server.lifecycle.ModelStates;
 import io.scorecam.server.lifecycle.Readiness;
+import io.scorecam.server.metrics.ModelMetrics;
 import io.scorecam.server.model.ModelConfig;
 import io.scorecam.server.model.ModelRepository;
 import io.scorecam.server.stream.MapEncoder;
 import io.scorecam.server.stream.MapImagesEncoder;
 import io.scorecam.server.stream.ScoreCamServer;
+import io.scorecam.server.tracing.FrameTracer;
 
 import java.nio.file.Files;
 import java.util.List;
@@ -37,6 +40,7 @@ public final class ServerAssembler {
     private final ServerConfig config;
     private MeterRegistry registry;
     private MapEncoder encoder = new MapImagesEncoder();
+    private FrameTracer tracer;
     private List<ModelConfig> models;
 
     private ServerAssembler(ServerConfig config) {
@@ -56,6 +60,12 @@ public final class ServerAssembler {
     /** Default: the product's PNG/JPEG encoder. */
     public ServerAssembler encoder(MapEncoder encoder) {
         this.encoder = encoder;
+        return this;
+    }
+
+    /** Default: from the --otlp-* flags (off unless --otlp-endpoint). The server closes it. */
+    public ServerAssembler tracer(FrameTracer tracer) {
+        this.tracer = tracer;
         return this;
     }
 
@@ -83,9 +93,12 @@ public final class ServerAssembler {
         MeterRegistry meters = registry != null ? registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Readiness readiness = new Readiness();
         readiness.starting("opening ports");
+        ModelStates modelStates = new ModelStates();
+        ModelMetrics modelMetrics = ModelMetrics.bind(meters, modelStates);
         ScoreCamServer server;
         try {
-            server = ScoreCamServer.listen(config, encoder, meters, readiness)
+            server = ScoreCamServer.listen(config, encoder, meters, readiness,
+                            tracer != null ? tracer : FrameTracer.from(config.tracing()), modelStates)
                     .toCompletionStage().toCompletableFuture().get(LISTEN_TIMEOUT_S, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -97,7 +110,7 @@ public final class ServerAssembler {
             }
             throw new ConfigException("cannot listen on " + config.host() + ":" + config.port() + ": " + cause.getMessage());
         }
-        return RunningServer.load(config, toLoad, meters, server, readiness);
+        return RunningServer.load(config, toLoad, meters, server, readiness, modelMetrics);
     }
 
     /** The backend: ORT threads are split between the batch workers so they never oversubscribe the cores. */

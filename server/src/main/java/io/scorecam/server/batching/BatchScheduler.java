@@ -37,6 +37,7 @@ public final class BatchScheduler implements AutoCloseable {
     private final long maxDelayNanos;
     private final BatchListener listener;
     private final List<Thread> workers = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong batchIds = new java.util.concurrent.atomic.AtomicLong();
     private int queuedItems;
     private boolean closed;
 
@@ -75,8 +76,15 @@ public final class BatchScheduler implements AutoCloseable {
      */
     public <I, R> CompletableFuture<List<R>> submit(BatchKind<I, R> kind, List<I> items, CancellationToken token,
                                                       LongConsumer onFirstTaken, Runnable onAllTaken) {
+        return submit(kind, items, token, onFirstTaken, onAllTaken, BatchObserver.NONE);
+    }
+
+    /** As {@link #submit(BatchKind, List, CancellationToken, LongConsumer, Runnable)}; {@code observer} is told each batch the items ran in. */
+    public <I, R> CompletableFuture<List<R>> submit(BatchKind<I, R> kind, List<I> items, CancellationToken token,
+                                                      LongConsumer onFirstTaken, Runnable onAllTaken,
+                                                      BatchObserver observer) {
         WorkGroup<I, R> group = new WorkGroup<>(kind, List.copyOf(items), token, System.nanoTime(), onFirstTaken,
-                onAllTaken);
+                onAllTaken, observer);
         if (items.isEmpty()) {
             onAllTaken.run();
             group.future.complete(List.of());
@@ -122,7 +130,7 @@ public final class BatchScheduler implements AutoCloseable {
                 failDropped(dropped);
             }
             if (batch != null) {
-                batch.run(listener);
+                batch.run(listener, batchIds.incrementAndGet());
             } else if (dropped.isEmpty()) {
                 return; // closed and drained
             }
@@ -283,12 +291,26 @@ public final class BatchScheduler implements AutoCloseable {
             return items.size();
         }
 
+        /** Tells each group's observer (tracing) about this batch; bookkeeping only, never fails the batch. */
+        void observe(long id, long start, long end, Throwable failure) {
+            for (Slice<I, R> s : slices) {
+                if (s.group.observer != BatchObserver.NONE) {
+                    try {
+                        s.group.observer.ran(new BatchRun(kind.name(), id, items.size(), s.count,
+                                s.group.enqueuedNanos, start, end, failure));
+                    } catch (RuntimeException e) {
+                        LOG.warn("batch observer failed", e);
+                    }
+                }
+            }
+        }
+
         void add(WorkGroup<I, R> group, int from, int count) {
             slices.add(new Slice<>(group, from, count));
             items.addAll(group.items.subList(from, from + count));
         }
 
-        void run(BatchListener listener) {
+        void run(BatchListener listener, long id) {
             for (Runnable r : allTaken) {
                 try {
                     r.run();
@@ -307,12 +329,14 @@ public final class BatchScheduler implements AutoCloseable {
             } catch (Throwable t) {
                 ScoreCamException failure = t instanceof ScoreCamException e ? e
                         : new ScoreCamException(ErrorCode.INTERNAL, kind.name() + " failed: " + t, t);
+                observe(id, start, System.nanoTime(), failure);
                 for (Slice<I, R> s : slices) {
                     s.group.future.completeExceptionally(failure);
                 }
                 return;
             }
             long end = System.nanoTime();
+            observe(id, start, end, null); // before the groups complete: a frame's trace ends with its answer
             try {
                 listener.onBatch(kind.name(), items.size(), start - oldestEnqueuedNanos, end - start);
             } catch (RuntimeException e) {

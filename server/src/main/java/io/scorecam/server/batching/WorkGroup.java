@@ -25,9 +25,13 @@ final class WorkGroup<I, R> {
     /** Run (outside the scheduler's lock) once a batch has taken the group's last item. */
     final Runnable onAllTaken;
 
+    /** Told about each batch the group's items ran in (tracing). */
+    final BatchObserver observer;
+
     WorkGroup(BatchKind<I, R> kind, List<I> items, CancellationToken cancellation, long enqueuedNanos,
-              LongConsumer onFirstTaken, Runnable onAllTaken) {
+              LongConsumer onFirstTaken, Runnable onAllTaken, BatchObserver observer) {
         this.kind = kind;
+        this.observer = observer;
         this.onFirstTaken = onFirstTaken;
         this.onAllTaken = onAllTaken;
         this.items = items;

@@ -1,5 +1,6 @@
 package io.scorecam.server.config;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.lang.reflect.Field;
@@ -18,10 +19,14 @@ public final class EnvironmentVariables {
     private EnvironmentVariables() {
     }
 
-    /** Flag name (its first name, e.g. --port) to variable name, for every @Option field of {@code type}. */
+    /** Flag name (its first name, e.g. --port) to variable name, for every @Option field of {@code type} and its mixins. */
     public static Map<String, String> byFlag(Class<?> type) {
         Map<String, String> vars = new LinkedHashMap<>();
         for (Field f : type.getDeclaredFields()) {
+            if (f.isAnnotationPresent(CommandLine.Mixin.class)) {
+                vars.putAll(byFlag(f.getType())); // a mixin's flags are the command's flags
+                continue;
+            }
             Option option = f.getAnnotation(Option.class);
             if (option != null) {
                 Matcher m = ENV.matcher(option.defaultValue());

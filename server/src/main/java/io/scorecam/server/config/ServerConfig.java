@@ -30,6 +30,12 @@ public final class ServerConfig {
             description = "Directory with one sub-directory per model (default: ${DEFAULT-VALUE}).")
     private Path modelDir;
 
+    @Option(names = "--model-poll-seconds", paramLabel = "N", defaultValue = "${env:SCORECAM_MODEL_POLL_SECONDS:-0}",
+            description = "Scan --model-dir every N seconds and load added or changed model directories, drop removed "
+                    + "ones, without a restart (calls under way finish on the version they began on); 0 turns it "
+                    + "off (default: ${DEFAULT-VALUE}).")
+    private int modelPollSeconds;
+
     @Option(names = "--default-model", paramLabel = "NAME", defaultValue = "${env:SCORECAM_DEFAULT_MODEL:-}",
             description = "Model used when a request names none (default: the first model by name).")
     private String defaultModel;
@@ -87,9 +93,16 @@ public final class ServerConfig {
             description = "cpu or cuda[:N] (default: ${DEFAULT-VALUE}).")
     private String device;
 
+    @Option(names = "--gpu-metrics", paramLabel = "COMMAND|off", defaultValue = "${env:SCORECAM_GPU_METRICS:-nvidia-smi}",
+            description = "On CUDA only: the nvidia-smi polled every 5 s for the scorecam_gpu_* memory and utilisation "
+                    + "gauges; 'off' serves none. A CPU server has no GPU series (default: ${DEFAULT-VALUE}).")
+    private String gpuMetrics;
+
     @Option(names = "--stream-window", defaultValue = "${env:SCORECAM_STREAM_WINDOW:-0}",
             description = "Frames in flight per stream before the server stops reading it; 0: by the stream's policy, "
-                    + "2 for BLOCK (throughput), 1 for LATEST (a live camera's latency) (default: ${DEFAULT-VALUE}).")
+                    + "2 for BLOCK (throughput); for LATEST (a live camera's latency) 1, with a second frame started in the "
+                    + "first's tail only while the stream's measured frame times show it does not slow frames down "
+                    + "(default: ${DEFAULT-VALUE}).")
     private int streamWindow;
 
     @Option(names = "--max-message-bytes", paramLabel = "SIZE", converter = SizeConverter.class,
@@ -171,6 +184,9 @@ public final class ServerConfig {
                     + "logs (stderr) and its JSON event lines on stdout (failed frames: warn, stream ends: info) "
                     + "(default: ${DEFAULT-VALUE}).")
     private String logLevel;
+
+    @CommandLine.Mixin
+    private TracingFlags tracing = new TracingFlags();
 
     private boolean helpRequested;
     private boolean versionRequested;
@@ -254,6 +270,7 @@ public final class ServerConfig {
         requireRange("--grace-period-ms", gracePeriodMs, 0, Long.MAX_VALUE);
         requireRange("--tune-budget-ms", tuneBudgetMs, 100, 600_000);
         requireRange("--warmup-ms", warmupMs, 0, 600_000);
+        requireRange("--model-poll-seconds", modelPollSeconds, 0, 86_400);
         if (!(maxDelayMs >= 0 && maxDelayMs <= 60_000)) {
             throw new ConfigException("--max-delay-ms must be between 0 and 60000, got " + maxDelayMs);
         }
@@ -271,6 +288,7 @@ public final class ServerConfig {
         if (authToken != null && authToken.isBlank()) {
             throw new ConfigException("--auth-token must not be blank");
         }
+        tracing.validate();
     }
 
     private static void requireRange(String flag, long value, long min, long max) {
@@ -303,6 +321,11 @@ public final class ServerConfig {
 
     public Path modelDir() {
         return modelDir;
+    }
+
+    /** Seconds between scans of the model repository; 0: no hot reload. */
+    public int modelPollSeconds() {
+        return modelPollSeconds;
     }
 
     /** The default model's name; empty: the engine picks (the first model by name). */
@@ -387,6 +410,13 @@ public final class ServerConfig {
         return m.group(1) == null ? 0 : Integer.parseInt(m.group(1));
     }
 
+    /** The command the GPU gauges poll, or empty on the CPU and with {@code --gpu-metrics off}. */
+    public java.util.Optional<String> gpuMetricsCommand() {
+        String c = gpuMetrics.strip();
+        return cudaDeviceId() < 0 || c.isEmpty() || c.equalsIgnoreCase("off")
+                ? java.util.Optional.empty() : java.util.Optional.of(c);
+    }
+
     public int streamWindow() {
         return streamWindow;
     }
@@ -464,6 +494,11 @@ public final class ServerConfig {
 
     public long cacheBytes() {
         return cacheBytes;
+    }
+
+    /** The OpenTelemetry trace settings (--otlp-endpoint and friends). */
+    public TracingFlags tracing() {
+        return tracing;
     }
 
     public LogLevel logLevel() {

@@ -8,8 +8,11 @@ import io.scorecam.server.engine.api.Explainer;
 import io.scorecam.server.engine.api.Faithfulness;
 import io.scorecam.server.engine.api.FrameRequest;
 import io.scorecam.server.engine.api.FrameResult;
+import io.scorecam.server.engine.api.FrameTrace;
 import io.scorecam.server.engine.api.MapSize;
 import io.scorecam.server.engine.api.ModelDescription;
+import io.scorecam.server.engine.api.ModelLease;
+import io.scorecam.server.engine.api.ModelLeases;
 import io.scorecam.server.engine.cache.FrameCache;
 import io.scorecam.server.engine.model.LoadedModel;
 import io.scorecam.server.engine.model.ModelLoader;
@@ -29,21 +32,21 @@ import io.scorecam.server.engine.method.MethodParams;
 import io.scorecam.server.engine.method.Methods;
 import io.scorecam.server.engine.method.SaliencyMethod;
 import io.scorecam.server.engine.pass.LayerShape;
-import io.scorecam.server.errors.Echo;
 import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.errors.ScoreCamException;
 import io.scorecam.server.inference.InferenceBackend;
 import io.scorecam.server.model.ModelConfig;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -54,27 +57,42 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ScoreCamEngine implements Explainer {
     private static final int MIN_PREDICTIONS = 5;
+    /** A retired version closes this long after its last frame: a batch it was in may still be on a worker. */
+    private static final long RETIRED_CLOSE_DELAY_MS = 1000;
 
-    private final Map<String, LoadedModel> models = new LinkedHashMap<>();
+    /** The version of each model new calls get; replaced whole by {@link #install}, dropped by {@link #remove}. */
+    private final Map<String, ServedModel> models = new ConcurrentHashMap<>();
+    /** Retired versions still held by calls or frames in flight (closed when their last reference goes). */
+    private final Set<ServedModel> retired = ConcurrentHashMap.newKeySet();
+    private final List<String> order = new CopyOnWriteArrayList<>();
     private final String defaultModel;
     private final EngineOptions options;
+    private final ModelLoader loader;
     private final BatchScheduler scheduler;
     private final FrameCache cache;
     private final ExecutorService cpu;
-    /** Per model, the registered methods it cannot run and why (checked once, at load). */
-    private final Map<String, Map<Method, ScoreCamException>> unavailable = new HashMap<>();
+    /** Closes retired versions, a moment after their last frame (a batch of theirs may still be returning). */
+    private final ScheduledExecutorService closer;
     private final FramePipeline pipeline;
+    private boolean closed;
     private final EngineMetrics metrics;
     private final FrameMetrics frameMetrics;
 
-    private ScoreCamEngine(List<LoadedModel> loaded, EngineOptions options, MeterRegistry registry) {
-        loaded.forEach(m -> models.put(m.name(), m));
+    private ScoreCamEngine(List<LoadedModel> loaded, EngineOptions options, ModelLoader loader, MeterRegistry registry) {
         this.options = options;
+        this.loader = loader;
         this.defaultModel = options.defaultModel().isEmpty() ? loaded.get(0).name() : options.defaultModel();
-        if (!models.containsKey(defaultModel)) {
+        List<String> names = loaded.stream().map(LoadedModel::name).toList();
+        if (!names.contains(defaultModel)) {
             throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION, "default model '" + defaultModel
-                    + "' is not among the loaded models " + models.keySet());
+                    + "' is not among the loaded models " + names);
         }
+        this.closer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "scorecam-model-closer");
+            t.setDaemon(true);
+            return t;
+        });
+        loaded.forEach(this::install);
         this.metrics = new EngineMetrics(registry);
         int cores = Runtime.getRuntime().availableProcessors();
         int workers = options.workers() > 0 ? options.workers() : cores; // 0 means one per core
@@ -88,16 +106,6 @@ public final class ScoreCamEngine implements Explainer {
         });
         this.pipeline = new FramePipeline(scheduler, cache, cpu, metrics::stage);
         this.frameMetrics = new FrameMetrics(scheduler);
-        for (LoadedModel m : loaded) {
-            Map<Method, ScoreCamException> missing = new EnumMap<>(Method.class);
-            for (Methods.Entry e : Methods.all()) {
-                ScoreCamException why = e.method().unavailable(m.context());
-                if (why != null) {
-                    missing.put(e.id(), why);
-                }
-            }
-            unavailable.put(m.name(), missing);
-        }
         metrics.gauge("scorecam.cache.bytes", "bytes held by the frame cache", cache, FrameCache::usedBytes);
         metrics.counter("scorecam.cache.hits", "frame cache hits", cache, FrameCache::hits);
         metrics.counter("scorecam.cache.misses", "frame cache misses", cache, FrameCache::misses);
@@ -125,10 +133,115 @@ public final class ScoreCamEngine implements Explainer {
                 progress.accept("loading model " + config.name() + " (" + (loaded.size() + 1) + "/" + configs.size() + ")");
                 loaded.add(loader.load(config, progress));
             }
-            return new ScoreCamEngine(loaded, options, registry);
+            return new ScoreCamEngine(loaded, options, loader, registry);
         } catch (RuntimeException e) {
             loaded.forEach(LoadedModel::close);
             throw e;
+        }
+    }
+
+    /**
+     * Loads a model directory as start-up does (target layer, sessions, batch-size tuning) on the calling
+     * thread, without serving it yet: {@link #install} does. Fails naming the model file and the problem.
+     */
+    public LoadedModel loadModel(ModelConfig config, java.util.function.Consumer<String> progress) {
+        return loader.load(config, progress);
+    }
+
+    /**
+     * Serves {@code loaded} to new calls from now on, atomically: calls that hold the version before keep it
+     * until they end, then its sessions close. Returns the new version's generation (1 for a new model).
+     */
+    public synchronized int install(LoadedModel loaded) {
+        if (closed) {
+            throw new IllegalStateException("the engine is closed: model " + loaded.name() + " is not served");
+        }
+        ServedModel old = models.get(loaded.name());
+        int generation = old == null ? 1 : old.generation() + 1;
+        ServedModel next = new ServedModel(loaded, generation, loaded.name().equals(defaultModel),
+                options.fasterChannels(), this::retiredClosed);
+        models.put(loaded.name(), next);
+        if (old == null) {
+            order.add(loaded.name());
+        } else {
+            retire(old);
+        }
+        return generation;
+    }
+
+    /**
+     * A lease on a loaded version not yet installed, for warming it up (its lazily opened sessions, e.g. the
+     * head graph, open now instead of on a client's first frame). Closing the lease does not close the model.
+     */
+    public ModelLease preview(LoadedModel loaded) {
+        return new ServedModel(loaded, generation(loaded.name()) + 1, loaded.name().equals(defaultModel),
+                options.fasterChannels(), m -> { }).lease();
+    }
+
+    /** Closes a loaded version that will not be served (after a moment: a warm-up batch may still be returning). */
+    public void discard(LoadedModel loaded) {
+        try {
+            closer.schedule(loaded::close, RETIRED_CLOSE_DELAY_MS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            loaded.close();
+        }
+    }
+
+    /** Stops serving a model: new calls get NOT_FOUND, calls that hold it finish on it. False when not served. */
+    public synchronized boolean remove(String name) {
+        ServedModel old = models.remove(name);
+        if (old == null) {
+            return false;
+        }
+        order.remove(name);
+        retire(old);
+        return true;
+    }
+
+    /** Whether an earlier version of the model is still held by calls (a reload waits for it: old + new at most). */
+    public boolean retiredInUse(String name) {
+        return retired.stream().anyMatch(m -> m.name().equals(name));
+    }
+
+    /** The generation new calls to the model get, or 0 when it is not served. */
+    public int generation(String name) {
+        ServedModel m = models.get(name);
+        return m == null ? 0 : m.generation();
+    }
+
+    private void retire(ServedModel old) {
+        retired.add(old);
+        old.release(); // the engine's own reference; the calls still on it hold theirs
+    }
+
+    private void retiredClosed(ServedModel m) {
+        try {
+            closer.schedule(() -> {
+                m.model().close();
+                retired.remove(m);
+            }, RETIRED_CLOSE_DELAY_MS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the engine is closing: close() closes what is left
+        }
+    }
+
+    @Override
+    public ModelLease lease(String name) {
+        return acquire(name).lease();
+    }
+
+    /** The current version of a model with one reference taken for the caller. */
+    private ServedModel acquire(String name) {
+        String key = name == null || name.isEmpty() ? defaultModel : name;
+        while (true) {
+            ServedModel m = models.get(key);
+            if (m == null) {
+                throw ModelLeases.notFound(key, List.copyOf(order));
+            }
+            if (m.retain()) {
+                return m;
+            }
+            Thread.onSpinWait(); // retired between the look-up and the retain: its successor is in the map
         }
     }
 
@@ -140,9 +253,48 @@ public final class ScoreCamEngine implements Explainer {
     /** {@code workTaken} runs when a worker has taken the frame's last queued pass (or it needs none). */
     @Override
     public CompletableFuture<FrameResult> explain(FrameRequest request, Runnable workTaken) {
+        return explain(request, workTaken, FrameTrace.NONE);
+    }
+
+    /** As {@link #explain(FrameRequest, Runnable)}; the frame's steps and batches are reported to {@code trace}. */
+    @Override
+    public CompletableFuture<FrameResult> explain(FrameRequest request, Runnable workTaken, FrameTrace trace) {
+        ServedModel model;
         try {
-            LoadedModel model = model(request.model());
-            SaliencyMethod method = method(model, request.method());
+            model = acquire(request.model());
+        } catch (ScoreCamException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return explainHeld(model, request, workTaken, trace);
+    }
+
+    /** On the lease's version: a frame of a call that began before a reload finishes on the version it began on. */
+    @Override
+    public CompletableFuture<FrameResult> explain(ModelLease lease, FrameRequest request, Runnable workTaken,
+                                                  FrameTrace trace) {
+        ServedModel model = ServedModel.of(lease);
+        if (model == null) {
+            return explain(request, workTaken, trace);
+        }
+        if (!model.retain()) {
+            return CompletableFuture.failedFuture(ServedModel.closing(model.name()));
+        }
+        return explainHeld(model, request, workTaken, trace);
+    }
+
+    /** Explains on a version the caller took a reference to; the reference goes when the frame is done. */
+    private CompletableFuture<FrameResult> explainHeld(ServedModel served, FrameRequest request, Runnable workTaken,
+                                                       FrameTrace trace) {
+        CompletableFuture<FrameResult> result = explainOn(served, request, workTaken, trace);
+        result.whenComplete((r, e) -> served.release());
+        return result;
+    }
+
+    private CompletableFuture<FrameResult> explainOn(ServedModel served, FrameRequest request, Runnable workTaken,
+                                                     FrameTrace trace) {
+        try {
+            LoadedModel model = served.model();
+            SaliencyMethod method = method(served, request.method());
             validateClasses(model, request.targetClasses());
             if (request.wantMetrics()) {
                 FaithfulnessMeter.steps(request.metricSteps()); // fail before any pass, not after the maps
@@ -151,7 +303,7 @@ public final class ScoreCamEngine implements Explainer {
             MethodParams params = MethodParams.resolve(convention,
                     request.maxChannels() > 0 ? request.maxChannels() : options.fasterChannels(),
                     request.ssSamples(), request.ssSigma(), request.isSteps()); // bad settings fail before any pass
-            FrameCost cost = new FrameCost(workTaken);
+            FrameCost cost = new FrameCost(workTaken, trace);
             return pipeline.features(model, request, cost)
                     .thenComposeAsync(frame -> explainFrame(model, method, params, request, frame, cost), cpu);
         } catch (ScoreCamException e) {
@@ -186,18 +338,23 @@ public final class ScoreCamEngine implements Explainer {
                         maps.add(finish(model, request, frame, c, layerMap, convention, saliency.classAgnostic()));
                         layerMaps.add(layerMap);
                     }
-                    metrics.stage("combine", System.nanoTime() - combineStart);
+                    long combineEnd = System.nanoTime();
+                    metrics.stage("combine", combineEnd - combineStart);
+                    cost.trace().stage("combine", combineStart, combineEnd);
                     double total = cost.elapsedMs();
                     return new FrameResult(top, maps, cost.passes(), cost.queueMs(),
                             Math.max(0, total - cost.queueMs()));
                 }, cpu);
-        return !request.wantMetrics() ? explained : explained.thenComposeAsync(result -> frameMetrics.attach(
-                model, request, frame.features(), result, layerMaps, convention, cost), cpu);
+        return !request.wantMetrics() ? explained : explained.thenComposeAsync(result -> {
+            long start = System.nanoTime();
+            return frameMetrics.attach(model, request, frame.features(), result, layerMaps, convention, cost)
+                    .whenComplete((r, e) -> cost.trace().stage("faithfulness", start, System.nanoTime()));
+        }, cpu);
     }
 
     /** Test seam: the faithfulness of a given map (model input resolution) for a class on a frame. */
     CompletableFuture<Faithfulness> measureFaithfulness(FrameRequest request, int classId, float[] map) {
-        LoadedModel model = model(request.model());
+        LoadedModel model = models.get(request.model()).model();
         FrameCost cost = new FrameCost();
         return pipeline.features(model, request, cost).thenComposeAsync(frame -> frameMetrics.measure(model,
                 frame.features(), List.of(new FaithfulnessMeter.Target(classId, map)), request.metricSteps(),
@@ -222,24 +379,14 @@ public final class ScoreCamEngine implements Explainer {
                 classAgnostic, null);
     }
 
-    private LoadedModel model(String name) {
-        String key = name == null || name.isEmpty() ? defaultModel : name;
-        LoadedModel model = models.get(key);
-        if (model == null) {
-            throw new ScoreCamException(ErrorCode.NOT_FOUND, "unknown model '" + Echo.of(key) + "'; this server serves "
-                    + models.keySet());
-        }
-        return model;
-    }
-
-    private SaliencyMethod method(LoadedModel model, Method requested) {
+    private SaliencyMethod method(ServedModel model, Method requested) {
         Method m = requested == null ? Method.SCORE_CAM : requested;
         Methods.Entry entry = Methods.find(m);
         if (entry == null) {
             throw new ScoreCamException(ErrorCode.INVALID_ARGUMENT, "method " + m
                     + " is not available on this server; available: [" + Methods.names() + "]");
         }
-        ScoreCamException why = unavailable.get(model.name()).get(m);
+        ScoreCamException why = model.unavailable(m);
         if (why != null) {
             throw why; // named at load, e.g. a head that cannot be split off at the target layer
         }
@@ -255,16 +402,27 @@ public final class ScoreCamEngine implements Explainer {
         }
     }
 
+    /** The models new calls get, in the order they were first loaded. */
     @Override
     public List<ModelDescription> models() {
-        return models.values().stream().map(m -> m.describe(m.name().equals(defaultModel),
-                Methods.ids().stream().filter(id -> !unavailable.get(m.name()).containsKey(id)).toList(),
-                options.fasterChannels())).toList();
+        List<ModelDescription> out = new ArrayList<>();
+        for (String name : order) {
+            ServedModel m = models.get(name);
+            if (m != null) {
+                out.add(m.description());
+            }
+        }
+        return out;
     }
 
     /** Scoring batch size in use for a model (tuned at load time unless configured). */
     public int batchSize(String model) {
-        return model(model).batchSize();
+        ServedModel m = acquire(model);
+        try {
+            return m.model().batchSize();
+        } finally {
+            m.release();
+        }
     }
 
     @Override
@@ -274,6 +432,9 @@ public final class ScoreCamEngine implements Explainer {
 
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true; // a reload finishing now closes its model instead of installing it
+        }
         scheduler.close();
         cpu.shutdown();
         try {
@@ -284,6 +445,8 @@ public final class ScoreCamEngine implements Explainer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        models.values().forEach(LoadedModel::close);
+        closer.shutdownNow();
+        models.values().forEach(m -> m.model().close());
+        retired.forEach(m -> m.model().close());
     }
 }

@@ -14,18 +14,27 @@ import io.scorecam.server.config.BuildInfo;
 
 /**
  * Micrometer's JVM, GC, thread, class-loader, CPU, uptime and file-descriptor binders, and
- * {@code scorecam_build_info{version}}. Close it with the server: the GC binder listens to JMX notifications.
+ * {@code scorecam_build_info{version}}, and the GPU gauges when the server runs on CUDA. Close it with the
+ * server: the GC binder listens to JMX notifications, the GPU gauges poll on a thread of their own.
  */
 public final class ProcessMetrics implements AutoCloseable {
     public static final String BUILD_INFO = "scorecam.build.info";
 
     private final JvmGcMetrics gc;
+    private final GpuMetrics gpu;
 
-    private ProcessMetrics(JvmGcMetrics gc) {
+    private ProcessMetrics(JvmGcMetrics gc, GpuMetrics gpu) {
         this.gc = gc;
+        this.gpu = gpu;
     }
 
+    /** The process and JVM binders only: a CPU server. */
     public static ProcessMetrics bind(MeterRegistry registry) {
+        return bind(registry, null);
+    }
+
+    /** Also polls {@code gpuProbe} for the GPU gauges, unless it is null (no GPU: no GPU series at all). */
+    public static ProcessMetrics bind(MeterRegistry registry, GpuProbe gpuProbe) {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
@@ -39,11 +48,15 @@ public final class ProcessMetrics implements AutoCloseable {
                 .description("Always 1; the server's version is in the version label")
                 .tag("version", BuildInfo.version())
                 .register(registry);
-        return new ProcessMetrics(gc);
+        GpuMetrics gpu = gpuProbe == null ? null : GpuMetrics.start(registry, gpuProbe, GpuMetrics.POLL_PERIOD);
+        return new ProcessMetrics(gc, gpu);
     }
 
     @Override
     public void close() {
         gc.close();
+        if (gpu != null) {
+            gpu.close();
+        }
     }
 }

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /** A directory of models: one sub-directory per model, each with model.json and model.onnx. */
@@ -46,6 +48,25 @@ public final class ModelRepository {
             models.add(ModelConfig.load(dir));
         }
         return List.copyOf(models);
+    }
+
+    /**
+     * The model directories under {@code root} (sub-directories with a model.json), by name, without reading
+     * them: the poller loads each on its own, so one bad model does not hide the others.
+     *
+     * @throws ScoreCamException when the repository cannot be listed (a scan then changes nothing)
+     */
+    public static Map<String, Path> directories(Path root) {
+        Map<String, Path> out = new TreeMap<>();
+        try (Stream<Path> children = Files.list(root)) {
+            children.filter(Files::isDirectory)
+                    .filter(d -> Files.isRegularFile(d.resolve(ModelConfig.CONFIG_FILE)))
+                    .forEach(d -> out.put(d.getFileName().toString(), d));
+        } catch (IOException | RuntimeException e) {
+            throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION,
+                    "model repository " + root + " cannot be listed: " + e.getMessage(), e);
+        }
+        return out;
     }
 
     private static ScoreCamException fail(String message) {

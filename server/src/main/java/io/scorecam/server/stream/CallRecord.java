@@ -5,6 +5,7 @@ import io.scorecam.api.v1.FrameStatus;
 import io.scorecam.server.config.LogLevel;
 import io.scorecam.server.logging.EventLog;
 import io.scorecam.server.metrics.FrameLabels;
+import io.scorecam.server.tracing.CallTrace;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.server.GrpcServerRequest;
 
@@ -23,7 +24,7 @@ final class CallRecord {
     // before NONE: static fields initialise in order, and every record takes an id
     private static final AtomicLong IDS = new AtomicLong();
     /** For frames outside any call (warm-up): nothing is logged. */
-    static final CallRecord NONE = new CallRecord(null, "", "", false);
+    static final CallRecord NONE = new CallRecord(null, "", "", false, CallTrace.NONE);
 
     private final EventLog log;
     private final long id = IDS.incrementAndGet();
@@ -35,17 +36,38 @@ final class CallRecord {
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger skipped = new AtomicInteger();
     private volatile FrameLabels labels;
+    private final CallTrace trace;
 
-    private CallRecord(EventLog log, String rpc, String peer, boolean stream) {
+    private CallRecord(EventLog log, String rpc, String peer, boolean stream, CallTrace trace) {
         this.log = log;
+        this.trace = trace;
         this.rpc = rpc;
         this.peer = peer;
         this.stream = stream;
     }
 
-    static CallRecord of(EventLog log, GrpcServerRequest<?, ?> request, boolean stream) {
+    /**
+     * @param log   where the call's lines go; null: nowhere (the record still carries the trace)
+     * @param trace the call's trace context, taken from its metadata
+     */
+    static CallRecord of(EventLog log, GrpcServerRequest<?, ?> request, boolean stream, CallTrace trace) {
         SocketAddress remote = request.connection() == null ? null : request.connection().remoteAddress();
-        return new CallRecord(log, request.methodName(), remote == null ? "" : remote.toString(), stream);
+        return new CallRecord(log, request.methodName(), remote == null ? "" : remote.toString(), stream, trace);
+    }
+
+    /** The call's id: the stream_id of its event lines and of its frames' spans. */
+    long id() {
+        return id;
+    }
+
+    /** The gRPC method (Explain, ExplainStream). */
+    String rpc() {
+        return rpc;
+    }
+
+    /** The call's trace context (its frames' spans are its children). */
+    CallTrace trace() {
+        return trace;
     }
 
     void frameAnswered(FrameLabels frame, ExplainResponse response, long totalNanos) {

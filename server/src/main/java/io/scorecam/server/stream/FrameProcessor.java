@@ -5,12 +5,16 @@ import io.scorecam.api.v1.ExplainResponse;
 import io.scorecam.server.batching.CancellationToken;
 import io.scorecam.server.engine.api.Explainer;
 import io.scorecam.server.engine.api.FrameRequest;
+import io.scorecam.server.engine.api.ModelLease;
 import io.scorecam.api.v1.FrameStatus;
 import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.errors.ScoreCamException;
 import io.scorecam.server.logging.EventLog;
 import io.scorecam.server.metrics.FrameLabels;
 import io.scorecam.server.metrics.ServerMetrics;
+import io.scorecam.server.tracing.CallTrace;
+import io.scorecam.server.tracing.FrameSpan;
+import io.scorecam.server.tracing.FrameTracer;
 
 import io.vertx.grpc.server.GrpcServerRequest;
 
@@ -33,6 +37,7 @@ final class FrameProcessor {
     private final ServerMetrics metrics;
     private final FrameBudget budget;
     private final EventLog events;
+    private final FrameTracer tracer;
     private static final FrameBudget.Lease NO_LEASE = () -> { };
 
     /** A processor without memory admission whose calls are not logged (warm-up). */
@@ -47,6 +52,13 @@ final class FrameProcessor {
      */
     FrameProcessor(RequestConverter converter, ResponseBuilder builder, Explainer explainer, Executor codec,
                   ServerMetrics metrics, FrameBudget budget, EventLog events) {
+        this(converter, builder, explainer, codec, metrics, budget, events, FrameTracer.off());
+    }
+
+    /** @param tracer where each frame's span goes ({@link FrameTracer#off()}: nowhere) */
+    FrameProcessor(RequestConverter converter, ResponseBuilder builder, Explainer explainer, Executor codec,
+                  ServerMetrics metrics, FrameBudget budget, EventLog events, FrameTracer tracer) {
+        this.tracer = tracer;
         this.events = events;
         this.converter = converter;
         this.builder = builder;
@@ -65,7 +77,9 @@ final class FrameProcessor {
 
     /** The event log's record of a new call (one per stream or unary call). */
     CallRecord record(GrpcServerRequest<?, ?> request, boolean stream) {
-        return events == null ? CallRecord.NONE : CallRecord.of(events, request, stream);
+        // the trace context comes with the call's metadata, once per call (a stream's frames share it)
+        CallTrace trace = tracer.call(request.headers());
+        return events == null && !tracer.enabled() ? CallRecord.NONE : CallRecord.of(events, request, stream, trace);
     }
 
     /**
@@ -76,10 +90,24 @@ final class FrameProcessor {
      */
     CompletableFuture<ExplainResponse> process(ExplainRequest request, CancellationToken token, long arrivalNanos,
                                                Runnable workTaken, CallRecord call) {
+        ModelPins once = new ModelPins(explainer); // one frame: it holds its model version until answered
+        return process(request, token, arrivalNanos, workTaken, call, once).whenComplete((r, e) -> once.close());
+    }
+
+    /** The model versions of a new call (close them when the call ends). */
+    ModelPins pins() {
+        return new ModelPins(explainer);
+    }
+
+    /** @param pins the call's model versions: the frame runs on the version its call first used */
+    CompletableFuture<ExplainResponse> process(ExplainRequest request, CancellationToken token, long arrivalNanos,
+                                               Runnable workTaken, CallRecord call, ModelPins pins) {
         long startNanos = System.nanoTime();
         FrameLabels labels = converter.labels(request);
         call.arrived(labels);
-        CompletableFuture<FrameBudget.Lease> admitted;
+        FrameSpan span = tracer.frame(call.trace(), call.rpc(), request.getFrameId(), call.id(), arrivalNanos);
+        span.labels(labels.model(), labels.method(), labels.convention());
+        CompletableFuture<Admitted> admitted;
         try {
             // caps and the memory estimate come from the request and the image header; the frame then waits
             // for its share of the budget without holding a thread
@@ -87,47 +115,67 @@ final class FrameProcessor {
                 if (token.isCancelled()) {
                     throw cancelled(token);
                 }
-                return converter.plan(request);
-            }, codec).thenCompose(bytes -> budget == null ? CompletableFuture.completedFuture(NO_LEASE)
-                    : budget.acquire(bytes, "frame " + Long.toUnsignedString(request.getFrameId())));
+                ModelLease model = pins.pin(request.getModel());
+                return new Admitted(model, converter.plan(request, model.description()));
+            }, codec).thenCompose(a -> budget == null ? CompletableFuture.completedFuture(a.with(NO_LEASE))
+                    : budget.acquire(a.bytes(), "frame " + Long.toUnsignedString(request.getFrameId())).thenApply(a::with));
         } catch (RuntimeException rejected) { // codec pool shut down
             admitted = CompletableFuture.failedFuture(
                     new ScoreCamException(ErrorCode.UNAVAILABLE, "server is shutting down"));
         }
-        return admitted.thenComposeAsync(lease -> explain(request, token, arrivalNanos, startNanos, workTaken)
-                        .whenComplete((r, e) -> lease.close()), codec)
+        return admitted.thenComposeAsync(a -> explain(request, a.model(), token, arrivalNanos, startNanos, workTaken, span)
+                        .whenComplete((r, e) -> a.memory().close()), codec)
                 .exceptionally(e -> errorResponse(request, e, arrivalNanos, startNanos))
                 .thenApply(response -> {
                     long totalNanos = System.nanoTime() - arrivalNanos;
                     record(labels, response, totalNanos);
                     call.frameAnswered(labels, response, totalNanos);
+                    span.end(response);
                     return response;
                 });
     }
 
     /** Decode, engine, encode; runs on the codec pool once the frame is admitted. */
-    private CompletableFuture<ExplainResponse> explain(ExplainRequest request, CancellationToken token,
-                                                       long arrivalNanos, long startNanos, Runnable workTaken) {
+    /** A frame let in: its model version, its memory estimate and, once granted, its share of the budget. */
+    private record Admitted(ModelLease model, long bytes, FrameBudget.Lease memory) {
+        Admitted(ModelLease model, long bytes) {
+            this(model, bytes, null);
+        }
+
+        Admitted with(FrameBudget.Lease memory) {
+            return new Admitted(model, bytes, memory);
+        }
+    }
+
+    private CompletableFuture<ExplainResponse> explain(ExplainRequest request, ModelLease model, CancellationToken token,
+                                                       long arrivalNanos, long startNanos, Runnable workTaken,
+                                                       FrameSpan span) {
+        long t0 = System.nanoTime();
+        span.stage("queue", arrivalNanos, t0); // stream window, size plan and memory admission
         if (token.isCancelled()) {
             return CompletableFuture.failedFuture(cancelled(token));
         }
         FrameRequest frame;
         try {
-            long t0 = System.nanoTime();
-            frame = converter.convert(request, token);
-            metrics.stage("decode", System.nanoTime() - t0);
+            frame = converter.convert(request, model.description(), token);
         } catch (RuntimeException e) {
+            span.stage("decode", t0, System.nanoTime());
             return CompletableFuture.failedFuture(e);
         }
+        long t1 = System.nanoTime();
+        metrics.stage("decode", t1 - t0);
+        span.stage("decode", t0, t1);
         // Async on the codec pool: a plain thenApply would encode on an engine worker (or, for a result that is
         // already done, enter the engine's locks on the calling thread).
-        return explainer.explain(frame, workTaken).thenApplyAsync(result -> {
+        return explainer.explain(model, frame, workTaken, span).thenApplyAsync(result -> {
             double queueMs = (startNanos - arrivalNanos) / 1e6 + result.queueMs();
             double totalMs = (System.nanoTime() - arrivalNanos) / 1e6;
             var timing = new ResponseBuilder.Timing(queueMs, Math.max(0, totalMs - queueMs), totalMs);
-            long t0 = System.nanoTime();
-            ExplainResponse ok = builder.ok(request, frame.image(), result, timing);
-            metrics.stage("encode", System.nanoTime() - t0);
+            long e0 = System.nanoTime();
+            ExplainResponse ok = builder.ok(request, model.description(), frame.image(), result, timing);
+            long e1 = System.nanoTime();
+            metrics.stage("encode", e1 - e0);
+            span.stage("encode", e0, e1);
             return ok;
         }, codec);
     }

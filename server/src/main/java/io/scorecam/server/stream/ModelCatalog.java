@@ -4,6 +4,8 @@ import io.scorecam.api.v1.Convention;
 import io.scorecam.api.v1.ListModelsResponse;
 import io.scorecam.api.v1.Method;
 import io.scorecam.api.v1.ModelInfo;
+import io.scorecam.api.v1.ModelState;
+import io.scorecam.server.lifecycle.ModelStates;
 import io.scorecam.server.engine.api.ModelDescription;
 import io.scorecam.api.v1.RequestDefaults;
 import io.scorecam.server.engine.api.ModelDefaults;
@@ -14,21 +16,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The served models as the gRPC layer needs them: which one a request means, its request defaults and
- * labels, and the ListModels answer. Holds one immutable snapshot, replaced whole by {@link #update}.
+ * The served models as the gRPC layer needs them: which one a request means (for labels in metrics), and the
+ * ListModels answer with each model's readiness ({@link ModelStates}: models still loading or that failed to
+ * load are listed too, with the reason). Holds one immutable snapshot, replaced whole by {@link #update}.
+ * Frames take their model's defaults and labels from the version their call runs on ({@link ModelPins}).
  */
 final class ModelCatalog {
+    private final ModelStates states;
     private volatile Snapshot snapshot;
 
     private record Snapshot(Map<String, ModelDescription> models, String defaultModel, ListModelsResponse listing) {
     }
 
     ModelCatalog(List<ModelDescription> models) {
+        this(models, new ModelStates());
+    }
+
+    ModelCatalog(List<ModelDescription> models, ModelStates states) {
+        this.states = states;
         update(models);
     }
 
-    /** Replaces the served models (start-up, model reload). */
-    void update(List<ModelDescription> models) {
+    /** Replaces the served models (start-up, model reload); the readiness is read from the states now. */
+    synchronized void update(List<ModelDescription> models) {
         Map<String, ModelDescription> byName = new LinkedHashMap<>();
         String def = "";
         ListModelsResponse.Builder b = ListModelsResponse.newBuilder();
@@ -37,9 +47,27 @@ final class ModelCatalog {
             if (m.isDefault()) {
                 def = m.name();
             }
-            b.addModels(info(m));
+            ModelStates.ModelState state = states.get(m.name());
+            b.addModels(state == null ? info(m).setState(ModelState.READY).build() : withState(info(m), state));
+        }
+        for (ModelStates.ModelState state : states.all()) {
+            if (!byName.containsKey(state.name())) { // loading, or could not be loaded
+                b.addModels(withState(ModelInfo.newBuilder().setName(state.name()), state));
+            }
         }
         snapshot = new Snapshot(Map.copyOf(byName), def, b.build());
+    }
+
+    private static ModelInfo withState(ModelInfo.Builder info, ModelStates.ModelState state) {
+        return info.setState(switch (state.state()) {
+                    case LOADING -> ModelState.LOADING;
+                    case READY -> ModelState.READY;
+                    case UNAVAILABLE -> ModelState.UNAVAILABLE;
+                })
+                .setStateReason(state.reason())
+                .setVersion(state.version())
+                .setGeneration(state.generation())
+                .build();
     }
 
     ListModelsResponse listing() {
@@ -60,12 +88,16 @@ final class ModelCatalog {
 
     /** The label of a class, or "" when the model has no labels file or the id is beyond it. */
     String label(String model, int classId) {
-        ModelDescription m = find(model);
+        return label(find(model), classId);
+    }
+
+    /** The label of a class of this model version, or "" when it has no labels file or the id is beyond it. */
+    static String label(ModelDescription m, int classId) {
         List<String> l = m == null || m.labels() == null ? List.of() : m.labels();
         return classId >= 0 && classId < l.size() ? l.get(classId) : "";
     }
 
-    private static ModelInfo info(ModelDescription m) {
+    private static ModelInfo.Builder info(ModelDescription m) {
         ModelInfo.Builder info = ModelInfo.newBuilder()
                 .setName(m.name())
                 .setInputWidth(m.inputWidth())
@@ -89,7 +121,7 @@ final class ModelCatalog {
                 .setConvention(Convention.valueOf(d.convention().name()))
                 .setMaxChannels(d.maxChannels())
                 .setTopK(d.topK()));
-        return info.build();
+        return info;
     }
 
     private static String nullToEmpty(String s) {

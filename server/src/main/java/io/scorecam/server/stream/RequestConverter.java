@@ -77,7 +77,7 @@ final class RequestConverter {
      * pixels + maps + the built response), from the request and the image header only: runs before the
      * decode, so the frame can wait for memory instead of taking it.
      */
-    long plan(ExplainRequest r) {
+    long plan(ExplainRequest r, ModelDescription model) {
         int classes = r.getTargetClassesCount();
         if (classes > limits.maxClasses()) {
             throw ScoreCamException.invalid("target_classes has " + classes + " entries, more than the server's"
@@ -89,7 +89,6 @@ final class RequestConverter {
         }
         long[] size = imageSize(r);
         long pixels = size[0] * size[1];
-        ModelDescription model = catalog.find(r.getModel());
         long maps = classes > 0 ? classes : r.getTopK() > 0 ? r.getTopK() : Math.max(1, defaults(model).topK());
         // an unknown model costs no map: the engine answers NOT_FOUND
         long mapPixels = switch (r.getMapSize()) {
@@ -133,8 +132,9 @@ final class RequestConverter {
         }
     }
 
-    FrameRequest convert(ExplainRequest r, CancellationToken token) {
-        ModelDefaults d = defaults(catalog.find(r.getModel()));
+    /** @param model the version of the model the frame runs on (its request defaults) */
+    FrameRequest convert(ExplainRequest r, ModelDescription model, CancellationToken token) {
+        ModelDefaults d = defaults(model);
         RgbImage image = image(r);
         List<Integer> classes = List.copyOf(r.getTargetClassesList());
         if (r.getTopK() > MAX_TOP_K) {

@@ -10,21 +10,23 @@ import io.scorecam.server.engine.api.ClassMap;
 import io.scorecam.server.engine.api.ClassProbability;
 import io.scorecam.server.engine.api.Faithfulness;
 import io.scorecam.server.engine.api.FrameResult;
+import io.scorecam.server.engine.api.ModelDescription;
 import io.scorecam.server.errors.ErrorCode;
 import io.scorecam.server.image.RgbImage;
 
 /** Engine result -> proto response; encodes PNG / overlay payloads, so it runs on a codec thread. */
 final class ResponseBuilder {
     private final MapEncoder encoder;
-    private final ModelCatalog catalog;
 
-    ResponseBuilder(MapEncoder encoder, ModelCatalog catalog) {
+    ResponseBuilder(MapEncoder encoder) {
         this.encoder = encoder;
-        this.catalog = catalog;
     }
 
-    /** @param timing queue / compute / total milliseconds as seen by the server */
-    ExplainResponse ok(ExplainRequest r, RgbImage frame, FrameResult result, Timing timing) {
+    /**
+     * @param model  the version of the model the frame ran on (its labels)
+     * @param timing queue / compute / total milliseconds as seen by the server
+     */
+    ExplainResponse ok(ExplainRequest r, ModelDescription model, RgbImage frame, FrameResult result, Timing timing) {
         // values are what a client gets when it asks for nothing in particular
         boolean values = r.getWantValues() || (!r.getWantPng() && !r.getWantOverlay());
         ExplainResponse.Builder b = ExplainResponse.newBuilder()
@@ -33,12 +35,12 @@ final class ResponseBuilder {
                 .setForwardPasses(result.forwardPasses());
         for (ClassProbability p : result.predictions()) {
             b.addPredictions(ClassScore.newBuilder().setClassId(p.classId())
-                    .setLabel(catalog.label(r.getModel(), p.classId())).setProbability(p.probability()));
+                    .setLabel(ModelCatalog.label(model, p.classId())).setProbability(p.probability()));
         }
         for (ClassMap m : result.maps()) {
             SaliencyMap.Builder map = SaliencyMap.newBuilder()
                     .setClassId(m.classId())
-                    .setLabel(catalog.label(r.getModel(), m.classId()))
+                    .setLabel(ModelCatalog.label(model, m.classId()))
                     .setProbability(m.probability())
                     .setWidth(m.width())
                     .setHeight(m.height())

@@ -6,9 +6,13 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scorecam.server.config.ServerConfig;
 import io.scorecam.server.engine.api.Explainer;
 import io.scorecam.server.image.ImageDecoder;
+import io.scorecam.server.engine.api.ModelLease;
+import io.scorecam.server.lifecycle.ModelStates;
 import io.scorecam.server.lifecycle.Readiness;
 import io.scorecam.server.logging.EventLog;
+import io.scorecam.server.tracing.FrameTracer;
 import io.scorecam.server.metrics.MetricsServer;
+import io.scorecam.server.metrics.NvidiaSmiProbe;
 import io.scorecam.server.metrics.ProcessMetrics;
 import io.scorecam.server.metrics.ServerMetrics;
 import io.scorecam.server.web.WebServer;
@@ -26,7 +30,9 @@ import io.vertx.grpc.server.GrpcServerOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,6 +55,7 @@ public final class ScoreCamServer {
     private final ExecutorService codec;
     private final CallRegistry calls;
     private final Readiness readiness;
+    private final ModelStates modelStates;
     private final MapEncoder encoder;
     private final ServerMetrics metrics;
     private final ExplainCalls explainCalls;
@@ -59,19 +66,24 @@ public final class ScoreCamServer {
     private final LivePath livePath = new LivePath();
     private final ProcessMetrics processMetrics;
     private final EventLog eventLog;
+    private final FrameTracer tracer;
     private Explainer explainer;
+    private volatile FrameProcessor warmPath;
     private Future<Void> shutdown;
 
     private ScoreCamServer(Vertx vertx, ServerConfig config, MapEncoder encoder, MeterRegistry registry,
-                           Readiness readiness) {
+                           Readiness readiness, FrameTracer tracer, ModelStates modelStates) {
+        this.modelStates = modelStates;
         this.vertx = vertx;
+        this.tracer = tracer;
         this.config = config;
         this.encoder = encoder;
         this.readiness = readiness;
         this.codec = Executors.newFixedThreadPool(config.codecThreads(), daemonThreads("scorecam-codec-"));
         this.calls = new CallRegistry();
         this.metrics = new ServerMetrics(registry);
-        this.processMetrics = ProcessMetrics.bind(registry);
+        this.processMetrics = ProcessMetrics.bind(registry, config.gpuMetricsCommand()
+                .map(command -> new NvidiaSmiProbe(command, Duration.ofSeconds(5))).orElse(null));
         this.eventLog = new EventLog(config.logLevel());
         this.explainCalls = new ExplainCalls(vertx, calls, metrics, config.streamWindow(), config.maxMessageBytes(),
                 codec, config.maxStreams());
@@ -86,7 +98,13 @@ public final class ScoreCamServer {
     /** Listens, then serves the (already loaded) explainer at once, without warm-up: for tests. */
     public static Future<ScoreCamServer> start(ServerConfig config, Explainer explainer, MapEncoder encoder,
                                                MeterRegistry registry) {
-        return listen(config, encoder, registry, new Readiness())
+        return start(config, explainer, encoder, registry, FrameTracer.from(config.tracing()));
+    }
+
+    /** As {@link #start(ServerConfig, Explainer, MapEncoder, MeterRegistry)} with a given tracer (tests). */
+    public static Future<ScoreCamServer> start(ServerConfig config, Explainer explainer, MapEncoder encoder,
+                                               MeterRegistry registry, FrameTracer tracer) {
+        return listen(config, encoder, registry, new Readiness(), tracer)
                 .compose(server -> server.serve(explainer, 0).map(server));
     }
 
@@ -98,12 +116,29 @@ public final class ScoreCamServer {
      */
     public static Future<ScoreCamServer> listen(ServerConfig config, MapEncoder encoder, MeterRegistry registry,
                                                 Readiness readiness) {
-        ScoreCamServer server = new ScoreCamServer(Vertx.vertx(), config, encoder, registry, readiness);
+        return listen(config, encoder, registry, readiness, FrameTracer.from(config.tracing()));
+    }
+
+    /** As {@link #listen(ServerConfig, MapEncoder, MeterRegistry, Readiness)}; the server owns and closes {@code tracer}. */
+    public static Future<ScoreCamServer> listen(ServerConfig config, MapEncoder encoder, MeterRegistry registry,
+                                                Readiness readiness, FrameTracer tracer) {
+        return listen(config, encoder, registry, readiness, tracer, new ModelStates());
+    }
+
+    /**
+     * As {@link #listen(ServerConfig, MapEncoder, MeterRegistry, Readiness, FrameTracer)}, with the per-model
+     * readiness the model repository keeps (ListModels' states, one health name per model).
+     */
+    public static Future<ScoreCamServer> listen(ServerConfig config, MapEncoder encoder, MeterRegistry registry,
+                                                Readiness readiness, FrameTracer tracer, ModelStates modelStates) {
+        ScoreCamServer server = new ScoreCamServer(Vertx.vertx(), config, encoder, registry, readiness, tracer,
+                modelStates);
         if (config.tlsEnabled()) {
             try {
                 TlsKeyCheck.verify(server.vertx, pemOptions(config));
             } catch (RuntimeException e) {
                 server.codec.shutdownNow();
+                server.tracer.close();
                 return server.vertx.close().transform(ar -> Future.failedFuture(e));
             }
         }
@@ -126,6 +161,7 @@ public final class ScoreCamServer {
                     return server;
                 })
                 .onFailure(e -> {
+                    server.tracer.close();
                     server.processMetrics.close();
                     server.codec.shutdownNow();
                     server.vertx.close();
@@ -152,15 +188,21 @@ public final class ScoreCamServer {
             }
         }
         metrics.bindQueueDepth(loaded::queuedItems);
-        ModelCatalog catalog = new ModelCatalog(loaded.models());
+        if (modelStates.isEmpty()) { // a fixed model list (tests): every model is ready
+            loaded.models().forEach(m -> modelStates.set(new ModelStates.ModelState(m.name(),
+                    ModelStates.State.READY, "", "", 1)));
+        }
+        ModelCatalog catalog = new ModelCatalog(loaded.models(), modelStates);
+        modelStates.onChange(model -> catalog.update(loaded.models())); // reloads: ListModels follows
         FrameProcessor processor = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()),
                 catalog, new RequestConverter.Limits(config.maxClasses(), config.maxResponseBytes())),
-                new ResponseBuilder(encoder, catalog), loaded, codec, metrics, budget, eventLog);
+                new ResponseBuilder(encoder), loaded, codec, metrics, budget, eventLog, tracer);
         explainCalls.attach(processor, catalog);
         livePath.attach(processor, catalog); // the viewer's frames take the streams' path
         // warm-up frames go through the same path but are not counted in the served frames' metrics
         FrameProcessor warmPath = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()), catalog),
-                new ResponseBuilder(encoder, catalog), loaded, codec, new ServerMetrics(new SimpleMeterRegistry()));
+                new ResponseBuilder(encoder), loaded, codec, new ServerMetrics(new SimpleMeterRegistry()));
+        this.warmPath = warmPath;
         Future<Void> warmed = warmupMs <= 0 ? Future.succeededFuture()
                 : Future.fromCompletionStage(new WarmUp(warmPath, loaded.models(), readiness).run(warmupMs));
         return warmed.onComplete(ar -> readiness.serving(loaded.models().size() + " model(s) loaded"
@@ -171,13 +213,35 @@ public final class ScoreCamServer {
         return readiness;
     }
 
+    /**
+     * Warms a model version up before it is served (hot reload): the start-up warm-up's frames, for at most
+     * {@code budgetMs}, on that version only; the server's own readiness is left alone. Never fails.
+     */
+    public CompletableFuture<Void> warmUp(ModelLease version, long budgetMs) {
+        FrameProcessor path = warmPath;
+        if (path == null || budgetMs <= 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return new WarmUp(path, List.of(version.description()), new Readiness(), ModelPins.fixed(version)).run(budgetMs);
+    }
+
+    /** Per-model readiness (ListModels, per-model health names). */
+    public ModelStates modelStates() {
+        return modelStates;
+    }
+
+    /** The JSON event log (failed frames, ended calls, model loads). */
+    public EventLog eventLog() {
+        return eventLog;
+    }
+
     /** {@code instances} HTTP/2 listeners, each with its own gRPC router and event loop; returns the bound port. */
     private Future<Integer> deployListeners(int instances) {
         java.util.function.Supplier<Deployable> listener = () -> context -> {
             GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(config.maxMessageBytes()));
             // the server ("") and the service answer alike: NOT_SERVING while starting and draining
             grpc.addService(explainCalls);
-            grpc.addService(new ServerHealth(vertx, readiness));
+            grpc.addService(new ServerHealth(vertx, readiness, modelStates));
             grpc.addService(new StreamingReflectionService());
             CallGate gate = new CallGate(grpc, config.authToken(), readiness, config.maxHeaderBytes());
             return vertx.createHttpServer(httpOptions(config)).requestHandler(gate).listen(config.port(), config.host())
@@ -276,6 +340,7 @@ public final class ScoreCamServer {
                     }
                     codec.shutdownNow();
                     eventLog.close(); // after the last call ended: its end line is written
+                    tracer.close(); // and its frames' spans are exported
                     return null;
                 }))
                 .transform(ar -> vertx.close());

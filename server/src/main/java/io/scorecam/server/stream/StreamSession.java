@@ -21,7 +21,7 @@ import java.util.concurrent.Executor;
  * The window decides what to submit, write, read and when to end; this class does the I/O.
  *
  * <p>Memory: besides the window (2 x window under BLOCK, whose frames release their slot once the engine has
- * taken their work; +1 waiting frame under LATEST), Vert.x's gRPC read stream buffers up to 16 decoded
+ * taken their work; under LATEST 1, or 2 while its measured overlap pays, +1 waiting frame), Vert.x's gRPC read stream buffers up to 16 decoded
  * messages before its pause reaches HTTP/2 flow control, and the HTTP/2 stream window holds more bytes in
  * transit; so a stream holds at most about (2 x window + 17) x --max-message-bytes + --http2-stream-window,
  * whatever the client does.
@@ -38,6 +38,8 @@ final class StreamSession implements ActiveCall {
     private final GrpcServerResponse<ExplainRequest, ExplainResponse> response;
     private final FrameProcessor pipeline;
     private final CallRecord record;
+    /** The model versions this stream runs on (a reload mid-stream does not change them). */
+    private final ModelPins pins;
     private final ServerMetrics metrics;
     private final CallLifecycle call;
     private final MessageReader<ExplainRequest> reader;
@@ -57,6 +59,7 @@ final class StreamSession implements ActiveCall {
         this.metrics = metrics;
         this.call = new CallLifecycle(vertx, request);
         this.record = pipeline.record(request, true);
+        this.pins = pipeline.pins();
         call.record(record);
         this.reader = new MessageReader<>(ExplainRequest.parser(), "ExplainRequest", maxMessageBytes, inflater, call);
         this.window = new StreamWindow<>(window, SKIPPED_BACKLOG_LIMIT);
@@ -162,7 +165,7 @@ final class StreamSession implements ActiveCall {
             window.release(slot);
             settle();
         });
-        pipeline.process(in.request(), in.token(), in.arrivalNanos(), workTaken, record).whenComplete((resp, err) -> {
+        pipeline.process(in.request(), in.token(), in.arrivalNanos(), workTaken, record, pins).whenComplete((resp, err) -> {
             ExplainResponse answer = resp != null ? resp : ResponseBuilder.error(in.request().getFrameId(),
                     ErrorCode.INTERNAL, "internal error: " + err, new ResponseBuilder.Timing(0, 0, 0));
             call.onContext(() -> {
@@ -222,6 +225,7 @@ final class StreamSession implements ActiveCall {
         for (Inbound in : window.finish()) {
             in.token().cancel();
         }
+        pins.close(); // frames still in flight hold their own reference to their model version
         metrics.streamClosed();
     }
 }

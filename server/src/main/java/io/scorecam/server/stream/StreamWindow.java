@@ -3,6 +3,7 @@ package io.scorecam.server.stream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * The window of one stream as a pure state machine: no I/O, no threads, no Vert.x. {@link StreamSession}
@@ -17,6 +18,10 @@ import java.util.List;
  * frames of one stream, and no second frame competing with the first for the whole of its time).
  * BLOCK stops reading while the window is full; LATEST keeps
  * reading and keeps only the newest waiting frame (the replaced one is answered SKIPPED by the caller).
+ *
+ * <p>LATEST with the default window (0) releases a frame early only when its {@link OverlapGate} says that two
+ * frames in flight cost little more than one (measured on this stream's own frames, with the clock given); with
+ * a window configured it never releases early.
  *
  * @param <F> what the caller keeps per frame
  * @param <R> the answer to a frame
@@ -41,6 +46,9 @@ final class StreamWindow<F, R> {
         private boolean submitted;
         private boolean released;
         private boolean skipped;
+        /** Another frame of this stream ran at some time beside this one (see {@link OverlapGate}). */
+        private boolean overlapped;
+        private long submittedNanos;
         private R answer;
 
         private Slot(F frame) {
@@ -64,8 +72,8 @@ final class StreamWindow<F, R> {
     /** BLOCK's window when none is configured: one frame decoding while one runs keeps the engine busy. */
     static final int DEFAULT_BLOCK_WINDOW = 2;
     /**
-     * LATEST's: a camera wants each answer soonest; with two frames in flight each shares the engine with the
-     * other for its whole life (measured: p50 2-4x one frame's time against 1.3-1.7x with one).
+     * LATEST's: a camera wants each answer soonest; one frame holds the slot and a second may start only in its
+     * tail, when the stream's {@link OverlapGate} measured that this does not make frames slower.
      */
     static final int DEFAULT_LATEST_WINDOW = 1;
 
@@ -86,19 +94,29 @@ final class StreamWindow<F, R> {
     private boolean faulted;
     private boolean writeBlocked;
     private boolean finished;
+    private final LongSupplier clock;
+    /** LATEST with the default window: decides early releases from measured frame times; else null. */
+    private OverlapGate gate;
+
+    /** As {@link #StreamWindow(int, int, LongSupplier)} on {@link System#nanoTime}. */
+    StreamWindow(int window, int skippedBacklogLimit) {
+        this(window, skippedBacklogLimit, System::nanoTime);
+    }
 
     /**
      * @param window              frames submitted and unwritten at a time; 0: {@link #DEFAULT_BLOCK_WINDOW} or
      *                            {@link #DEFAULT_LATEST_WINDOW} by the stream's policy
      * @param skippedBacklogLimit LATEST: SKIPPED answers that may wait behind a slow frame before reading stops
+     * @param clock               nanoseconds, for the frame times LATEST's default window is derived from
      */
-    StreamWindow(int window, int skippedBacklogLimit) {
+    StreamWindow(int window, int skippedBacklogLimit, LongSupplier clock) {
         if (window < 0 || skippedBacklogLimit < 1) {
             throw new IllegalArgumentException("window must be >= 0 and backlog limit positive");
         }
         this.configured = window;
         this.window = window > 0 ? window : DEFAULT_BLOCK_WINDOW;
         this.skippedBacklogLimit = skippedBacklogLimit;
+        this.clock = clock;
     }
 
     /**
@@ -114,6 +132,7 @@ final class StreamWindow<F, R> {
             latest = latestPolicy;
             if (configured == 0) {
                 window = latest ? DEFAULT_LATEST_WINDOW : DEFAULT_BLOCK_WINDOW;
+                gate = latest ? new OverlapGate() : null;
             }
         }
         Slot<F, R> replaced = null;
@@ -135,6 +154,16 @@ final class StreamWindow<F, R> {
         }
         Slot<F, R> slot = waiting.pollFirst();
         slot.submitted = true;
+        slot.submittedNanos = clock.getAsLong();
+        if (active + released > 0) {
+            // it runs beside the frames still in flight: all of them are overlapped
+            slot.overlapped = true;
+            for (Slot<F, R> s : order) {
+                if (s.submitted && s.answer == null) {
+                    s.overlapped = true;
+                }
+            }
+        }
         active++;
         return slot;
     }
@@ -142,12 +171,15 @@ final class StreamWindow<F, R> {
     /**
      * The engine has taken all of a submitted frame's work: under BLOCK its slot opens for the next frame (it
      * is still written in order, and counts toward the hard bound of 2 x window until then). Idempotent; ignored
-     * for a frame already written, and under LATEST.
+     * for a frame already written. Under LATEST only as the {@link OverlapGate} allows (never with a
+     * configured window): on a saturated CPU an early start only adds contention, and by Little's law twice the
+     * frames in flight then means twice the latency (measured on a loaded machine: p50 2.7x one frame's time).
      */
     void release(Slot<F, R> slot) {
-        // not under LATEST: on a saturated CPU an early start only adds contention, and by Little's law twice
-        // the frames in flight means twice the latency (measured: p50 2.7x one frame's time against 1.3x)
-        if (Boolean.TRUE.equals(latest) || !slot.submitted || slot.released || !order.contains(slot)) {
+        if (!slot.submitted || slot.released || !order.contains(slot)) {
+            return;
+        }
+        if (Boolean.TRUE.equals(latest) && (gate == null || slot.answer != null || !gate.allowEarlyStart())) {
             return;
         }
         slot.released = true;
@@ -157,7 +189,15 @@ final class StreamWindow<F, R> {
 
     /** A submitted (or skipped) frame has its answer. */
     void answer(Slot<F, R> slot, R answer) {
+        if (slot.answer == null && slot.submitted && gate != null) {
+            gate.record(clock.getAsLong() - slot.submittedNanos, slot.overlapped);
+        }
         slot.answer = answer;
+    }
+
+    /** LATEST's default window: whether its measurements currently let a second frame start early. */
+    boolean overlapping() {
+        return gate != null && gate.overlapPays();
     }
 
     /** The next frame whose answer may be written now (the oldest, once answered), or null. */

@@ -43,10 +43,18 @@ final class WarmUp {
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicInteger answered = new AtomicInteger();
     private final AtomicLong frameIds = new AtomicLong();
+    /** The version the frames run on; null: each frame's model as served. */
+    private final ModelPins pins;
 
     WarmUp(FrameProcessor processor, List<ModelDescription> models, Readiness readiness) {
+        this(processor, models, readiness, null);
+    }
+
+    /** @param pins the version every frame runs on (a reloaded model before it is served); null: as served */
+    WarmUp(FrameProcessor processor, List<ModelDescription> models, Readiness readiness, ModelPins pins) {
         this.processor = processor;
         this.readiness = readiness;
+        this.pins = pins;
         for (ModelDescription m : models) {
             List<Method> methods = m.methods() == null || m.methods().isEmpty() ? List.of(Method.SCORE_CAM) : m.methods();
             // exact SCORE_CAM runs the same code as FASTER_SCORE_CAM (scoring batches, score table, combine) with
@@ -100,7 +108,9 @@ final class WarmUp {
             LOG.warn("warm-up stopped: {}", e.toString());
             return CompletableFuture.completedFuture(null);
         }
-        return processor.process(request, token, System.nanoTime()).thenCompose((ExplainResponse r) -> {
+        CompletableFuture<ExplainResponse> answer = pins == null ? processor.process(request, token, System.nanoTime())
+                : processor.process(request, token, System.nanoTime(), () -> { }, CallRecord.NONE, pins);
+        return answer.thenCompose((ExplainResponse r) -> {
             answered.incrementAndGet();
             return lane(token, end);
         });

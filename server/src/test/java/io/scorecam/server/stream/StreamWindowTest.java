@@ -199,10 +199,110 @@ class StreamWindowTest {
         assertEquals(1, replaced.frame(), "frame 0 holds the slot: the older waiting frame is skipped");
         w.answer(replaced, "skip");
         w.release(running.get(0));
-        assertNull(w.nextToSubmit(), "no early start under LATEST: it would only double the frames in flight");
+        assertNull(w.nextToSubmit(), "no early start under LATEST before a lone frame's time is measured");
         w.answer(running.get(0), "a0");
         assertEquals(List.of("a0", "skip"), writeAll(w));
         assertEquals(List.of(2), submitAll(w).stream().map(StreamWindow.Slot::frame).toList());
+    }
+
+    /** A stream clock the test moves by hand. */
+    private static final class Clock implements java.util.function.LongSupplier {
+        long nanos;
+
+        @Override
+        public long getAsLong() {
+            return nanos;
+        }
+    }
+
+    /** A frame in flight in {@link #runLatest}. */
+    private static final class Running {
+        final StreamWindow.Slot<Integer, String> slot;
+        final long start;
+        boolean taken;
+        boolean overlapped;
+
+        Running(StreamWindow.Slot<Integer, String> slot, long start) {
+            this.slot = slot;
+            this.start = start;
+        }
+    }
+
+    /**
+     * A LATEST stream whose source is always ahead (one frame waits whenever one could start), as a discrete-event
+     * run: a frame's work is all taken {@code takenMs} after it starts; it is answered {@code aloneMs} after its
+     * start when it ran alone, {@code overlappedMs} when another frame ran beside it.
+     *
+     * @return {frames started, of which while another was still in flight}
+     */
+    private static int[] runLatest(StreamWindow<Integer, String> w, Clock clock, int frames, long takenMs,
+                                   long aloneMs, long overlappedMs) {
+        long ms = 1_000_000;
+        int started = 0;
+        int early = 0;
+        List<Running> running = new ArrayList<>();
+        for (int next = 0; next < frames; next++) {
+            var r = w.accept(next, true);
+            if (r != null) {
+                w.answer(r, "skip");
+            }
+            for (var s : submitAll(w)) {
+                started++;
+                early += running.isEmpty() ? 0 : 1;
+                running.add(new Running(s, clock.nanos));
+            }
+            assertTrue(running.size() <= 2, "LATEST's default window: at most 2 frames in flight");
+            if (running.size() > 1) {
+                running.forEach(f -> f.overlapped = true);
+            }
+            Running first = null;
+            long at = Long.MAX_VALUE;
+            for (Running f : running) {
+                long t = f.start + (f.taken ? (f.overlapped ? overlappedMs : aloneMs) : takenMs) * ms;
+                if (t < at) {
+                    at = t;
+                    first = f;
+                }
+            }
+            clock.nanos = Math.max(clock.nanos, at);
+            if (first.taken) {
+                w.answer(first.slot, "ok");
+                running.remove(first);
+                writeAll(w);
+            } else {
+                first.taken = true;
+                w.release(first.slot);
+            }
+        }
+        return new int[] {started, early};
+    }
+
+    @Test
+    void latestsDefaultWindowStartsASecondFrameEarlyWhenMeasuredOverlapIsCheap() {
+        Clock clock = new Clock();
+        StreamWindow<Integer, String> w = new StreamWindow<>(0, 1000, clock);
+        int[] n = runLatest(w, clock, 2000, 3, 7, 8);
+        assertTrue(w.overlapping(), "an overlapped frame took 8 ms vs 7 alone: overlap pays");
+        assertTrue(n[1] > 0.8 * n[0], "most frames start in the previous one's tail: " + n[1] + " of " + n[0]);
+    }
+
+    @Test
+    void latestsDefaultWindowKeepsOneFrameInFlightWhenOverlapOnlyAddsLatency() {
+        Clock clock = new Clock();
+        StreamWindow<Integer, String> w = new StreamWindow<>(0, 1000, clock);
+        int[] n = runLatest(w, clock, 2000, 3, 7, 14);
+        assertFalse(w.overlapping(), "two frames at 14 ms each answer no more than one at 7");
+        assertTrue(n[1] < 0.1 * n[0], "early starts only to re-measure: " + n[1] + " of " + n[0]);
+        assertTrue(n[1] > 0, "it keeps probing, so a quieter machine can turn overlap back on");
+    }
+
+    @Test
+    void latestWithAConfiguredWindowNeverStartsEarly() {
+        Clock clock = new Clock();
+        StreamWindow<Integer, String> w = new StreamWindow<>(1, 1000, clock);
+        int[] n = runLatest(w, clock, 500, 3, 7, 8);
+        assertEquals(0, n[1], "--stream-window set: exactly that many frames in flight");
+        assertFalse(w.overlapping());
     }
 
     @Test

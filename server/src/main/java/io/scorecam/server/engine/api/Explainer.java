@@ -23,6 +23,38 @@ public interface Explainer extends AutoCloseable {
         return explain(request);
     }
 
+    /**
+     * As {@link #explain(FrameRequest, Runnable)}; the frame's steps and batches are reported to {@code trace}.
+     * This default reports nothing.
+     */
+    default CompletableFuture<FrameResult> explain(FrameRequest request, Runnable workTaken, FrameTrace trace) {
+        return explain(request, workTaken);
+    }
+
+    /**
+     * As {@link #explain(FrameRequest, Runnable, FrameTrace)}, on the version of the model the lease holds (the
+     * request's model name is then only its label). This default ignores the lease: its models never change.
+     */
+    default CompletableFuture<FrameResult> explain(ModelLease lease, FrameRequest request, Runnable workTaken,
+                                                   FrameTrace trace) {
+        return explain(request, workTaken, trace);
+    }
+
+    /**
+     * The version of a model now served (empty name: the default model), held until the lease is closed.
+     *
+     * @throws io.scorecam.server.errors.ScoreCamException NOT_FOUND naming the model when it is not served
+     */
+    default ModelLease lease(String model) {
+        List<ModelDescription> all = models();
+        for (ModelDescription m : all) {
+            if (model == null || model.isEmpty() ? m.isDefault() : m.name().equals(model)) {
+                return ModelLease.fixed(m);
+            }
+        }
+        throw ModelLeases.notFound(model, all.stream().map(ModelDescription::name).toList());
+    }
+
     List<ModelDescription> models();
 
     /** Masked items waiting in the batch queue (for metrics and tests). */

@@ -37,6 +37,9 @@ public final class LoadedModel implements AutoCloseable {
     /** Sessions by {@link RowPass#sessionKey()}; a key's item type is fixed by the pass that made it. */
     private final Map<String, CompletableFuture<SessionPass<?, ScoreRow>>> passes = new ConcurrentHashMap<>();
     private boolean closed;
+    private static final java.util.concurrent.atomic.AtomicLong LOADS = new java.util.concurrent.atomic.AtomicLong();
+    /** Unique per load: cache entries of a reloaded model's old version never answer for the new one. */
+    private final String cacheId;
 
     /**
      * @param opened row passes opened while loading (e.g. for batch-size tuning), by session key
@@ -44,6 +47,7 @@ public final class LoadedModel implements AutoCloseable {
     LoadedModel(ModelContext context, Preprocessor preprocessor, InferenceSession featureSession,
                 Map<String, SessionPass<?, ScoreRow>> opened) {
         this.context = context;
+        this.cacheId = context.name() + "#" + LOADS.incrementAndGet();
         this.preprocessor = preprocessor;
         this.featureSession = featureSession;
         ModelConfig config = context.config();
@@ -145,6 +149,11 @@ public final class LoadedModel implements AutoCloseable {
 
     public String name() {
         return context.name();
+    }
+
+    /** The model's key in the frame cache: its name plus this load's number. */
+    public String cacheId() {
+        return cacheId;
     }
 
     public boolean outputsProbabilities() {

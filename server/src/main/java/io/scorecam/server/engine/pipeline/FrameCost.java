@@ -1,5 +1,8 @@
 package io.scorecam.server.engine.pipeline;
 
+import io.scorecam.server.batching.BatchObserver;
+import io.scorecam.server.engine.api.FrameTrace;
+
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -7,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FrameCost {
     final long startNanos = System.nanoTime();
     private final Runnable workTaken;
+    private final FrameTrace trace;
     private final java.util.concurrent.atomic.AtomicBoolean taken = new java.util.concurrent.atomic.AtomicBoolean();
 
     public FrameCost() {
@@ -15,7 +19,23 @@ public final class FrameCost {
 
     /** @param workTaken told once when the engine has taken all of the frame's passes (see {@link #workTaken()}) */
     public FrameCost(Runnable workTaken) {
+        this(workTaken, FrameTrace.NONE);
+    }
+
+    /** @param trace told the frame's steps and batches */
+    public FrameCost(Runnable workTaken, FrameTrace trace) {
         this.workTaken = workTaken;
+        this.trace = trace;
+    }
+
+    /** Where the frame's steps are reported (FrameTrace.NONE: nowhere). */
+    public FrameTrace trace() {
+        return trace;
+    }
+
+    /** An observer reporting each batch of this frame's items as a {@code name} step of its trace. */
+    public BatchObserver batches(String name) {
+        return trace.recording() ? run -> trace.batch(name, run) : BatchObserver.NONE;
     }
 
     /** The frame's last queued pass has been taken by a worker, or it needs none: tell the caller, once. */

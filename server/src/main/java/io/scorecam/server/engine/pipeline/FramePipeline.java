@@ -60,8 +60,10 @@ public final class FramePipeline {
             pre.resize(request.image(), tensor, 0);
             long t1 = System.nanoTime();
             pre.normalise(tensor, 0);
+            long t2 = System.nanoTime();
             stages.accept("resize", t1 - t0);
-            stages.accept("normalise", System.nanoTime() - t1);
+            stages.accept("normalise", t2 - t1);
+            cost.trace().stage("preprocess", t0, t2);
             cost.passesStart();
             return new Input(tensor, FrameHash.of(tensor));
         }, cpu).thenCompose(input -> features(model, input, request.cancellation(), cost, 1));
@@ -69,7 +71,7 @@ public final class FramePipeline {
 
     private CompletableFuture<PreparedFrame> features(LoadedModel model, Input input, CancellationToken token,
                                                       FrameCost cost, int attempt) {
-        FrameCache.FeatureKey key = new FrameCache.FeatureKey(model.name(), input.hash());
+        FrameCache.FeatureKey key = new FrameCache.FeatureKey(model.cacheId(), input.hash());
         boolean[] created = {false};
         CompletableFuture<FrameFeatures> features = cache.getOrCreate(key, featureBytes(model), k -> {
             created[0] = true;
@@ -79,7 +81,8 @@ public final class FramePipeline {
             cost.addPasses(1);
             // the entry is shared by every request for this frame: whatever happens, it must complete
             try {
-                scheduler.submit(model.featurePass(), List.of(input.tensor()), token, cost::addQueueNanos)
+                scheduler.submit(model.featurePass(), List.of(input.tensor()), token, cost::addQueueNanos, () -> { },
+                                cost.batches("feature_pass"))
                         .whenComplete((results, error) -> {
                             try {
                                 if (error != null) {
@@ -121,7 +124,7 @@ public final class FramePipeline {
         }
         RowPass<I> kind = need.pass();
         int n = kind.rowCount(model.layer());
-        FrameCache.RowsKey key = new FrameCache.RowsKey(model.name(), frame.hash(), kind.rowKey());
+        FrameCache.RowsKey key = new FrameCache.RowsKey(model.cacheId(), frame.hash(), kind.rowKey());
         ScoreTable table = cache.getOrCreate(key, ScoreTable.bytesFor(n, model.classes()),
                 k -> new ScoreTable(n, model.classes()));
         ScoreTable.Claim claim = table.claim(need.rows());
@@ -166,7 +169,7 @@ public final class FramePipeline {
             }
             cost.addPasses(items.size());
             // the stream may start its next frame once a worker has taken this frame's last item
-            scheduler.submit(pass, items, token, cost::addQueueNanos, cost::workTaken).whenComplete((results, error) -> {
+            scheduler.submit(pass, items, token, cost::addQueueNanos, cost::workTaken, cost.batches("scoring")).whenComplete((results, error) -> {
                 try {
                     if (error != null) {
                         throw error;
