@@ -354,7 +354,8 @@ public final class ScoreCamEngine implements Explainer {
 
     /** Test seam: the faithfulness of a given map (model input resolution) for a class on a frame. */
     CompletableFuture<Faithfulness> measureFaithfulness(FrameRequest request, int classId, float[] map) {
-        LoadedModel model = models.get(request.model()).model();
+        String name = request.model() == null || request.model().isEmpty() ? defaultModel : request.model();
+        LoadedModel model = models.get(name).model(); // "" is the default model, as for explain
         FrameCost cost = new FrameCost();
         return pipeline.features(model, request, cost).thenComposeAsync(frame -> frameMetrics.measure(model,
                 frame.features(), List.of(new FaithfulnessMeter.Target(classId, map)), request.metricSteps(),
