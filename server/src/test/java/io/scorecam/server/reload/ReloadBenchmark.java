@@ -99,11 +99,13 @@ class ReloadBenchmark {
             camThread.start();
             Thread.sleep(3000); // both clients warm
             long rssBefore = rssKb();
+            String nmtBefore = nativeMemory();
             sideStream.window();
             Thread.sleep(BASELINE_MS);
             Window calm = sideStream.window();
             List<Long> reloadMs = new ArrayList<>();
             List<Long> rss = new ArrayList<>();
+            List<Integer> sessions = new ArrayList<>();
             for (int i = 1; i <= RELOADS; i++) {
                 int generation = generation(stub) + 1;
                 long t0 = System.nanoTime();
@@ -114,6 +116,7 @@ class ReloadBenchmark {
                 reloadMs.add((System.nanoTime() - t0) / 1_000_000);
                 Thread.sleep(1500); // the first calls on the new version; the old one closes 1 s after its last
                 rss.add(rssKb() / 1024);
+                sessions.add(((io.scorecam.server.inference.ort.DjlOrtBackend) server.backend()).openSessions());
             }
             Window reloading = sideStream.window();
             camLoop.stop.set(true);
@@ -122,6 +125,7 @@ class ReloadBenchmark {
             System.gc();
             Thread.sleep(3000); // retired versions close a moment after their last frame
             long rssAfter = rssKb();
+            String nmtAfter = nativeMemory();
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             System.out.printf(Locale.ROOT, "RELOAD warmup_ms=%d reload_to_ready_ms=%s%n", warmupMs, reloadMs);
             System.out.printf(Locale.ROOT, "RELOAD warmup_ms=%d side_stream calm: %s | during reloads: %s%n",
@@ -130,10 +134,38 @@ class ReloadBenchmark {
                             + "first_call_on_new_version_ms=%s%n", warmupMs, camLoop.calls.get(), camLoop.failed.get(),
                     percentile(camLoop.latencies, 0.5), camLoop.firstOnNewVersion);
             System.out.printf(Locale.ROOT, "RELOAD warmup_ms=%d rss_kb before=%d after=%d (%d reloads); rss_mb after each: %s;"
-                            + " retired versions still open: %s%n", warmupMs, rssBefore, rssAfter, RELOADS, rss,
-                    server.engine().retiredInUse("cam"));
+                            + " ORT sessions open after each: %s; retired versions still open: %s%n", warmupMs, rssBefore,
+                    rssAfter, RELOADS, rss, sessions, server.engine().retiredInUse("cam"));
+            if (!nmtBefore.isEmpty()) {
+                System.out.printf(Locale.ROOT, "RELOAD warmup_ms=%d JVM native memory (committed KB) before: %s%n"
+                        + "RELOAD warmup_ms=%d JVM native memory (committed KB) after:  %s%n", warmupMs, nmtBefore,
+                        warmupMs, nmtAfter);
+            }
             org.junit.jupiter.api.Assertions.assertEquals(0, camLoop.failed.get(), "no call failed across reloads");
             org.junit.jupiter.api.Assertions.assertEquals(0, sideStream.failed.get(), "no side frame failed");
+        }
+    }
+
+    /**
+     * The JVM's own memory by category (heap, code, threads, ...) when run with
+     * -XX:NativeMemoryTracking=summary: what of the RSS is the JVM's, the rest being ONNX Runtime's and malloc's.
+     */
+    private static String nativeMemory() {
+        try {
+            Process p = new ProcessBuilder("jcmd", Long.toString(ProcessHandle.current().pid()), "VM.native_memory",
+                    "summary").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor(30, TimeUnit.SECONDS);
+            StringBuilder b = new StringBuilder();
+            java.util.regex.Matcher m = java.util.regex.Pattern
+                    .compile("(?m)^-?\\s*(Total|Java Heap|Class|Thread|Code|GC|Internal|Other|Symbol|Arena Chunk|Metaspace)"
+                            + "\\s*[:(]\\s*reserved=\\d+KB, committed=(\\d+)KB").matcher(out);
+            while (m.find()) {
+                b.append(m.group(1)).append('=').append(m.group(2)).append(' ');
+            }
+            return b.toString().trim();
+        } catch (Exception e) {
+            return "";
         }
     }
 
