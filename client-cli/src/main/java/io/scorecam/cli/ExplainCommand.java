@@ -1,5 +1,6 @@
 package io.scorecam.cli;
 
+import io.scorecam.cli.errors.CliException;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.scorecam.api.v1.ClassScore;

@@ -1,5 +1,6 @@
 package io.scorecam.cli;
 
+import io.scorecam.cli.errors.CliException;
 import com.google.protobuf.ProtocolMessageEnum;
 import io.scorecam.api.v1.Convention;
 import io.scorecam.api.v1.ExplainRequest;

@@ -1,5 +1,6 @@
 package io.scorecam.cli;
 
+import io.scorecam.cli.errors.CliException;
 import io.grpc.Status;
 
 /** Turns gRPC failures into sentences a user can act on. */

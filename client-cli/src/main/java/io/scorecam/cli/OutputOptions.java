@@ -1,5 +1,6 @@
 package io.scorecam.cli;
 
+import io.scorecam.cli.errors.CliException;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.scorecam.cli;
 
+import io.scorecam.cli.errors.CliException;
 import io.grpc.ManagedChannel;
 import io.scorecam.api.v1.ExplainRequest;
 import io.scorecam.cli.source.FrameFeed;
@@ -104,7 +105,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         if (out != null) {
             stdout.println("results: " + out.toAbsolutePath().normalize().resolve("results.jsonl")
-                    + ", summary: " + out.toAbsolutePath().normalize().resolve(io.scorecam.cli.output.SummaryJson.FILE));
+                    + ", summary: " + out.toAbsolutePath().normalize().resolve(io.scorecam.cli.replay.SummaryJson.FILE));
         }
         return 0;
     }

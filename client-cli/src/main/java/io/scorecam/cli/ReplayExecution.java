@@ -1,10 +1,11 @@
 package io.scorecam.cli;
 
+import io.scorecam.cli.errors.CliException;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.scorecam.api.v1.ExplainRequest;
 import io.scorecam.cli.output.FrameOutput;
-import io.scorecam.cli.output.SummaryJson;
+import io.scorecam.cli.replay.SummaryJson;
 import io.scorecam.cli.output.VideoOut;
 import io.scorecam.cli.replay.Pacing;
 import io.scorecam.cli.replay.Progress;

@@ -1,5 +1,6 @@
 package io.scorecam.cli;
 
+import io.scorecam.cli.errors.CliException;
 import io.grpc.StatusRuntimeException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

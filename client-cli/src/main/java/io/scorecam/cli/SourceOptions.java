@@ -1,5 +1,6 @@
 package io.scorecam.cli;
 
+import io.scorecam.cli.errors.CliException;
 import io.scorecam.api.v1.OverloadPolicy;
 import io.scorecam.cli.source.Frame;
 import io.scorecam.cli.replay.FrameSource;

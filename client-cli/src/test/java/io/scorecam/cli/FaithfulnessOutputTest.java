@@ -1,13 +1,10 @@
 package io.scorecam.cli;
 
+import io.scorecam.server.testing.CannedExplainServer;
+import io.scorecam.cli.errors.CliException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.grpc.Grpc;
-import io.grpc.InsecureServerCredentials;
-import io.grpc.Server;
-import io.grpc.stub.StreamObserver;
 import io.scorecam.api.v1.ExplainRequest;
 import io.scorecam.api.v1.ExplainResponse;
-import io.scorecam.api.v1.ExplainServiceGrpc;
 import io.scorecam.api.v1.Faithfulness;
 import io.scorecam.api.v1.FrameStatus;
 import io.scorecam.api.v1.SaliencyMap;
@@ -21,8 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,45 +36,18 @@ class FaithfulnessOutputTest {
             {0.10f, 0, 0.20f, 0.70f}, {0.30f, 1, 0.40f, 0.50f},
             {0.20f, 0, 0.10f, 0.90f}};
 
-    private final List<ExplainRequest> received = new CopyOnWriteArrayList<>();
-    private Server server;
+    private CannedExplainServer server;
+    private List<ExplainRequest> received;
 
     @BeforeEach
     void start() throws IOException {
-        server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
-                .addService(new ExplainServiceGrpc.ExplainServiceImplBase() {
-                    @Override
-                    public void explain(ExplainRequest request, StreamObserver<ExplainResponse> responses) {
-                        received.add(request);
-                        responses.onNext(answer(request));
-                        responses.onCompleted();
-                    }
-
-                    @Override
-                    public StreamObserver<ExplainRequest> explainStream(StreamObserver<ExplainResponse> responses) {
-                        return new StreamObserver<>() {
-                            @Override
-                            public void onNext(ExplainRequest request) {
-                                received.add(request);
-                                responses.onNext(answer(request));
-                            }
-
-                            @Override
-                            public void onError(Throwable t) {
-                            }
-
-                            @Override
-                            public void onCompleted() {
-                                responses.onCompleted();
-                            }
-                        };
-                    }
-                }).build().start();
+        server = CannedExplainServer.start(FaithfulnessOutputTest::answer, null);
+        received = server.received;
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        server.close();
     }
 
     private static ExplainResponse answer(ExplainRequest request) {
@@ -100,7 +68,7 @@ class FaithfulnessOutputTest {
     }
 
     private String address() {
-        return "127.0.0.1:" + server.getPort();
+        return "127.0.0.1:" + server.port();
     }
 
     @Test

@@ -48,7 +48,7 @@ class PythonClientPackageTest {
         requirePython(tmp);
         Path cert = tmp.resolve("cert.pem");
         Path key = tmp.resolve("key.pem");
-        Assumptions.assumeTrue(TlsTest.makeCertificate(cert, key), "openssl is not available to make a test certificate");
+        Assumptions.assumeTrue(io.scorecam.server.testing.TestCertificates.make(cert, key), "openssl is not available to make a test certificate");
 
         Path repo = TestModels.repoRoot();
         Path source = copyPackage(repo.resolve("clients/python"), tmp.resolve("src"));

@@ -1,5 +1,7 @@
 package io.scorecam.cli;
 
+import io.scorecam.server.testing.TestCertificates;
+
 import io.grpc.Grpc;
 import io.grpc.Server;
 import io.grpc.TlsServerCredentials;
@@ -26,7 +28,7 @@ class TlsTest {
     void caFileIsTrustedAndPlaintextOrUntrustedFailInOneLine(@TempDir Path dir) throws Exception {
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
-        assumeTrue(makeCertificate(cert, key), "openssl is not available to make a test certificate");
+        assumeTrue(TestCertificates.make(cert, key), "openssl is not available to make a test certificate");
         Server server = Grpc.newServerBuilderForPort(0, TlsServerCredentials.create(cert.toFile(), key.toFile()))
                 .addService(new ExplainServiceGrpc.ExplainServiceImplBase() {
                     @Override
@@ -57,18 +59,6 @@ class TlsTest {
             assertEquals(1, bad.err().strip().lines().count(), bad::toString);
         } finally {
             server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-    }
-
-    static boolean makeCertificate(Path cert, Path key) throws InterruptedException {
-        try {
-            Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                    "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 && Files.exists(cert);
-        } catch (IOException e) {
-            return false;
         }
     }
 }

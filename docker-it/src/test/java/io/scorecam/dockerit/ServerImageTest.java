@@ -130,7 +130,7 @@ class ServerImageTest {
         Path dir = Files.createTempDirectory("scorecam-it-tls");
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
-        if (!TestCertificates.make(cert, key)) {
+        if (!io.scorecam.server.testing.TestCertificates.make(cert, key)) {
             LOG.warn("openssl is not available: the HEALTHCHECK on a TLS server is not checked");
             return;
         }

@@ -11,7 +11,6 @@ import io.scorecam.api.v1.Method;
 import io.scorecam.server.engine.method.Methods;
 import io.scorecam.api.v1.ModelInfo;
 import io.scorecam.api.v1.OverloadPolicy;
-import io.scorecam.loadtest.fidelity.FidelityBench;
 import io.scorecam.loadtest.fidelity.FidelityRun;
 import io.scorecam.server.bench.RawOrtThroughput;
 import io.scorecam.server.model.ModelConfig;

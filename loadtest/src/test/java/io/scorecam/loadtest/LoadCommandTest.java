@@ -93,7 +93,8 @@ class LoadCommandTest {
         assertTrue(p50 > 0 && p50 <= p95 && p95 <= p99 && p99 <= max, out);
     }
 
-    private static String runLoad(String... args) {
+    /** Runs {@code load} in-process; its report, after asserting exit code 0 (LoadFaithfulnessTest uses it too). */
+    static String runLoad(String... args) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         PrintStream print = new PrintStream(buffer, true, StandardCharsets.UTF_8);
         int code = new CommandLine(new LoadCommand().printTo(print)).setCaseInsensitiveEnumValuesAllowed(true)

@@ -1,17 +1,12 @@
 package io.scorecam.loadtest;
 
+import io.scorecam.server.testing.CannedExplainServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.grpc.Grpc;
-import io.grpc.InsecureServerCredentials;
-import io.grpc.Server;
-import io.grpc.stub.StreamObserver;
 import io.scorecam.api.v1.ExplainRequest;
 import io.scorecam.api.v1.ExplainResponse;
-import io.scorecam.api.v1.ExplainServiceGrpc;
 import io.scorecam.api.v1.Faithfulness;
 import io.scorecam.api.v1.FrameStatus;
-import io.scorecam.api.v1.ListModelsRequest;
 import io.scorecam.api.v1.ListModelsResponse;
 import io.scorecam.api.v1.ModelInfo;
 import io.scorecam.api.v1.SaliencyMap;
@@ -19,17 +14,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,45 +29,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * without; each frame's second map has no metrics.
  */
 class LoadFaithfulnessTest {
-    private final List<ExplainRequest> received = new CopyOnWriteArrayList<>();
-    private Server server;
+    private CannedExplainServer server;
+    private List<ExplainRequest> received;
 
     @BeforeEach
     void start() throws IOException {
-        server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
-                .addService(new ExplainServiceGrpc.ExplainServiceImplBase() {
-                    @Override
-                    public void listModels(ListModelsRequest request, StreamObserver<ListModelsResponse> responses) {
-                        responses.onNext(ListModelsResponse.newBuilder().addModels(ModelInfo.newBuilder()
-                                .setName("fake").setInputWidth(8).setInputHeight(8).setIsDefault(true)).build());
-                        responses.onCompleted();
-                    }
-
-                    @Override
-                    public StreamObserver<ExplainRequest> explainStream(StreamObserver<ExplainResponse> responses) {
-                        return new StreamObserver<>() {
-                            @Override
-                            public void onNext(ExplainRequest request) {
-                                received.add(request);
-                                responses.onNext(answer(request));
-                            }
-
-                            @Override
-                            public void onError(Throwable t) {
-                            }
-
-                            @Override
-                            public void onCompleted() {
-                                responses.onCompleted();
-                            }
-                        };
-                    }
-                }).build().start();
+        server = CannedExplainServer.start(LoadFaithfulnessTest::answer, ListModelsResponse.newBuilder().addModels(ModelInfo.newBuilder()
+                .setName("fake").setInputWidth(8).setInputHeight(8).setIsDefault(true)).build());
+        received = server.received;
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        server.close();
     }
 
     private static ExplainResponse answer(ExplainRequest request) {
@@ -94,7 +57,7 @@ class LoadFaithfulnessTest {
     @Test
     void reportAveragesTheMapsWithMetrics(@TempDir Path tmp) throws IOException {
         Path json = tmp.resolve("load.json");
-        String out = runLoad("--server=127.0.0.1:" + server.getPort(), "--streams=1", "--window=1",
+        String out = LoadCommandTest.runLoad("--server=127.0.0.1:" + server.port(), "--streams=1", "--window=1",
                 "--frame-count=4", "--faithfulness", "--metric-steps=16", "--json=" + json);
         assertEquals(4, received.size(), out);
         for (ExplainRequest r : received) {
@@ -118,19 +81,9 @@ class LoadFaithfulnessTest {
 
     @Test
     void withoutTheFlagNoMetricsAreAsked() {
-        String out = runLoad("--server=127.0.0.1:" + server.getPort(), "--streams=1", "--frame-count=2");
+        String out = LoadCommandTest.runLoad("--server=127.0.0.1:" + server.port(), "--streams=1", "--frame-count=2");
         assertTrue(received.stream().noneMatch(ExplainRequest::getWantMetrics));
         // the fake server sends metrics anyway: the report shows what came back
         assertTrue(out.contains("FAITHFULNESS maps=2 "), out);
-    }
-
-    private static String runLoad(String... args) {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        PrintStream print = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-        int code = new CommandLine(new LoadCommand().printTo(print)).setCaseInsensitiveEnumValuesAllowed(true)
-                .execute(args);
-        String out = buffer.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, out);
-        return out;
     }
 }

@@ -1,5 +1,7 @@
 package io.scorecam.server;
 
+import io.scorecam.server.testing.TestCertificates;
+
 import io.scorecam.api.v1.ExplainServiceGrpc;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -77,7 +79,7 @@ class HealthProbeTest {
     void theHealthcheckCommandPassesOnATlsServer(@TempDir Path dir) throws Exception {
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
-        Assumptions.assumeTrue(makeCertificate(cert, key), "openssl is not available to make a test certificate");
+        Assumptions.assumeTrue(TestCertificates.make(cert, key), "openssl is not available to make a test certificate");
         GrpcServer grpc = GrpcServer.server(vertx);
         HealthService health = HealthService.create(vertx);
         health.register(ExplainServiceGrpc.SERVICE_NAME, () -> Future.succeededFuture(true));
@@ -109,18 +111,6 @@ class HealthProbeTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the probe did not exit");
         return new Probe(p.exitValue(), out);
-    }
-
-    static boolean makeCertificate(Path cert, Path key) throws InterruptedException {
-        try {
-            Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                    "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 && Files.exists(cert);
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     @Test

@@ -3,7 +3,7 @@ package io.scorecam.cli.output;
 import io.scorecam.api.v1.ExplainResponse;
 import io.scorecam.api.v1.FrameStatus;
 import io.scorecam.api.v1.SaliencyMap;
-import io.scorecam.cli.CliException;
+import io.scorecam.cli.errors.CliException;
 import io.scorecam.cli.source.Frame;
 import io.scorecam.server.errors.ScoreCamException;
 import io.scorecam.server.image.ImageDecoder;

@@ -2,7 +2,7 @@ package io.scorecam.cli.replay;
 
 import io.scorecam.cli.source.Frame;
 import com.google.protobuf.ByteString;
-import io.scorecam.cli.CliException;
+import io.scorecam.cli.errors.CliException;
 
 import java.io.IOException;
 import java.io.PrintWriter;

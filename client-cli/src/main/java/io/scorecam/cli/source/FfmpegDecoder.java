@@ -1,6 +1,6 @@
 package io.scorecam.cli.source;
 
-import io.scorecam.cli.CliException;
+import io.scorecam.cli.errors.CliException;
 import io.scorecam.server.image.RgbImage;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;

@@ -6,7 +6,7 @@ public interface FrameStream extends AutoCloseable {
     /**
      * The next frame, waiting for it if the source is live; null at the end.
      *
-     * @throws io.scorecam.cli.CliException when the source fails (one line naming it)
+     * @throws io.scorecam.cli.errors.CliException when the source fails (one line naming it)
      */
     Frame next() throws InterruptedException;
 

@@ -1,6 +1,6 @@
 package io.scorecam.cli.source;
 
-import io.scorecam.cli.CliException;
+import io.scorecam.cli.errors.CliException;
 
 /**
  * A live source read by its own thread as fast as it produces; the sender takes the newest frame and frames
@@ -8,11 +8,8 @@ import io.scorecam.cli.CliException;
  * makes the camera's frames pile up. Memory: one decoded frame waiting. An FFmpeg generator (lavfi) has no
  * clock of its own and is paced at its frame rate, as a camera would be.
  */
-final class LiveStream implements FrameStream {
+final class LiveStream extends DecodedStream {
     private final SourceSpec spec;
-    private final FfmpegDecoder decoder;
-    private final Selection selection;
-    private final FrameEncoding encoding;
     private final Thread reader;
     /** Set when the sender first asks: the source is opened early (to fail fast) but read only once sending starts. */
     private volatile long startNanos;
@@ -24,10 +21,8 @@ final class LiveStream implements FrameStream {
     private int sent;
 
     LiveStream(SourceSpec spec, FfmpegDecoder decoder, Selection selection, FrameEncoding encoding) {
+        super(decoder, selection, encoding);
         this.spec = spec;
-        this.decoder = decoder;
-        this.selection = selection;
-        this.encoding = encoding;
         this.reader = new Thread(this::read, "scorecam-source");
         reader.setDaemon(true);
     }
@@ -110,21 +105,6 @@ final class LiveStream implements FrameStream {
             newest = null;
         }
         return encoding.frame(sent++, p.decodedIndex(), p.image(), p.ptsSeconds());
-    }
-
-    @Override
-    public double frameRate() {
-        return decoder.frameRate() / selection.every();
-    }
-
-    @Override
-    public int width() {
-        return decoder.width();
-    }
-
-    @Override
-    public int height() {
-        return decoder.height();
     }
 
     @Override

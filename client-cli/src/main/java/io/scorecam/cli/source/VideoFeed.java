@@ -1,6 +1,6 @@
 package io.scorecam.cli.source;
 
-import io.scorecam.cli.CliException;
+import io.scorecam.cli.errors.CliException;
 
 /**
  * A video file, a camera, a pipe or a network stream, decoded by FFmpeg. A file is decoded as the sender asks
@@ -74,14 +74,13 @@ public final class VideoFeed implements FrameFeed {
     }
 
     /** Decodes on the caller's thread, only as fast as frames are sent. */
-    private final class FileStream implements FrameStream {
-        private final FfmpegDecoder decoder;
+    private final class FileStream extends DecodedStream {
         private double firstPts = Double.NaN;
         private long selected;
         private int sent;
 
         FileStream(FfmpegDecoder decoder) {
-            this.decoder = decoder;
+            super(decoder, VideoFeed.this.selection, VideoFeed.this.encoding);
         }
 
         @Override
@@ -105,21 +104,6 @@ public final class VideoFeed implements FrameFeed {
                 }
                 return encoding.frame(sent++, p.decodedIndex(), p.image(), p.ptsSeconds());
             }
-        }
-
-        @Override
-        public double frameRate() {
-            return decoder.frameRate() / selection.every();
-        }
-
-        @Override
-        public int width() {
-            return decoder.width();
-        }
-
-        @Override
-        public int height() {
-            return decoder.height();
         }
 
         @Override

@@ -12,7 +12,9 @@ import io.scorecam.server.batching.BatchRun;
 import io.scorecam.server.engine.api.FrameTrace;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * One frame's {@code scorecam.frame} span and its children. Steps are reported after they ran, with their
@@ -20,9 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the epoch through one anchor taken when the frame arrived, so the children line up with the parent).
  */
 public final class FrameSpan implements FrameTrace {
-    /** At most this many batch spans per frame (SS_CAM can run thousands); the rest are only counted. */
-    static final int MAX_BATCH_SPANS = 128;
-
     static final AttributeKey<String> MODEL = AttributeKey.stringKey("scorecam.model");
     static final AttributeKey<String> METHOD = AttributeKey.stringKey("scorecam.method");
     static final AttributeKey<String> CONVENTION = AttributeKey.stringKey("scorecam.convention");
@@ -38,12 +37,13 @@ public final class FrameSpan implements FrameTrace {
     static final AttributeKey<Double> QUEUE_MS = AttributeKey.doubleKey("scorecam.queue_ms");
     static final AttributeKey<Double> COMPUTE_MS = AttributeKey.doubleKey("scorecam.compute_ms");
     static final AttributeKey<Long> BATCHES = AttributeKey.longKey("scorecam.batches");
-    static final AttributeKey<Long> BATCH_SPANS_DROPPED = AttributeKey.longKey("scorecam.batch_spans_dropped");
     static final AttributeKey<String> BATCH_KIND = AttributeKey.stringKey("scorecam.batch.kind");
-    static final AttributeKey<Long> BATCH_ID = AttributeKey.longKey("scorecam.batch.id");
-    static final AttributeKey<Long> BATCH_SIZE = AttributeKey.longKey("scorecam.batch.size");
+    static final AttributeKey<Long> BATCH_COUNT = AttributeKey.longKey("scorecam.batch.count");
+    static final AttributeKey<List<Long>> BATCH_IDS = AttributeKey.longArrayKey("scorecam.batch.ids");
+    static final AttributeKey<Long> BATCH_MAX_SIZE = AttributeKey.longKey("scorecam.batch.max_size");
     static final AttributeKey<Long> BATCH_ITEMS = AttributeKey.longKey("scorecam.batch.frame_items");
     static final AttributeKey<Double> BATCH_WAIT_MS = AttributeKey.doubleKey("scorecam.batch.queue_wait_ms");
+    static final AttributeKey<Double> BATCH_RUN_MS = AttributeKey.doubleKey("scorecam.batch.run_ms");
 
     /** Tracing off or the frame not sampled: records nothing. */
     static final FrameSpan NONE = new FrameSpan(null, null, 0, 0);
@@ -53,7 +53,8 @@ public final class FrameSpan implements FrameTrace {
     private final Context context;
     private final long anchorEpochNanos;
     private final long anchorNanos;
-    private final AtomicInteger batches = new AtomicInteger();
+    /** Per step name, the batches its items rode in (insertion order: feature_pass before scoring). */
+    private final Map<String, BatchStep> steps = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
 
     private FrameSpan(Tracer tracer, Span span, long anchorEpochNanos, long anchorNanos) {
         this.tracer = tracer;
@@ -105,28 +106,18 @@ public final class FrameSpan implements FrameTrace {
     }
 
     /**
-     * A batch shared by several frames is a child span of each frame that had items in it (same
-     * {@code scorecam.batch.id} and size in each): every frame's trace shows its whole path, and no batch
-     * trace exists without a frame to sample it.
+     * A batch that carried some of this frame's items: gathered into the step's one span (see
+     * {@link BatchStep}). A batch shared by several frames shows in each frame's step span, under the same
+     * id in {@code scorecam.batch.ids}: every frame's trace shows its whole path, and no batch trace exists
+     * without a frame to sample it.
      */
     @Override
     public void batch(String name, BatchRun run) {
         if (span == null) {
             return;
         }
-        if (batches.incrementAndGet() > MAX_BATCH_SPANS) {
-            return;
-        }
-        Span b = child(name, run.startNanos());
-        b.setAttribute(BATCH_KIND, run.kind());
-        b.setAttribute(BATCH_ID, run.id());
-        b.setAttribute(BATCH_SIZE, (long) run.size());
-        b.setAttribute(BATCH_ITEMS, (long) run.items());
-        b.setAttribute(BATCH_WAIT_MS, Math.max(0, run.startNanos() - run.enqueuedNanos()) / 1e6);
-        if (run.failure() != null) {
-            b.setStatus(StatusCode.ERROR, String.valueOf(run.failure().getMessage()));
-        }
-        b.end(epoch(run.endNanos()), TimeUnit.NANOSECONDS);
+        BatchStep step = steps.computeIfAbsent(name, BatchStep::new);
+        step.add(run);
     }
 
     /** The frame is answered: its outcome goes on the span, which ends now. */
@@ -134,11 +125,15 @@ public final class FrameSpan implements FrameTrace {
         if (span == null) {
             return;
         }
-        int n = batches.get();
-        span.setAttribute(BATCHES, (long) n);
-        if (n > MAX_BATCH_SPANS) {
-            span.setAttribute(BATCH_SPANS_DROPPED, (long) (n - MAX_BATCH_SPANS));
+        long batches = 0;
+        List<BatchStep> done;
+        synchronized (steps) {
+            done = List.copyOf(steps.values());
         }
+        for (BatchStep step : done) {
+            batches += endStep(step.summary());
+        }
+        span.setAttribute(BATCHES, batches);
         span.setAttribute(QUEUE_MS, (double) response.getQueueMs());
         span.setAttribute(COMPUTE_MS, (double) response.getComputeMs());
         if (response.getStatus() == FrameStatus.OK) {
@@ -150,6 +145,24 @@ public final class FrameSpan implements FrameTrace {
             span.setStatus(StatusCode.ERROR, response.getErrorMessage());
         }
         span.end(epoch(System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    /** The step's span: from its items' queueing to its last batch's end; returns its batch count. */
+    private int endStep(BatchStep.Summary step) {
+        Span b = child(step.name(), step.enqueuedNanos());
+        b.setAttribute(BATCH_KIND, step.kind());
+        b.setAttribute(BATCH_COUNT, (long) step.batches());
+        b.setAttribute(BATCH_ITEMS, step.items());
+        b.setAttribute(BATCH_MAX_SIZE, (long) step.maxSize());
+        b.setAttribute(BATCH_WAIT_MS, Math.max(0, step.firstStartNanos() - step.enqueuedNanos()) / 1e6);
+        b.setAttribute(BATCH_RUN_MS, step.runNanos() / 1e6);
+        b.setAttribute(BATCH_IDS, step.ids());
+        b.addEvent("first batch started", epoch(step.firstStartNanos()), TimeUnit.NANOSECONDS);
+        if (step.failure() != null) {
+            b.setStatus(StatusCode.ERROR, String.valueOf(step.failure().getMessage()));
+        }
+        b.end(epoch(step.lastEndNanos()), TimeUnit.NANOSECONDS);
+        return step.batches();
     }
 
     private Span child(String name, long startNanos) {

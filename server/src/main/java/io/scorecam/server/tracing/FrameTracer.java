@@ -14,12 +14,14 @@ import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.scorecam.server.config.BuildInfo;
+import io.scorecam.server.config.ConfigException;
 import io.scorecam.server.config.TracingFlags;
 import io.vertx.core.MultiMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +33,8 @@ public final class FrameTracer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FrameTracer.class);
     private static final FrameTracer OFF = new FrameTracer(null, null);
     private static final String SCOPE = "io.scorecam.server";
+    static final int QUEUE_SPANS = 8192;
+    static final int EXPORT_BATCH_SPANS = 1024;
 
     private final Tracer tracer;
     private final SdkTracerProvider provider;
@@ -55,10 +59,19 @@ public final class FrameTracer implements AutoCloseable {
         if (!flags.enabled()) {
             return OFF;
         }
-        SpanExporter exporter = exporter(flags.protocol(), flags.endpointUri());
+        SpanExporter exporter;
+        try {
+            exporter = exporter(flags.protocol(), flags.endpointUri());
+        } catch (RuntimeException e) { // e.g. no sender for the protocol: a start-up error naming the flags
+            throw new ConfigException("--otlp-endpoint " + flags.endpointUri() + " with --otlp-protocol "
+                    + flags.protocol() + ": " + e.getMessage());
+        }
         LOG.info("tracing: OTLP {} to {}, sample ratio {}, service.name {}", flags.protocol(),
                 flags.endpointUri(), flags.sampleRatio(), flags.serviceName());
-        return from(flags, BatchSpanProcessor.builder(exporter).build());
+        // a frame makes ~10 spans plus one per batch (up to 64): the SDK's default queue (2048, sent every 5 s)
+        // overflows at a few hundred frames/s; 8192 spans (~8 MB at most) sent every second keeps up
+        return from(flags, BatchSpanProcessor.builder(exporter).setMaxQueueSize(QUEUE_SPANS)
+                .setMaxExportBatchSize(EXPORT_BATCH_SPANS).setScheduleDelay(Duration.ofSeconds(1)).build());
     }
 
     /** With the flags' sampler and resource, into {@code processor} (tests: an in-memory exporter). */

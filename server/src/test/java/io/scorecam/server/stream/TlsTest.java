@@ -1,5 +1,7 @@
 package io.scorecam.server.stream;
 
+import io.scorecam.server.testing.TestCertificates;
+
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -23,16 +25,7 @@ class TlsTest {
     void servesOverTlsWithPemCertificateAndKey(@TempDir Path dir) throws Exception {
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
-        boolean made;
-        try {
-            Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                    "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            made = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 && Files.exists(cert);
-        } catch (java.io.IOException e) {
-            made = false;
-        }
+        boolean made = TestCertificates.make(cert, key);
         assumeTrue(made, "openssl is not available to make a test certificate");
 
         ServerConfig config = ServerConfig.parse("--host=127.0.0.1", "--port=0", "--metrics-port=off",
@@ -55,20 +48,7 @@ class TlsTest {
     void aKeyThatDoesNotMatchTheCertificateRefusesToStart(@TempDir Path dir) throws Exception {
         Path cert = dir.resolve("cert.pem");
         Path otherKey = dir.resolve("other-key.pem");
-        boolean made;
-        try {
-            Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=localhost", "-keyout", dir.resolve("key.pem").toString(), "-out", cert.toString())
-                    .redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            Process q = new ProcessBuilder("openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048",
-                    "-out", otherKey.toString()).redirectErrorStream(true).start();
-            q.getInputStream().readAllBytes();
-            made = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 && q.waitFor(30, TimeUnit.SECONDS)
-                    && q.exitValue() == 0 && Files.exists(otherKey);
-        } catch (java.io.IOException e) {
-            made = false;
-        }
+        boolean made = TestCertificates.make(cert, dir.resolve("key.pem")) && TestCertificates.makeKey(otherKey);
         assumeTrue(made, "openssl is not available to make a test certificate");
 
         ServerConfig config = ServerConfig.parse("--host=127.0.0.1", "--port=0", "--metrics-port=off",

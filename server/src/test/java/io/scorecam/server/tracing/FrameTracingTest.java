@@ -91,16 +91,17 @@ class FrameTracingTest {
             long passes = f.getAttributes().get(FrameSpan.FORWARD_PASSES);
             assertTrue(passes > 1, "SCORE_CAM runs a feature pass and the masked passes: " + passes);
             assertEquals(false, f.getAttributes().get(FrameSpan.CACHE_HIT));
-            // the scoring batch spans add up to the frame's masked passes (batch size 8 splits them)
+            // one scoring span gathers the frame's batches; its items add up to the masked passes (batch size 8)
             List<SpanData> scoring = steps.stream().filter(s -> s.getName().equals("scoring")).toList();
-            long items = scoring.stream().mapToLong(s -> s.getAttributes().get(FrameSpan.BATCH_ITEMS)).sum();
-            assertEquals(passes - 1, items, "scoring items = passes - the feature pass");
-            assertTrue(scoring.size() >= 2, "several scoring batches: " + scoring.size());
-            for (SpanData s : scoring) {
-                assertTrue(s.getAttributes().get(FrameSpan.BATCH_SIZE) <= 8);
-                assertTrue(s.getAttributes().get(FrameSpan.BATCH_WAIT_MS) >= 0);
-            }
-            assertEquals((long) scoring.size() + 1, f.getAttributes().get(FrameSpan.BATCHES), "scoring + feature batches");
+            assertEquals(1, scoring.size());
+            var a = scoring.get(0).getAttributes();
+            assertEquals(passes - 1, a.get(FrameSpan.BATCH_ITEMS), "scoring items = passes - the feature pass");
+            assertTrue(a.get(FrameSpan.BATCH_COUNT) >= (passes - 1) / 8, "several batches: " + a.get(FrameSpan.BATCH_COUNT));
+            assertTrue(a.get(FrameSpan.BATCH_MAX_SIZE) <= 8);
+            assertTrue(a.get(FrameSpan.BATCH_WAIT_MS) >= 0 && a.get(FrameSpan.BATCH_RUN_MS) > 0);
+            assertEquals(Math.min(BatchStep.MAX_IDS, a.get(FrameSpan.BATCH_COUNT)), a.get(FrameSpan.BATCH_IDS).size());
+            assertEquals("first batch started", scoring.get(0).getEvents().get(0).getName());
+            assertEquals(a.get(FrameSpan.BATCH_COUNT) + 1, f.getAttributes().get(FrameSpan.BATCHES), "scoring + feature batches");
             for (SpanData s : steps) { // children lie inside their frame
                 assertTrue(s.getStartEpochNanos() >= f.getStartEpochNanos() && s.getEndEpochNanos() <= f.getEndEpochNanos(),
                         s.getName() + " outside its frame");

@@ -99,6 +99,28 @@ class OtlpExportTest {
     }
 
     @Test
+    void framesSpansReachAnOtlpGrpcReceiver() throws Exception {
+        OtlpReceiver decoder = new OtlpReceiver();
+        decoder.close(); // only its decoder is used: the requests arrive over gRPC
+        try (OtlpGrpcReceiver receiver = new OtlpGrpcReceiver(decoder)) {
+            RunningServer server = start("--otlp-endpoint=http://127.0.0.1:" + receiver.port(), "--otlp-protocol=grpc",
+                    "--service-name=scorecam-grpc");
+            try {
+                explain(server, 7);
+            } finally {
+                server.close();
+            }
+            assertEquals(List.of(), decoder.errors, "every export decodes");
+            var frame = decoder.spans.stream().filter(s -> s.name().equals("scorecam.frame")).toList();
+            assertEquals(1, frame.size(), "spans: " + decoder.spans);
+            assertEquals(TRACE, frame.get(0).traceId());
+            assertEquals("scorecam-grpc", frame.get(0).serviceName());
+            assertTrue(decoder.spans.stream().anyMatch(s -> s.name().equals("feature_pass")
+                    && s.parentSpanId().equals(frame.get(0).spanId())));
+        }
+    }
+
+    @Test
     void withTheFlagOffNoTracerAndNoExporterThreadExist() throws Exception {
         ServerConfig config = ServerConfig.parse();
         assertFalse(config.tracing().enabled());

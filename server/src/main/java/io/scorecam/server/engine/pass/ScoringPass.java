@@ -9,6 +9,8 @@ import io.scorecam.server.onnx.GraphSurgery;
 import io.scorecam.server.onnx.ScoringGraphSpec;
 import io.scorecam.server.onnx.ScoringGraphSpec.Perturbation;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
@@ -171,6 +173,8 @@ public final class ScoringPass extends SessionPass<ScoringPass.Item, ScoreRow> {
     private final int width;
     private final int layerHeight;
     private final int layerWidth;
+    /** Per batch worker: input buffers reused across batches (bounded: workers x scoring sessions). */
+    private final ThreadLocal<Scratch> scratch = new ThreadLocal<>();
     private static final List<String> OUTPUTS = List.of(GraphSurgery.SCORES, GraphSurgery.MAP_MIN, GraphSurgery.MAP_MAX);
 
     public ScoringPass(String name, InferenceSession session, int inputChannels, int height, int width,
@@ -190,56 +194,107 @@ public final class ScoringPass extends SessionPass<ScoringPass.Item, ScoreRow> {
         this.layerWidth = layerWidth;
     }
 
-    /** The graph's inputs for a batch: each distinct frame once, one map and one frame index per item. */
+    /** The graph's inputs for a batch in fresh buffers: each distinct frame once, one map and one frame index per item. */
     public Map<String, Tensor> inputs(List<Item> items) {
+        return fill(items, new Scratch(items.size()));
+    }
+
+    /**
+     * Fills {@code scratch} (reused by one thread, batch after batch) and returns tensors over its first
+     * elements: ORT reads direct buffers in place, so a batch costs no allocation and one copy of each input.
+     */
+    private Map<String, Tensor> fill(List<Item> items, Scratch scratch) {
         int b = items.size();
         int mapSize = layerHeight * layerWidth;
+        int frameSize = inputChannels * height * width;
         Map<FrameFeatures, Integer> frameIndex = new IdentityHashMap<>();
-        List<float[]> frames = new ArrayList<>();
-        LongTensor index = LongTensor.allocate(b);
-        LongBuffer indexBuffer = index.data().duplicate();
-        FloatTensor maps = FloatTensor.allocate(b, 1, layerHeight, layerWidth);
-        FloatBuffer mapBuffer = maps.data().duplicate();
+        LongBuffer indexBuffer = scratch.index.clear();
+        FloatBuffer mapBuffer = scratch.maps.clear();
         for (Item item : items) {
             Integer idx = frameIndex.get(item.frame());
             if (idx == null) {
-                idx = frames.size();
+                idx = frameIndex.size();
                 frameIndex.put(item.frame(), idx);
-                frames.add(item.frame().input());
+                // a frame's channels arrive batch after batch: its pixels (never written after the feature
+                // pass) are copied only when this slot held another frame
+                if (scratch.held[idx] != item.frame()) {
+                    scratch.frames.put(idx * frameSize, item.frame().input(), 0, frameSize);
+                    scratch.held[idx] = item.frame();
+                }
             }
             indexBuffer.put(idx);
             mapBuffer.put(item.frame().activations(), item.channel() * mapSize, mapSize);
         }
-        FloatTensor frameTensor = FloatTensor.allocate(frames.size(), inputChannels, height, width);
-        FloatBuffer frameBuffer = frameTensor.data().duplicate();
-        for (float[] f : frames) {
-            frameBuffer.put(f);
-        }
+        int n = frameIndex.size();
+        FloatTensor frames = new FloatTensor(new long[] {n, inputChannels, height, width},
+                scratch.frames.duplicate().clear().limit(n * frameSize));
+        FloatTensor maps = new FloatTensor(new long[] {b, 1, layerHeight, layerWidth}, mapBuffer.duplicate().flip());
+        LongTensor index = new LongTensor(new long[] {b}, indexBuffer.duplicate().flip());
         return switch (perturbation) {
-            case NONE -> Map.of(GraphSurgery.FRAMES, frameTensor, GraphSurgery.MAPS, maps, GraphSurgery.INDEX, index);
-            case SCALE -> Map.of(GraphSurgery.FRAMES, frameTensor, GraphSurgery.MAPS, maps, GraphSurgery.INDEX, index,
-                    GraphSurgery.MASK_SCALE, scales(items));
-            case NOISE -> Map.of(GraphSurgery.FRAMES, frameTensor, GraphSurgery.MAPS, maps, GraphSurgery.INDEX, index,
-                    GraphSurgery.MASK_NOISE, noise(items));
+            case NONE -> Map.of(GraphSurgery.FRAMES, frames, GraphSurgery.MAPS, maps, GraphSurgery.INDEX, index);
+            case SCALE -> Map.of(GraphSurgery.FRAMES, frames, GraphSurgery.MAPS, maps, GraphSurgery.INDEX, index,
+                    GraphSurgery.MASK_SCALE, scales(items, scratch));
+            case NOISE -> Map.of(GraphSurgery.FRAMES, frames, GraphSurgery.MAPS, maps, GraphSurgery.INDEX, index,
+                    GraphSurgery.MASK_NOISE, noise(items, scratch));
         };
     }
 
-    private static FloatTensor scales(List<Item> items) {
-        FloatTensor t = FloatTensor.allocate(items.size(), 1, 1, 1);
-        FloatBuffer b = t.data().duplicate();
+    private static FloatTensor scales(List<Item> items, Scratch scratch) {
+        FloatBuffer b = scratch.perItem(items.size()).clear();
         for (Item item : items) {
             b.put(item.scale());
         }
-        return t;
+        return new FloatTensor(new long[] {items.size(), 1, 1, 1}, b.duplicate().flip());
     }
 
-    private FloatTensor noise(List<Item> items) {
-        FloatTensor t = FloatTensor.allocate(items.size(), 1, height, width);
-        FloatBuffer b = t.data().duplicate();
+    private FloatTensor noise(List<Item> items, Scratch scratch) {
+        FloatBuffer b = scratch.perItem(items.size() * height * width).clear();
         for (Item item : items) {
             MaskNoise.fill(item.noiseSeed(), item.sigma(), height * width, b);
         }
-        return t;
+        return new FloatTensor(new long[] {items.size(), 1, height, width}, b.duplicate().flip());
+    }
+
+    /** This thread's scratch, grown when the batch size grew (the tuner or a flag may change it). */
+    private Scratch scratch(int items) {
+        Scratch s = scratch.get();
+        if (s == null || s.items < items) {
+            s = new Scratch(items);
+            scratch.set(s);
+        }
+        return s;
+    }
+
+    /** Direct native-order buffers for up to {@code items} items (and as many distinct frames). */
+    private final class Scratch {
+        final int items;
+        final FloatBuffer frames;
+        final FloatBuffer maps;
+        final LongBuffer index;
+        /** The frame whose pixels each frame slot holds. */
+        final FrameFeatures[] held;
+        private FloatBuffer perItem;
+
+        Scratch(int items) {
+            this.items = items;
+            this.frames = floats((long) items * inputChannels * height * width);
+            this.maps = floats((long) items * layerHeight * layerWidth);
+            this.index = ByteBuffer.allocateDirect(items * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
+            this.held = new FrameFeatures[items];
+        }
+
+        /** The perturbation input (scales or noise), sized on first use. */
+        FloatBuffer perItem(int floats) {
+            if (perItem == null || perItem.capacity() < floats) {
+                perItem = floats(floats);
+            }
+            return perItem;
+        }
+
+        private static FloatBuffer floats(long n) {
+            return ByteBuffer.allocateDirect(Math.toIntExact(n * Float.BYTES)).order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
+        }
     }
 
     public InferenceSession session() {
@@ -258,7 +313,7 @@ public final class ScoringPass extends SessionPass<ScoringPass.Item, ScoreRow> {
     @Override
     public List<ScoreRow> run(List<Item> items) {
         int b = items.size();
-        Map<String, FloatTensor> out = session.run(inputs(items), OUTPUTS);
+        Map<String, FloatTensor> out = session.run(fill(items, scratch(b)), OUTPUTS);
         float[] scores = out.get(GraphSurgery.SCORES).toArray();
         float[] mins = out.get(GraphSurgery.MAP_MIN).toArray();
         float[] maxs = out.get(GraphSurgery.MAP_MAX).toArray();

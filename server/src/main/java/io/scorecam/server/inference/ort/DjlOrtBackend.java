@@ -79,7 +79,7 @@ public final class DjlOrtBackend implements InferenceBackend {
         try {
             OrtSymbolBlock block = new OrtSymbolBlock(session, (OrtNDManager) model.getNDManager());
             model.setBlock(block);
-            DjlOrtSession result = new DjlOrtSession(name, model, block, session, sessionOptions, open::remove);
+            DjlOrtSession result = new DjlOrtSession(name, model, session, sessionOptions, open::remove);
             open.add(result);
             return result;
         } catch (OrtException | RuntimeException e) {

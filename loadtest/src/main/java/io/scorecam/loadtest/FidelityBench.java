@@ -1,4 +1,4 @@
-package io.scorecam.loadtest.fidelity;
+package io.scorecam.loadtest;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -6,9 +6,10 @@ import io.scorecam.api.v1.ExplainRequest;
 import io.scorecam.api.v1.ExplainServiceGrpc;
 import io.scorecam.api.v1.Method;
 import io.scorecam.api.v1.OverloadPolicy;
-import io.scorecam.loadtest.FrameSource;
-import io.scorecam.loadtest.RequestTemplate;
-import io.scorecam.loadtest.ThroughputProbe;
+import io.scorecam.loadtest.fidelity.FidelityReport;
+import io.scorecam.loadtest.fidelity.FidelityRow;
+import io.scorecam.loadtest.fidelity.FidelityRun;
+import io.scorecam.loadtest.fidelity.GroundTruthBoxes;
 
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -1,9 +1,8 @@
-package io.scorecam.cli.output;
+package io.scorecam.cli.replay;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.scorecam.api.support.FaithfulnessMean;
-import io.scorecam.cli.replay.ReplayStats;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.scorecam.cli;
+package io.scorecam.cli.errors;
 
 /** A problem the user can fix: printed as one line, never with a stack trace, then exit with {@link #exitCode()}. */
 public final class CliException extends RuntimeException {
