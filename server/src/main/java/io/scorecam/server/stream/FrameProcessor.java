@@ -152,6 +152,7 @@ final class FrameProcessor {
                                                        FrameSpan span) {
         long t0 = System.nanoTime();
         span.stage("queue", arrivalNanos, t0); // stream window, size plan and memory admission
+        span.modelGeneration(model.generation());
         if (token.isCancelled()) {
             return CompletableFuture.failedFuture(cancelled(token));
         }

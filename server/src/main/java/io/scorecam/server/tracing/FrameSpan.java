@@ -25,6 +25,7 @@ public final class FrameSpan implements FrameTrace {
     static final AttributeKey<String> MODEL = AttributeKey.stringKey("scorecam.model");
     static final AttributeKey<String> METHOD = AttributeKey.stringKey("scorecam.method");
     static final AttributeKey<String> CONVENTION = AttributeKey.stringKey("scorecam.convention");
+    static final AttributeKey<Long> MODEL_GENERATION = AttributeKey.longKey("scorecam.model_generation");
     static final AttributeKey<Long> FRAME_ID = AttributeKey.longKey("scorecam.frame_id");
     static final AttributeKey<Long> STREAM_ID = AttributeKey.longKey("scorecam.stream_id");
     static final AttributeKey<String> RPC_SYSTEM = AttributeKey.stringKey("rpc.system");
@@ -100,6 +101,13 @@ public final class FrameSpan implements FrameTrace {
             span.setAttribute(MODEL, model);
             span.setAttribute(METHOD, method);
             span.setAttribute(CONVENTION, convention);
+        }
+    }
+
+    /** Which loaded version of the model explained the frame (hot reload); 0 (not tracked) is left out. */
+    public void modelGeneration(int generation) {
+        if (span != null && generation > 0) {
+            span.setAttribute(MODEL_GENERATION, (long) generation);
         }
     }
 

@@ -88,6 +88,7 @@ class FrameTracingTest {
             assertTrue(names(steps).containsAll(Set.of("queue", "decode", "preprocess", "feature_pass", "scoring",
                     "combine", "encode")), "steps of frame " + f.getAttributes().get(FrameSpan.FRAME_ID) + ": " + names(steps));
             assertEquals(StatusCode.UNSET, f.getStatus().getStatusCode());
+            assertEquals(1L, f.getAttributes().get(FrameSpan.MODEL_GENERATION), "the model's first load");
             long passes = f.getAttributes().get(FrameSpan.FORWARD_PASSES);
             assertTrue(passes > 1, "SCORE_CAM runs a feature pass and the masked passes: " + passes);
             assertEquals(false, f.getAttributes().get(FrameSpan.CACHE_HIT));
