@@ -40,8 +40,15 @@ public final class TracingFlags {
             description = "service.name of the exported spans (default: ${DEFAULT-VALUE}; also OTEL_SERVICE_NAME).")
     private String serviceName;
 
+    @Option(names = "--otlp-headers", paramLabel = "K=V,...",
+            defaultValue = "${env:SCORECAM_OTLP_HEADERS:-${env:OTEL_EXPORTER_OTLP_HEADERS:-}}",
+            description = "Headers sent with every export, e.g. authorization=Bearer%20TOKEN (comma-separated, "
+                    + "values URL-encoded as in OTEL_EXPORTER_OTLP_HEADERS; never logged) (default: none).")
+    private String headers;
+
     /** Checks every value; called by {@link ServerConfig}'s validation. */
     void validate() {
+        headers();
         String p = protocol.strip().toLowerCase(Locale.ROOT);
         if (!p.equals(GRPC) && !p.equals(HTTP_PROTOBUF)) {
             throw new ConfigException("--otlp-protocol must be grpc or http/protobuf, got '" + protocol + "'");
@@ -81,6 +88,34 @@ public final class TracingFlags {
     /** {@link #GRPC} or {@link #HTTP_PROTOBUF}. */
     public String protocol() {
         return protocol.strip().toLowerCase(Locale.ROOT);
+    }
+
+    /** The export headers, in order (key=value pairs, values URL-decoded). */
+    public java.util.Map<String, String> headers() {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (headers == null || headers.isBlank()) {
+            return out;
+        }
+        int n = 0;
+        for (String entry : headers.split(",")) {
+            n++;
+            if (entry.isBlank()) {
+                continue;
+            }
+            int eq = entry.indexOf('=');
+            String key = eq < 0 ? "" : entry.substring(0, eq).strip();
+            if (key.isEmpty() || !key.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
+                // the value may be a secret: name the entry's position, not its text
+                throw new ConfigException("--otlp-headers entry " + n + " must be KEY=VALUE with a token KEY");
+            }
+            try {
+                out.put(key, java.net.URLDecoder.decode(entry.substring(eq + 1).strip(),
+                        java.nio.charset.StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--otlp-headers entry " + n + " (" + key + ") has a bad %-escape");
+            }
+        }
+        return out;
     }
 
     public double sampleRatio() {

@@ -12,7 +12,6 @@ import io.scorecam.server.engine.api.FrameTrace;
 import io.scorecam.server.engine.api.MapSize;
 import io.scorecam.server.engine.api.ModelDescription;
 import io.scorecam.server.engine.api.ModelLease;
-import io.scorecam.server.engine.api.ModelLeases;
 import io.scorecam.server.engine.cache.FrameCache;
 import io.scorecam.server.engine.model.LoadedModel;
 import io.scorecam.server.engine.model.ModelLoader;
@@ -39,14 +38,9 @@ import io.scorecam.server.model.ModelConfig;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -57,42 +51,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ScoreCamEngine implements Explainer {
     private static final int MIN_PREDICTIONS = 5;
-    /** A retired version closes this long after its last frame: a batch it was in may still be on a worker. */
-    private static final long RETIRED_CLOSE_DELAY_MS = 1000;
 
-    /** The version of each model new calls get; replaced whole by {@link #install}, dropped by {@link #remove}. */
-    private final Map<String, ServedModel> models = new ConcurrentHashMap<>();
-    /** Retired versions still held by calls or frames in flight (closed when their last reference goes). */
-    private final Set<ServedModel> retired = ConcurrentHashMap.newKeySet();
-    private final List<String> order = new CopyOnWriteArrayList<>();
-    private final String defaultModel;
+    /** The version of each model new calls get, and the retired ones calls still hold. */
+    private final ModelVersions models;
     private final EngineOptions options;
     private final ModelLoader loader;
     private final BatchScheduler scheduler;
     private final FrameCache cache;
     private final ExecutorService cpu;
-    /** Closes retired versions, a moment after their last frame (a batch of theirs may still be returning). */
-    private final ScheduledExecutorService closer;
     private final FramePipeline pipeline;
-    private boolean closed;
     private final EngineMetrics metrics;
     private final FrameMetrics frameMetrics;
 
     private ScoreCamEngine(List<LoadedModel> loaded, EngineOptions options, ModelLoader loader, MeterRegistry registry) {
         this.options = options;
         this.loader = loader;
-        this.defaultModel = options.defaultModel().isEmpty() ? loaded.get(0).name() : options.defaultModel();
+        String defaultModel = options.defaultModel().isEmpty() ? loaded.get(0).name() : options.defaultModel();
         List<String> names = loaded.stream().map(LoadedModel::name).toList();
         if (!names.contains(defaultModel)) {
             throw new ScoreCamException(ErrorCode.FAILED_PRECONDITION, "default model '" + defaultModel
                     + "' is not among the loaded models " + names);
         }
-        this.closer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "scorecam-model-closer");
-            t.setDaemon(true);
-            return t;
-        });
-        loaded.forEach(this::install);
+        this.models = new ModelVersions(defaultModel, options.fasterChannels());
+        loaded.forEach(models::install);
         this.metrics = new EngineMetrics(registry);
         int cores = Runtime.getRuntime().availableProcessors();
         int workers = options.workers() > 0 ? options.workers() : cores; // 0 means one per core
@@ -152,21 +133,8 @@ public final class ScoreCamEngine implements Explainer {
      * Serves {@code loaded} to new calls from now on, atomically: calls that hold the version before keep it
      * until they end, then its sessions close. Returns the new version's generation (1 for a new model).
      */
-    public synchronized int install(LoadedModel loaded) {
-        if (closed) {
-            throw new IllegalStateException("the engine is closed: model " + loaded.name() + " is not served");
-        }
-        ServedModel old = models.get(loaded.name());
-        int generation = old == null ? 1 : old.generation() + 1;
-        ServedModel next = new ServedModel(loaded, generation, loaded.name().equals(defaultModel),
-                options.fasterChannels(), this::retiredClosed);
-        models.put(loaded.name(), next);
-        if (old == null) {
-            order.add(loaded.name());
-        } else {
-            retire(old);
-        }
-        return generation;
+    public int install(LoadedModel loaded) {
+        return models.install(loaded);
     }
 
     /**
@@ -174,75 +142,32 @@ public final class ScoreCamEngine implements Explainer {
      * head graph, open now instead of on a client's first frame). Closing the lease does not close the model.
      */
     public ModelLease preview(LoadedModel loaded) {
-        return new ServedModel(loaded, generation(loaded.name()) + 1, loaded.name().equals(defaultModel),
-                options.fasterChannels(), m -> { }).lease();
+        return models.preview(loaded);
     }
 
     /** Closes a loaded version that will not be served (after a moment: a warm-up batch may still be returning). */
     public void discard(LoadedModel loaded) {
-        try {
-            closer.schedule(loaded::close, RETIRED_CLOSE_DELAY_MS, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            loaded.close();
-        }
+        models.discard(loaded);
     }
 
     /** Stops serving a model: new calls get NOT_FOUND, calls that hold it finish on it. False when not served. */
-    public synchronized boolean remove(String name) {
-        ServedModel old = models.remove(name);
-        if (old == null) {
-            return false;
-        }
-        order.remove(name);
-        retire(old);
-        return true;
+    public boolean remove(String name) {
+        return models.remove(name);
     }
 
     /** Whether an earlier version of the model is still held by calls (a reload waits for it: old + new at most). */
     public boolean retiredInUse(String name) {
-        return retired.stream().anyMatch(m -> m.name().equals(name));
+        return models.retiredInUse(name);
     }
 
     /** The generation new calls to the model get, or 0 when it is not served. */
     public int generation(String name) {
-        ServedModel m = models.get(name);
-        return m == null ? 0 : m.generation();
-    }
-
-    private void retire(ServedModel old) {
-        retired.add(old);
-        old.release(); // the engine's own reference; the calls still on it hold theirs
-    }
-
-    private void retiredClosed(ServedModel m) {
-        try {
-            closer.schedule(() -> {
-                m.model().close();
-                retired.remove(m);
-            }, RETIRED_CLOSE_DELAY_MS, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // the engine is closing: close() closes what is left
-        }
+        return models.generation(name);
     }
 
     @Override
     public ModelLease lease(String name) {
-        return acquire(name).lease();
-    }
-
-    /** The current version of a model with one reference taken for the caller. */
-    private ServedModel acquire(String name) {
-        String key = name == null || name.isEmpty() ? defaultModel : name;
-        while (true) {
-            ServedModel m = models.get(key);
-            if (m == null) {
-                throw ModelLeases.notFound(key, List.copyOf(order));
-            }
-            if (m.retain()) {
-                return m;
-            }
-            Thread.onSpinWait(); // retired between the look-up and the retain: its successor is in the map
-        }
+        return models.acquire(name).lease();
     }
 
     @Override
@@ -261,7 +186,7 @@ public final class ScoreCamEngine implements Explainer {
     public CompletableFuture<FrameResult> explain(FrameRequest request, Runnable workTaken, FrameTrace trace) {
         ServedModel model;
         try {
-            model = acquire(request.model());
+            model = models.acquire(request.model());
         } catch (ScoreCamException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -354,11 +279,14 @@ public final class ScoreCamEngine implements Explainer {
 
     /** Test seam: the faithfulness of a given map (model input resolution) for a class on a frame. */
     CompletableFuture<Faithfulness> measureFaithfulness(FrameRequest request, int classId, float[] map) {
-        LoadedModel model = models.get(request.model()).model();
+        ServedModel served = models.acquire(request.model()); // "" is the default model, as for explain
+        LoadedModel model = served.model();
         FrameCost cost = new FrameCost();
-        return pipeline.features(model, request, cost).thenComposeAsync(frame -> frameMetrics.measure(model,
-                frame.features(), List.of(new FaithfulnessMeter.Target(classId, map)), request.metricSteps(),
-                request.cancellation(), cost), cpu).thenApply(measured -> measured.get(0));
+        CompletableFuture<Faithfulness> result = pipeline.features(model, request, cost).thenComposeAsync(frame ->
+                frameMetrics.measure(model, frame.features(), List.of(new FaithfulnessMeter.Target(classId, map)),
+                        request.metricSteps(), request.cancellation(), cost), cpu).thenApply(measured -> measured.get(0));
+        result.whenComplete((r, e) -> served.release());
+        return result;
     }
 
     private ClassMap finish(LoadedModel model, FrameRequest request, PreparedFrame frame, int classId,
@@ -405,19 +333,12 @@ public final class ScoreCamEngine implements Explainer {
     /** The models new calls get, in the order they were first loaded. */
     @Override
     public List<ModelDescription> models() {
-        List<ModelDescription> out = new ArrayList<>();
-        for (String name : order) {
-            ServedModel m = models.get(name);
-            if (m != null) {
-                out.add(m.description());
-            }
-        }
-        return out;
+        return models.describe();
     }
 
     /** Scoring batch size in use for a model (tuned at load time unless configured). */
     public int batchSize(String model) {
-        ServedModel m = acquire(model);
+        ServedModel m = models.acquire(model);
         try {
             return m.model().batchSize();
         } finally {
@@ -432,9 +353,7 @@ public final class ScoreCamEngine implements Explainer {
 
     @Override
     public void close() {
-        synchronized (this) {
-            closed = true; // a reload finishing now closes its model instead of installing it
-        }
+        models.refuseInstalls(); // a reload finishing now closes its model instead of installing it
         scheduler.close();
         cpu.shutdown();
         try {
@@ -445,8 +364,6 @@ public final class ScoreCamEngine implements Explainer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        closer.shutdownNow();
-        models.values().forEach(m -> m.model().close());
-        retired.forEach(m -> m.model().close());
+        models.close();
     }
 }

@@ -71,6 +71,11 @@ final class CallRecord {
     }
 
     void frameAnswered(FrameLabels frame, ExplainResponse response, long totalNanos) {
+        frameAnswered(frame, response, totalNanos, "");
+    }
+
+    /** @param traceId the frame's trace (its line carries it, to find the span); empty when not traced */
+    void frameAnswered(FrameLabels frame, ExplainResponse response, long totalNanos, String traceId) {
         if (log == null) {
             return;
         }
@@ -89,6 +94,9 @@ final class CallRecord {
             f.put("code", response.getErrorCode());
             f.put("message", response.getErrorMessage());
             f.put("duration_ms", millis(totalNanos));
+            if (!traceId.isEmpty()) {
+                f.put("trace_id", traceId);
+            }
             log.write(level, "frame_failed", f);
         }
     }

@@ -129,7 +129,7 @@ final class FrameProcessor {
                 .thenApply(response -> {
                     long totalNanos = System.nanoTime() - arrivalNanos;
                     record(labels, response, totalNanos);
-                    call.frameAnswered(labels, response, totalNanos);
+                    call.frameAnswered(labels, response, totalNanos, span.traceId());
                     span.end(response);
                     return response;
                 });

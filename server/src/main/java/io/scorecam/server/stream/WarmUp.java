@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * flight when it ends is cancelled.
  *
  * <p>The budget goes where the JIT needs it: every model/method pair gets one frame first (cheapest first), cut
- * at {@link #frameCapMs} so one slow pair cannot eat the budget; a pair whose frame took more than a quarter of
- * that cap (SS_CAM or IS_CAM on an ImageNet model: 10^4-10^5 passes) is not repeated, and the rest of the budget
+ * at {@link #frameCapMs} so one slow pair cannot eat the budget; a pair whose frame was cut there (SS_CAM or
+ * IS_CAM on an ImageNet model: 10^4-10^5 passes) is not repeated, and the rest of the budget
  * cycles over the fast pairs, the live methods, so their hot paths are compiled before the first client frame.
  * (Before: two such frames held both lanes for the whole budget and a 3 s warm-up ran 5 frames.)
  */
@@ -136,7 +136,9 @@ final class WarmUp {
                 : processor.process(request, frameToken, started, () -> { }, CallRecord.NONE, pins);
         return answer.thenCompose((ExplainResponse r) -> {
             answered.incrementAndGet();
-            rota.took(n, System.nanoTime() - started, capNanos / 4);
+            // slow = cut at its cap; not "slower than usual": a pair's first frame is always slow (cold JIT, the
+            // pass's ORT session opening), so judging by it would mark every pair slow
+            rota.took(n, System.nanoTime() - started, capNanos * 9 / 10);
             return token.isCancelled() ? CompletableFuture.completedFuture(null) : lane(token, end);
         });
     }

@@ -89,6 +89,11 @@ public final class FrameSpan implements FrameTrace {
         return span != null;
     }
 
+    /** The frame's trace id (32 hex digits), or "" when it is not traced. */
+    public String traceId() {
+        return span == null ? "" : span.getSpanContext().getTraceId();
+    }
+
     /** The frame's model, method and convention (after the model's defaults). */
     public void labels(String model, String method, String convention) {
         if (span != null) {

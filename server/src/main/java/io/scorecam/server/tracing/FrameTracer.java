@@ -61,13 +61,13 @@ public final class FrameTracer implements AutoCloseable {
         }
         SpanExporter exporter;
         try {
-            exporter = exporter(flags.protocol(), flags.endpointUri());
+            exporter = exporter(flags.protocol(), flags.endpointUri(), flags.headers());
         } catch (RuntimeException e) { // e.g. no sender for the protocol: a start-up error naming the flags
             throw new ConfigException("--otlp-endpoint " + flags.endpointUri() + " with --otlp-protocol "
                     + flags.protocol() + ": " + e.getMessage());
         }
-        LOG.info("tracing: OTLP {} to {}, sample ratio {}, service.name {}", flags.protocol(),
-                flags.endpointUri(), flags.sampleRatio(), flags.serviceName());
+        LOG.info("tracing: OTLP {} to {}, sample ratio {}, service.name {}, headers {}", flags.protocol(),
+                flags.endpointUri(), flags.sampleRatio(), flags.serviceName(), flags.headers().keySet());
         // a frame makes ~10 spans plus one per batch (up to 64): the SDK's default queue (2048, sent every 5 s)
         // overflows at a few hundred frames/s; 8192 spans (~8 MB at most) sent every second keeps up
         return from(flags, BatchSpanProcessor.builder(exporter).setMaxQueueSize(QUEUE_SPANS)
@@ -89,15 +89,19 @@ public final class FrameTracer implements AutoCloseable {
     }
 
     /** The OTLP exporter: http/protobuf through the JDK's HttpClient, grpc through Vert.x' HTTP/2 client. */
-    static SpanExporter exporter(String protocol, URI endpoint) {
+    static SpanExporter exporter(String protocol, URI endpoint, java.util.Map<String, String> headers) {
         if (protocol.equals(TracingFlags.GRPC)) {
-            return OtlpGrpcSpanExporter.builder().setEndpoint(endpoint.toString()).build();
+            var grpc = OtlpGrpcSpanExporter.builder().setEndpoint(endpoint.toString());
+            headers.forEach(grpc::addHeader);
+            return grpc.build();
         }
         // OTEL_EXPORTER_OTLP_ENDPOINT is a base URL: the signal's path is added to one without a path
         String path = endpoint.getPath();
         String url = path == null || path.isEmpty() || path.equals("/")
                 ? endpoint.toString().replaceAll("/$", "") + "/v1/traces" : endpoint.toString();
-        return OtlpHttpSpanExporter.builder().setEndpoint(url).build();
+        var http = OtlpHttpSpanExporter.builder().setEndpoint(url);
+        headers.forEach(http::addHeader);
+        return http.build();
     }
 
     public boolean enabled() {

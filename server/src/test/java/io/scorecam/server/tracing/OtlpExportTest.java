@@ -73,7 +73,7 @@ class OtlpExportTest {
     void framesSpansReachAnOtlpHttpReceiver() throws Exception {
         try (OtlpReceiver receiver = new OtlpReceiver()) {
             RunningServer server = start("--otlp-endpoint=http://127.0.0.1:" + receiver.port(),
-                    "--service-name=scorecam-e2e");
+                    "--service-name=scorecam-e2e", "--otlp-headers=authorization=Bearer%20s3cret,x-team=vision");
             try {
                 assertFalse(exporterThreads().isEmpty(), "an exporter thread runs while tracing is on");
                 explain(server, 5);
@@ -84,6 +84,8 @@ class OtlpExportTest {
             assertEquals(Set.of("/v1/traces"), receiver.paths.keySet(), "the signal path is added to a bare URL");
             assertTrue(receiver.contentTypes.stream().allMatch(c -> c.startsWith("application/x-protobuf")),
                     receiver.contentTypes.toString());
+            assertTrue(receiver.authorizations.stream().allMatch(a -> a.equals("Bearer s3cret")),
+                    "--otlp-headers are sent, URL-decoded: " + receiver.authorizations);
             var frame = receiver.spans.stream().filter(s -> s.name().equals("scorecam.frame")).toList();
             assertEquals(1, frame.size(), "spans: " + receiver.spans);
             assertEquals(TRACE, frame.get(0).traceId());
@@ -104,7 +106,7 @@ class OtlpExportTest {
         decoder.close(); // only its decoder is used: the requests arrive over gRPC
         try (OtlpGrpcReceiver receiver = new OtlpGrpcReceiver(decoder)) {
             RunningServer server = start("--otlp-endpoint=http://127.0.0.1:" + receiver.port(), "--otlp-protocol=grpc",
-                    "--service-name=scorecam-grpc");
+                    "--service-name=scorecam-grpc", "--otlp-headers=authorization=Bearer%20g");
             try {
                 explain(server, 7);
             } finally {
@@ -115,6 +117,8 @@ class OtlpExportTest {
             assertEquals(1, frame.size(), "spans: " + decoder.spans);
             assertEquals(TRACE, frame.get(0).traceId());
             assertEquals("scorecam-grpc", frame.get(0).serviceName());
+            assertTrue(!receiver.authorizations.isEmpty() && receiver.authorizations.stream().allMatch("Bearer g"::equals),
+                    receiver.authorizations.toString());
             assertTrue(decoder.spans.stream().anyMatch(s -> s.name().equals("feature_pass")
                     && s.parentSpanId().equals(frame.get(0).spanId())));
         }
@@ -148,6 +152,10 @@ class OtlpExportTest {
         assertTrue(assertThrows(ConfigException.class, () -> ServerConfig.parse("--trace-sample-ratio=1.5"))
                 .getMessage().contains("--trace-sample-ratio"));
         assertTrue(ServerConfig.parse("--otlp-endpoint=off").tracing().enabled() == false);
+        ConfigException badHeader = assertThrows(ConfigException.class,
+                () -> ServerConfig.parse("--otlp-headers=authorization=Bearer%20s3cret,novalue"));
+        assertTrue(badHeader.getMessage().contains("--otlp-headers entry 2") && !badHeader.getMessage().contains("s3cret"),
+                badHeader.getMessage());
         assertTrue(ServerConfig.parse("--otlp-endpoint=https://otel.example:4318/custom/path").tracing().enabled());
     }
 }

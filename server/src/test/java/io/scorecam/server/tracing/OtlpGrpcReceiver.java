@@ -23,7 +23,7 @@ final class OtlpGrpcReceiver implements AutoCloseable {
     static final String EXPORT = "opentelemetry.proto.collector.trace.v1.TraceService/Export";
 
     final OtlpReceiver decoded;
-    final List<String> encodings = new CopyOnWriteArrayList<>();
+    final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final Server server;
 
     OtlpGrpcReceiver(OtlpReceiver decoder) throws IOException {
@@ -42,8 +42,17 @@ final class OtlpGrpcReceiver implements AutoCloseable {
                         answer.onError(io.grpc.Status.INVALID_ARGUMENT.withDescription(e.toString()).asException());
                     }
                 })).build();
+        io.grpc.ServerInterceptor headers = new io.grpc.ServerInterceptor() {
+            @Override
+            public <Q, A> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, A> call,
+                    io.grpc.Metadata md, io.grpc.ServerCallHandler<Q, A> next) {
+                authorizations.add(String.valueOf(md.get(io.grpc.Metadata.Key.of("authorization",
+                        io.grpc.Metadata.ASCII_STRING_MARSHALLER))));
+                return next.startCall(call, md);
+            }
+        };
         server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-                .addService(service).build().start();
+                .addService(io.grpc.ServerInterceptors.intercept(service, headers)).build().start();
     }
 
     int port() {

@@ -28,6 +28,7 @@ final class OtlpReceiver implements AutoCloseable {
 
     final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
     final List<String> contentTypes = new CopyOnWriteArrayList<>();
+    final List<String> authorizations = new CopyOnWriteArrayList<>();
     final Map<String, Integer> paths = new ConcurrentHashMap<>();
     /** Bodies that did not decode (a test asserts there are none). */
     final List<Exception> errors = new CopyOnWriteArrayList<>();
@@ -39,6 +40,7 @@ final class OtlpReceiver implements AutoCloseable {
             try (exchange) {
                 paths.merge(exchange.getRequestURI().getPath(), 1, Integer::sum);
                 contentTypes.add(String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")));
+                authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
                 byte[] body = exchange.getRequestBody().readAllBytes();
                 try {
                     decode(body);

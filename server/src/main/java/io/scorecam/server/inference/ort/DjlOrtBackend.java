@@ -95,6 +95,11 @@ public final class DjlOrtBackend implements InferenceBackend {
         return options.device().toString();
     }
 
+    /** Sessions open now (a reloaded model's old sessions must go: the reload benchmark checks it). */
+    public int openSessions() {
+        return open.size();
+    }
+
     /** Closes every session still open. */
     @Override
     public void close() {
