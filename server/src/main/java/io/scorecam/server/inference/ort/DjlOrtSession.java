@@ -95,9 +95,9 @@ final class DjlOrtSession implements InferenceSession {
     }
 
     /**
-     * Runs ORT's session directly: DJL's block would wrap every input and output in an NDArray under a fresh
-     * NDManager, which measured ~8% of a batch-2 call on a small CNN (raw ORT pays the same path, so the
-     * saving shows as frames/s, not as a flattered efficiency).
+     * Runs ORT's session directly: DJL's block wraps every input and output in an NDArray under a fresh
+     * NDManager. The raw baseline goes through this same method, so the saving (1-5% of a batch-2 call on
+     * the bundled model, loadtest/RESULTS.md "Engine levers") shows as frames/s, never as flattered efficiency.
      */
     private Map<String, FloatTensor> forward(Map<String, Tensor> given, List<String> wanted) {
         Map<String, OnnxTensor> feed = new HashMap<>(inputs.size() * 2);
