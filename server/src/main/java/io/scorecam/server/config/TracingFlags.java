@@ -42,8 +42,8 @@ public final class TracingFlags {
 
     @Option(names = "--otlp-headers", paramLabel = "K=V,...",
             defaultValue = "${env:SCORECAM_OTLP_HEADERS:-${env:OTEL_EXPORTER_OTLP_HEADERS:-}}",
-            description = "Headers sent with every export, e.g. authorization=Bearer%20TOKEN (comma-separated, "
-                    + "values URL-encoded as in OTEL_EXPORTER_OTLP_HEADERS; never logged) (default: none).")
+            description = "Headers sent with every export, e.g. 'authorization=Bearer TOKEN' (comma-separated; "
+                    + "values may be percent-encoded as in OTEL_EXPORTER_OTLP_HEADERS; never logged) (default: none).")
     private String headers;
 
     /** Checks every value; called by {@link ServerConfig}'s validation. */
@@ -109,7 +109,8 @@ public final class TracingFlags {
                 throw new ConfigException("--otlp-headers entry " + n + " must be KEY=VALUE with a token KEY");
             }
             try {
-                out.put(key, java.net.URLDecoder.decode(entry.substring(eq + 1).strip(),
+                // percent-decoding only: a '+' (base64 tokens) stays a '+'
+                out.put(key, java.net.URLDecoder.decode(entry.substring(eq + 1).strip().replace("+", "%2B"),
                         java.nio.charset.StandardCharsets.UTF_8));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("--otlp-headers entry " + n + " (" + key + ") has a bad %-escape");

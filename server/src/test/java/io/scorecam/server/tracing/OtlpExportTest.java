@@ -73,7 +73,7 @@ class OtlpExportTest {
     void framesSpansReachAnOtlpHttpReceiver() throws Exception {
         try (OtlpReceiver receiver = new OtlpReceiver()) {
             RunningServer server = start("--otlp-endpoint=http://127.0.0.1:" + receiver.port(),
-                    "--service-name=scorecam-e2e", "--otlp-headers=authorization=Bearer%20s3cret,x-team=vision");
+                    "--service-name=scorecam-e2e", "--otlp-headers=authorization=Bearer%20s3+cret,x-team=vision");
             try {
                 assertFalse(exporterThreads().isEmpty(), "an exporter thread runs while tracing is on");
                 explain(server, 5);
@@ -84,7 +84,7 @@ class OtlpExportTest {
             assertEquals(Set.of("/v1/traces"), receiver.paths.keySet(), "the signal path is added to a bare URL");
             assertTrue(receiver.contentTypes.stream().allMatch(c -> c.startsWith("application/x-protobuf")),
                     receiver.contentTypes.toString());
-            assertTrue(receiver.authorizations.stream().allMatch(a -> a.equals("Bearer s3cret")),
+            assertTrue(receiver.authorizations.stream().allMatch(a -> a.equals("Bearer s3+cret")),
                     "--otlp-headers are sent, URL-decoded: " + receiver.authorizations);
             var frame = receiver.spans.stream().filter(s -> s.name().equals("scorecam.frame")).toList();
             assertEquals(1, frame.size(), "spans: " + receiver.spans);
@@ -138,6 +138,24 @@ class OtlpExportTest {
             assertEquals(before, exporterThreads(), "no exporter thread");
         } finally {
             server.close();
+        }
+    }
+
+    @Test
+    void helpShowsTheTracingFlagsWithoutFormatWarnings() {
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        String usage;
+        try {
+            usage = ServerConfig.usage();
+        } finally {
+            System.setErr(err);
+        }
+        assertEquals("", captured.toString(java.nio.charset.StandardCharsets.UTF_8), "picocli warnings");
+        for (String flag : List.of("--otlp-endpoint", "--otlp-protocol", "--trace-sample-ratio", "--service-name",
+                "--otlp-headers")) {
+            assertTrue(usage.contains(flag), flag);
         }
     }
 
