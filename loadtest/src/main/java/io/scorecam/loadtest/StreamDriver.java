@@ -221,9 +221,13 @@ public final class StreamDriver {
         return timeOver || countOver;
     }
 
-    private boolean hasDue() {
+    /**
+     * Frames sent and unanswered, or (frame-count plans) still due: read together under the lock, because
+     * sendDue moves a frame from due to in flight under it. Read apart, a frame could be seen in neither.
+     */
+    private boolean awaitingFrames() {
         synchronized (lock) {
-            return !due.isEmpty();
+            return !inFlight.isEmpty() || (plan.maxFrames() > 0 && !due.isEmpty());
         }
     }
 
@@ -251,7 +255,7 @@ public final class StreamDriver {
         long deadline = System.nanoTime() + drainNanos;
         // a frame-count plan can be over before its last frames left (the call was not ready yet): those
         // were asked for, so they still go out (onReady sends them) within the drain time
-        while ((!inFlight.isEmpty() || (plan.maxFrames() > 0 && hasDue()) || call.broken) && ended.getCount() > 0
+        while ((awaitingFrames() || call.broken) && ended.getCount() > 0
                 && System.nanoTime() < deadline) {
             reconnectIfBroken();
             LockSupport.parkNanos(1_000_000L);
