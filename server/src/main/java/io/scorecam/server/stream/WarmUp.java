@@ -37,6 +37,7 @@ final class WarmUp {
     private final Readiness readiness;
     private final WarmUpFrames frames;
     private final AtomicInteger answered = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean failedOnce = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile WarmUpRota rota;
     private volatile long capNanos;
     /** The version the frames run on; null: each frame's model as served. */
@@ -135,6 +136,10 @@ final class WarmUp {
             answered.incrementAndGet();
             // slow = cut at its cap; not "slower than usual": a pair's first frame is always slow (cold JIT, the
             // pass's ORT session opening), so judging by it would mark every pair slow
+            if (r.getStatus() != FrameStatus.OK && failedOnce.compareAndSet(false, true)) {
+                LOG.info("warm-up: a {} frame of {} answered {} {}: {}", request.getMethod(), request.getModel(),
+                        r.getStatus(), r.getErrorCode(), r.getErrorMessage());
+            }
             // a frame not answered OK (cut at the end of the budget, failed) counts as slow: never sent through the port
             rota.took(n, r.getStatus() == FrameStatus.OK ? System.nanoTime() - started : Long.MAX_VALUE,
                     capNanos * 9 / 10);
