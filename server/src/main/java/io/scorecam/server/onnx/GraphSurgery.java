@@ -95,7 +95,10 @@ public final class GraphSurgery {
         List<NodeProto> head = maskingNodes(spec, opset, constants);
 
         g.addInput(framesInfo(input));
-        g.addInput(OnnxNodes.tensorInfo(MAPS, TensorProto.DataType.FLOAT, "scorecam_b", 1, "scorecam_h", "scorecam_w"));
+        // the MatMul weights fix the map size, so the input says it (a wrong map gets ORT's shape error)
+        g.addInput(spec.upsamplesByMatMul()
+                ? OnnxNodes.tensorInfo(MAPS, TensorProto.DataType.FLOAT, "scorecam_b", 1, spec.mapHeight(), spec.mapWidth())
+                : OnnxNodes.tensorInfo(MAPS, TensorProto.DataType.FLOAT, "scorecam_b", 1, "scorecam_h", "scorecam_w"));
         g.addInput(OnnxNodes.tensorInfo(INDEX, TensorProto.DataType.INT64, "scorecam_b"));
         switch (spec.perturbation()) {
             case SCALE -> g.addInput(OnnxNodes.tensorInfo(MASK_SCALE, TensorProto.DataType.FLOAT, "scorecam_b", 1, 1, 1));
@@ -126,19 +129,11 @@ public final class GraphSurgery {
 
     private static List<NodeProto> maskingNodes(ScoringGraphSpec spec, long opset, List<TensorProto> constants) {
         List<NodeProto> nodes = new ArrayList<>();
-        // Target size [B, 1, H, W] from the maps' own batch: `sizes`, not scales, since H/h may be 100/7.
-        constants.add(int64Vector(P + "batch_and_channel", 0, 1));
-        constants.add(int64Vector(P + "input_hw", spec.inputHeight(), spec.inputWidth()));
-        nodes.add(node("Shape", P + "maps_shape", List.of(MAPS)));
-        nodes.add(node("Gather", P + "maps_bc", List.of(P + "maps_shape", P + "batch_and_channel"),
-                intAttr("axis", 0)));
-        nodes.add(node("Concat", P + "sizes", List.of(P + "maps_bc", P + "input_hw"), intAttr("axis", 0)));
-        // Opset 11/12 need roi and scales present; empty tensors mean "unused".
-        constants.add(floatTensor(P + "empty", new long[] {0}, new float[0]));
-        nodes.add(node("Resize", P + "upsampled", List.of(MAPS, P + "empty", P + "empty", P + "sizes"),
-                stringAttr("mode", "linear"),
-                stringAttr("coordinate_transformation_mode", spec.alignCorners() ? "align_corners" : "half_pixel")));
-
+        if (spec.upsamplesByMatMul()) {
+            upsampleByMatMul(spec, nodes, constants);
+        } else {
+            upsampleByResize(spec, nodes, constants);
+        }
         nodes.add(reduce("ReduceMin", MAP_MIN, opset, constants));
         nodes.add(reduce("ReduceMax", MAP_MAX, opset, constants));
         nodes.add(node("Sub", P + "shifted", List.of(P + "upsampled", P + "min")));
@@ -165,6 +160,33 @@ public final class GraphSurgery {
         nodes.add(node("Mul", P + "masked", List.of(P + "frames_of_items", mask),
                 List.of(spec.modelInput())));
         return nodes;
+    }
+
+    /** [H, h] x [B, 1, h, w] -> [B, 1, H, w], then x [w, W] -> [B, 1, H, W]: bilinear as two small GEMMs. */
+    private static void upsampleByMatMul(ScoringGraphSpec spec, List<NodeProto> nodes, List<TensorProto> constants) {
+        int h = spec.mapHeight();
+        int w = spec.mapWidth();
+        constants.add(floatTensor(P + "row_weights", new long[] {spec.inputHeight(), h},
+                LinearInterpolation.weights(spec.inputHeight(), h, spec.alignCorners())));
+        constants.add(floatTensor(P + "column_weights", new long[] {w, spec.inputWidth()},
+                LinearInterpolation.transposedWeights(spec.inputWidth(), w, spec.alignCorners())));
+        nodes.add(node("MatMul", P + "rows_upsampled", List.of(P + "row_weights", MAPS)));
+        nodes.add(node("MatMul", P + "upsampled", List.of(P + "rows_upsampled", P + "column_weights")));
+    }
+
+    private static void upsampleByResize(ScoringGraphSpec spec, List<NodeProto> nodes, List<TensorProto> constants) {
+        // Target size [B, 1, H, W] from the maps' own batch: `sizes`, not scales, since H/h may be 100/7.
+        constants.add(int64Vector(P + "batch_and_channel", 0, 1));
+        constants.add(int64Vector(P + "input_hw", spec.inputHeight(), spec.inputWidth()));
+        nodes.add(node("Shape", P + "maps_shape", List.of(MAPS)));
+        nodes.add(node("Gather", P + "maps_bc", List.of(P + "maps_shape", P + "batch_and_channel"),
+                intAttr("axis", 0)));
+        nodes.add(node("Concat", P + "sizes", List.of(P + "maps_bc", P + "input_hw"), intAttr("axis", 0)));
+        // Opset 11/12 need roi and scales present; empty tensors mean "unused".
+        constants.add(floatTensor(P + "empty", new long[] {0}, new float[0]));
+        nodes.add(node("Resize", P + "upsampled", List.of(MAPS, P + "empty", P + "empty", P + "sizes"),
+                stringAttr("mode", "linear"),
+                stringAttr("coordinate_transformation_mode", spec.alignCorners() ? "align_corners" : "half_pixel")));
     }
 
     /** ReduceMin/Max over H, W keeping dims; opset 18 moved `axes` from attribute to input. */

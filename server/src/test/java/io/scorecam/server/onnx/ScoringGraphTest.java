@@ -108,11 +108,25 @@ class ScoringGraphTest {
     /** Runs two batches (items from 3 frames, then 1 item) and compares; returns the last batch's scores. */
     private float[][] checkAgainstReference(SyntheticModels.Model m, boolean alignCorners, float eps,
                                             boolean softmax, long seed) throws OrtException {
-        Random random = new Random(seed);
+        float[][] last = null;
+        // map size unknown (Resize) and known (two MatMuls), each against the same reference
+        for (boolean sizeKnown : new boolean[] {false, true}) {
+            ScoringGraphSpec spec = new ScoringGraphSpec(m.input(), m.output(), m.height(), m.width(),
+                    alignCorners, eps, softmax, ScoringGraphSpec.Perturbation.NONE,
+                    sizeKnown ? m.layerHeight() : 0, sizeKnown ? m.layerWidth() : 0);
+            assertEquals(sizeKnown, spec.upsamplesByMatMul(), "synthetic layers are small");
+            last = checkAgainstReference(m, spec, new Random(seed));
+        }
+        return last;
+    }
+
+    private float[][] checkAgainstReference(SyntheticModels.Model m, ScoringGraphSpec spec, Random random)
+            throws OrtException {
+        boolean alignCorners = spec.alignCorners();
+        float eps = spec.normEps();
+        boolean softmax = spec.appendSoftmax();
         int n = 3;
         float[] frames = gaussian(random, n * m.channels() * m.height() * m.width());
-        ScoringGraphSpec spec = new ScoringGraphSpec(m.input(), m.output(), m.height(), m.width(),
-                alignCorners, eps, softmax);
         byte[] scoring = GraphSurgery.scoringGraph(OnnxModel.parse(m.bytes(), "synthetic"), spec);
         float[][] last = null;
         try (OrtSession fused = env.createSession(scoring, options);
@@ -209,6 +223,50 @@ class ScoringGraphTest {
             values[i] = (float) Math.max(0, random.nextGaussian() + 0.4) * 3f;
         }
         return values;
+    }
+
+    @Test
+    void smallKnownMapsUpsampleByMatMulAndLargeOrUnknownOnesByResize() {
+        SyntheticModels.Model m = SyntheticModels.resnetLike(11);
+        OnnxModel model = OnnxModel.parse(m.bytes(), "synthetic");
+        int side = ScoringGraphSpec.MATMUL_UPSAMPLE_MAX;
+        assertEquals(List.of("MatMul", "MatMul"), upsamplingOps(model, m, side, 7));
+        assertEquals(List.of("Resize"), upsamplingOps(model, m, side + 1, 7));
+        assertEquals(List.of("Resize"), upsamplingOps(model, m, 7, side + 1));
+        assertEquals(List.of("Resize"), upsamplingOps(model, m, 0, 0));
+    }
+
+    @Test
+    void interpolationWeightsAreTwoTapsSummingToOneAndASingleCellIsCopied() {
+        for (boolean alignCorners : new boolean[] {false, true}) {
+            for (int[] size : new int[][] {{224, 7}, {96, 24}, {30, 7}, {5, 1}, {7, 30}, {1, 4}}) {
+                int out = size[0];
+                int in = size[1];
+                float[] w = LinearInterpolation.weights(out, in, alignCorners);
+                for (int o = 0; o < out; o++) {
+                    double sum = 0;
+                    int taps = 0;
+                    for (int i = 0; i < in; i++) {
+                        sum += w[o * in + i];
+                        taps += w[o * in + i] != 0 ? 1 : 0;
+                    }
+                    assertEquals(1.0, sum, 1e-6, out + " from " + in + " row " + o);
+                    assertTrue(taps <= 2, out + " from " + in + " row " + o + " has " + taps + " taps");
+                }
+                float[] t = LinearInterpolation.transposedWeights(out, in, alignCorners);
+                assertEquals(w[(out - 1) * in], t[out - 1]);
+            }
+        }
+    }
+
+    private static List<String> upsamplingOps(OnnxModel model, SyntheticModels.Model m, int mapHeight, int mapWidth) {
+        ScoringGraphSpec spec = new ScoringGraphSpec(m.input(), m.output(), m.height(), m.width(), false, 0f, true,
+                ScoringGraphSpec.Perturbation.NONE, mapHeight, mapWidth);
+        return OnnxModel.parse(GraphSurgery.scoringGraph(model, spec), "scoring").graph().getNodeList().stream()
+                .filter(n -> n.getName().startsWith("scorecam/"))
+                .map(n -> n.getOpType())
+                .filter(op -> op.equals("MatMul") || op.equals("Resize"))
+                .toList();
     }
 
     @Test

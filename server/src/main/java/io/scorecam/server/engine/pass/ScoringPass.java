@@ -160,7 +160,7 @@ public final class ScoringPass extends SessionPass<ScoringPass.Item, ScoreRow> {
         boolean softmax = convention.softmaxScores() && !model.outputsProbabilities();
         ScoringGraphSpec spec = new ScoringGraphSpec(model.config().input().name(), model.config().output().name(),
                 model.inputHeight(), model.inputWidth(), convention.alignCorners(), convention.normEps(), softmax,
-                perturbation);
+                perturbation, model.layer().height(), model.layer().width());
         InferenceSession session = model.open(GraphSurgery.scoringGraph(model.onnx(), spec), name);
         return new ScoringPass(model.name() + "/" + name, session, 3, model.inputHeight(), model.inputWidth(),
                 model.layer().height(), model.layer().width(), model.batchSize(), perturbation);
