@@ -72,6 +72,13 @@ public final class ServerConfig {
                     + "so the first client frames run at warm speed; 0 turns it off (default: ${DEFAULT-VALUE}).")
     private long warmupMs;
 
+    @Option(names = "--warmup-transport-percent", defaultValue = "${env:SCORECAM_WARMUP_TRANSPORT_PERCENT:-50}",
+            description = "Share of --warmup-ms spent sending warm-up frames through the server's own gRPC port over "
+                    + "loopback (a stream and unary calls per model, after the in-process frames, before SERVING), so "
+                    + "message reading, HTTP/2 writes and the stream window are compiled too; 0 turns it off, at most 90 "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private int warmupTransportPercent;
+
     @Option(names = "--max-delay-ms", defaultValue = "${env:SCORECAM_MAX_DELAY_MS:-" + DEFAULT_MAX_DELAY_MS + "}",
             description = "Longest wait for a batch to fill before it runs (default: ${DEFAULT-VALUE}).")
     private double maxDelayMs;
@@ -270,6 +277,8 @@ public final class ServerConfig {
         requireRange("--grace-period-ms", gracePeriodMs, 0, Long.MAX_VALUE);
         requireRange("--tune-budget-ms", tuneBudgetMs, 100, 600_000);
         requireRange("--warmup-ms", warmupMs, 0, 600_000);
+        // the in-process frames must run first: they find the pairs too slow to send through the port
+        requireRange("--warmup-transport-percent", warmupTransportPercent, 0, 90);
         requireRange("--model-poll-seconds", modelPollSeconds, 0, 86_400);
         if (!(maxDelayMs >= 0 && maxDelayMs <= 60_000)) {
             throw new ConfigException("--max-delay-ms must be between 0 and 60000, got " + maxDelayMs);
@@ -376,6 +385,11 @@ public final class ServerConfig {
     /** 0: no warm-up. */
     public long warmupMs() {
         return warmupMs;
+    }
+
+    /** Percent of {@link #warmupMs()} for warm-up frames through the gRPC port; 0: none. */
+    public int warmupTransportPercent() {
+        return warmupTransportPercent;
     }
 
     public double maxDelayMs() {

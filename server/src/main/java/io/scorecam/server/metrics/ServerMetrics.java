@@ -44,6 +44,8 @@ public final class ServerMetrics {
     public static final String ORT_TIME = "scorecam.ort.time";
     /** The engine's: queue wait of a batch's oldest item (Timer, tag kind). */
     public static final String BATCH_WAIT = "scorecam.batch.wait";
+    /** Warm-up frames answered OK before SERVING (tag {@code path}: in_process or transport); in no frame series. */
+    public static final String WARMUP_FRAMES = "scorecam.warmup.frames";
     /** Time of one stage of a frame's path (Timer, tag {@code stage}). */
     public static final String STAGE_TIME = "scorecam.frame.stage";
     /**
@@ -173,6 +175,13 @@ public final class ServerMetrics {
         stages.computeIfAbsent(stage, s -> Timer.builder(STAGE_TIME).tag("stage", s)
                 .description("Time of one stage of a frame's path").register(registry))
                 .record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+    }
+
+    /** Warm-up frames answered OK; {@code path} is in_process (the frame path only) or transport (the gRPC port). */
+    public void warmUpFrames(String path, int frames) {
+        Counter.builder(WARMUP_FRAMES).tag("path", path)
+                .description("Warm-up frames answered OK before SERVING, by path (counted in no frame series)")
+                .register(registry).increment(frames);
     }
 
     public void streamOpened() {

@@ -14,7 +14,7 @@ import io.scorecam.server.lifecycle.Readiness;
  * the server cannot read (UNIMPLEMENTED), calls while the server starts or shuts down (UNAVAILABLE, with
  * the reason) and calls without the bearer token when one is configured (UNAUTHENTICATED). Health checks stay
  * open so load balancers and orchestrators can probe without the secret; reflection stays open while starting
- * so tools can list services. Everything else goes to the gRPC server.
+ * so tools can list services, and so do the server's own warm-up calls ({@link WarmUpKey}). Everything else goes to the gRPC server.
  */
 final class CallGate implements Handler<HttpServerRequest> {
     /**
@@ -33,13 +33,17 @@ final class CallGate implements Handler<HttpServerRequest> {
     private final byte[] expectedAuth;
     private final Readiness readiness;
     private final long maxHeaderBytes;
+    private final WarmUpKey warmUpKey;
 
     /**
      * @param authToken null: no authentication
      * @param readiness not SERVING: new calls (but health checks) get UNAVAILABLE with the reason
      * @param maxHeaderBytes largest header list of one call (--max-header-bytes)
+     * @param warmUpKey the server's own warm-up calls carry it: let in while starting
      */
-    CallGate(Handler<HttpServerRequest> next, String authToken, Readiness readiness, long maxHeaderBytes) {
+    CallGate(Handler<HttpServerRequest> next, String authToken, Readiness readiness, long maxHeaderBytes,
+             WarmUpKey warmUpKey) {
+        this.warmUpKey = warmUpKey;
         this.next = next;
         this.expectedAuth = authToken == null ? null : ("Bearer " + authToken).getBytes(StandardCharsets.UTF_8);
         this.readiness = readiness;
@@ -59,7 +63,7 @@ final class CallGate implements Handler<HttpServerRequest> {
             req.response().putHeader("grpc-accept-encoding", "gzip,identity");
             refuse(req, 12, "grpc-encoding '" + Echo.of(encoding) + "' is not supported; use gzip or identity");
         } else if (!health && !state.serving() && !(state.phase() == Readiness.Phase.STARTING
-                && req.path().startsWith(REFLECTION_PREFIX))) {
+                && (req.path().startsWith(REFLECTION_PREFIX) || warmUpKey.matches(req.headers())))) {
             refuse(req, 14, state.phase() == Readiness.Phase.DRAINING ? "server is shutting down"
                     : "server is not serving yet: " + state.reason());
         } else if (expectedAuth != null && !health && !authorized(req.getHeader("authorization"))) {

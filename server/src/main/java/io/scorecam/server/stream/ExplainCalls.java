@@ -28,16 +28,23 @@ final class ExplainCalls implements Service {
 
     /** What a call needs from the engine; null until the models are loaded (the gate refuses calls until then). */
     private volatile Engine engine;
+    private final WarmUpKey warmUpKey;
 
-    record Engine(FrameProcessor pipeline, ModelCatalog catalog) {
+    /**
+     * @param warmPipeline   the frame path of the server's own warm-up calls (its metrics are not the clients')
+     * @param warmMetrics    where those calls' stream meters go
+     */
+    record Engine(FrameProcessor pipeline, ModelCatalog catalog, FrameProcessor warmPipeline, ServerMetrics warmMetrics) {
     }
 
     /**
      * @param inflater   where gzip messages are inflated (never the event loop)
      * @param maxStreams most ExplainStream calls open at once, over all listeners (--max-streams)
+     * @param warmUpKey  marks the server's own warm-up calls ({@link TransportWarmUp}): run apart, uncounted
      */
     ExplainCalls(Vertx vertx, CallRegistry calls, ServerMetrics metrics, int streamWindow, long maxMessageBytes,
-                 Executor inflater, int maxStreams) {
+                 Executor inflater, int maxStreams, WarmUpKey warmUpKey) {
+        this.warmUpKey = warmUpKey;
         this.vertx = vertx;
         this.calls = calls;
         this.metrics = metrics;
@@ -48,8 +55,8 @@ final class ExplainCalls implements Service {
     }
 
     /** Connects the loaded engine; calls are accepted from then on. */
-    void attach(FrameProcessor pipeline, ModelCatalog catalog) {
-        this.engine = new Engine(pipeline, catalog);
+    void attach(Engine engine) {
+        this.engine = engine;
     }
 
     @Override
@@ -70,6 +77,11 @@ final class ExplainCalls implements Service {
                 notReady(request);
                 return;
             }
+            if (warmUpKey.matches(request.headers())) { // no client's stream: not counted, not drained
+                new StreamSession(vertx, request, e.warmPipeline(), e.warmMetrics(), streamWindow, maxMessageBytes,
+                        inflater).start();
+                return;
+            }
             if (openStreams.incrementAndGet() > maxStreams) {
                 openStreams.decrementAndGet();
                 request.response().status(GrpcStatus.RESOURCE_EXHAUSTED).statusMessage("the server already serves "
@@ -86,6 +98,10 @@ final class ExplainCalls implements Service {
             Engine e = engine;
             if (e == null) {
                 notReady(request);
+                return;
+            }
+            if (warmUpKey.matches(request.headers())) {
+                new UnaryExplainCall(vertx, request, e.warmPipeline(), maxMessageBytes, inflater).start();
                 return;
             }
             UnaryExplainCall call = new UnaryExplainCall(vertx, request, e.pipeline(), maxMessageBytes, inflater);

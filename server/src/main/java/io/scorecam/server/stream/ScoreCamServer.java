@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scorecam.server.config.ServerConfig;
 import io.scorecam.server.engine.api.Explainer;
 import io.scorecam.server.image.ImageDecoder;
+import io.scorecam.server.engine.api.ModelDescription;
 import io.scorecam.server.engine.api.ModelLease;
 import io.scorecam.server.lifecycle.ModelStates;
 import io.scorecam.server.lifecycle.Readiness;
@@ -31,7 +32,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -60,6 +63,7 @@ public final class ScoreCamServer {
     private final ServerMetrics metrics;
     private final ExplainCalls explainCalls;
     private final FrameBudget budget;
+    private final WarmUpKey warmUpKey = new WarmUpKey();
     private final List<HttpServer> listeners = new CopyOnWriteArrayList<>();
     private volatile MetricsServer metricsServer;
     private volatile WebServer webServer;
@@ -86,7 +90,7 @@ public final class ScoreCamServer {
                 .map(command -> new NvidiaSmiProbe(command, Duration.ofSeconds(5))).orElse(null));
         this.eventLog = new EventLog(config.logLevel());
         this.explainCalls = new ExplainCalls(vertx, calls, metrics, config.streamWindow(), config.maxMessageBytes(),
-                codec, config.maxStreams());
+                codec, config.maxStreams(), warmUpKey);
         this.budget = new FrameBudget(config.frameMemory(), config.admissionWaitMs());
     }
 
@@ -194,19 +198,48 @@ public final class ScoreCamServer {
         }
         ModelCatalog catalog = new ModelCatalog(loaded.models(), modelStates);
         modelStates.onChange(model -> catalog.update(loaded.models())); // reloads: ListModels follows
+        RequestConverter.Limits limits = new RequestConverter.Limits(config.maxClasses(), config.maxResponseBytes());
         FrameProcessor processor = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()),
-                catalog, new RequestConverter.Limits(config.maxClasses(), config.maxResponseBytes())),
-                new ResponseBuilder(encoder), loaded, codec, metrics, budget, eventLog, tracer);
-        explainCalls.attach(processor, catalog);
+                catalog, limits), new ResponseBuilder(encoder), loaded, codec, metrics, budget, eventLog, tracer);
+        // warm-up frames go through the same path but are counted in no client series, logged nowhere
+        ServerMetrics warmMetrics = new ServerMetrics(new SimpleMeterRegistry());
+        FrameProcessor warmPath = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()),
+                catalog, limits), new ResponseBuilder(encoder), loaded, codec, warmMetrics, budget, null);
+        explainCalls.attach(new ExplainCalls.Engine(processor, catalog, warmPath, warmMetrics));
         livePath.attach(processor, catalog); // the viewer's frames take the streams' path
-        // warm-up frames go through the same path but are not counted in the served frames' metrics
-        FrameProcessor warmPath = new FrameProcessor(new RequestConverter(new ImageDecoder(config.maxPixels()), catalog),
-                new ResponseBuilder(encoder), loaded, codec, new ServerMetrics(new SimpleMeterRegistry()));
         this.warmPath = warmPath;
-        Future<Void> warmed = warmupMs <= 0 ? Future.succeededFuture()
-                : Future.fromCompletionStage(new WarmUp(warmPath, loaded.models(), readiness).run(warmupMs));
-        return warmed.onComplete(ar -> readiness.serving(loaded.models().size() + " model(s) loaded"
-                + (warmupMs > 0 ? " and warmed up" : "")));
+        return warmUp(loaded.models(), warmupMs).onComplete(ar -> readiness.serving(loaded.models().size()
+                + " model(s) loaded" + (warmupMs > 0 ? " and warmed up" : "")));
+    }
+
+    /**
+     * The load-time warm-up: frames through the frame path in process ({@link WarmUp}), then, for
+     * --warmup-transport-percent of the budget, the pairs it found fast through the gRPC port
+     * ({@link TransportWarmUp}). Never fails.
+     */
+    private Future<Void> warmUp(List<ModelDescription> models, long warmupMs) {
+        if (warmupMs <= 0) {
+            return Future.succeededFuture();
+        }
+        long transportMs = warmupMs * config.warmupTransportPercent() / 100;
+        WarmUpFrames frames = new WarmUpFrames();
+        WarmUp inProcess = new WarmUp(warmPath, models, readiness, null, frames);
+        return Future.fromCompletionStage(inProcess.run(warmupMs - transportMs)).compose(v -> {
+            metrics.warmUpFrames("in_process", inProcess.answered());
+            if (transportMs <= 0 || readiness.state().phase() != Readiness.Phase.STARTING) {
+                return Future.succeededFuture();
+            }
+            readiness.starting("warming up the transport: frames through port " + port() + " for " + transportMs + " ms");
+            Map<String, String> headers = new HashMap<>(Map.of(WarmUpKey.HEADER, warmUpKey.value()));
+            if (config.authToken() != null) {
+                headers.put("authorization", "Bearer " + config.authToken());
+            }
+            return TransportWarmUp.of(vertx, config, port(), headers, frames).run(inProcess.fastPairs(), transportMs)
+                    .map(r -> {
+                        metrics.warmUpFrames("transport", r.frames());
+                        return null;
+                    });
+        });
     }
 
     public Readiness readiness() {
@@ -222,7 +255,8 @@ public final class ScoreCamServer {
         if (path == null || budgetMs <= 0) {
             return CompletableFuture.completedFuture(null);
         }
-        return new WarmUp(path, List.of(version.description()), new Readiness(), ModelPins.fixed(version)).run(budgetMs);
+        return new WarmUp(path, List.of(version.description()), new Readiness(), ModelPins.fixed(version),
+                new WarmUpFrames()).run(budgetMs);
     }
 
     /** Per-model readiness (ListModels, per-model health names). */
@@ -243,7 +277,7 @@ public final class ScoreCamServer {
             grpc.addService(explainCalls);
             grpc.addService(new ServerHealth(vertx, readiness, modelStates));
             grpc.addService(new StreamingReflectionService());
-            CallGate gate = new CallGate(grpc, config.authToken(), readiness, config.maxHeaderBytes());
+            CallGate gate = new CallGate(grpc, config.authToken(), readiness, config.maxHeaderBytes(), warmUpKey);
             return vertx.createHttpServer(httpOptions(config)).requestHandler(gate).listen(config.port(), config.host())
                     .onSuccess(listeners::add);
         };

@@ -1,36 +1,25 @@
 package io.scorecam.server.stream;
 
-import com.google.protobuf.ByteString;
 import io.scorecam.api.v1.ExplainRequest;
 import io.scorecam.api.v1.ExplainResponse;
 import io.scorecam.api.v1.Method;
-import io.scorecam.api.v1.PixelFormat;
-import io.scorecam.api.v1.RawImage;
 import io.scorecam.server.batching.CancellationToken;
 import io.scorecam.server.engine.api.ModelDescription;
 import io.scorecam.server.lifecycle.Readiness;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Runs synthetic frames through the real frame path before the server turns SERVING, so the JIT has compiled
- * decode, preprocessing, every method the models offer and map encoding before the first client frame (a cold
- * JVM ran the first seconds ~30% slower). Frames are random noise, each one unique (no cache hits), sent as
- * JPEG, PNG and raw pixels at twice the model's input size (the resize path), asking for values, PNG and
- * overlay. Two frames are kept in flight so both cores stay busy. Bounded by a time budget: the frame in
- * flight when it ends is cancelled.
+ * Runs synthetic frames ({@link WarmUpFrames}) through the real frame path before the server turns SERVING, so
+ * the JIT has compiled decode, preprocessing, every method the models offer and map encoding before the first
+ * client frame (a cold JVM ran the first seconds ~30% slower). Two frames are kept in flight so both cores stay
+ * busy. Bounded by a time budget: the frame in flight when it ends is cancelled. It calls the frame processor
+ * directly; {@link TransportWarmUp} then sends its fast pairs through the gRPC port.
  *
  * <p>The budget goes where the JIT needs it: every model/method pair gets one frame first (cheapest first), cut
  * at {@link #frameCapMs} so one slow pair cannot eat the budget; a pair whose frame was cut there (SS_CAM or
@@ -45,20 +34,21 @@ final class WarmUp {
     private final FrameProcessor processor;
     private final List<ExplainRequest.Builder> shapes = new ArrayList<>();
     private final Readiness readiness;
-    private final Random random = new Random(42);
+    private final WarmUpFrames frames;
     private final AtomicInteger answered = new AtomicInteger();
-    private final AtomicLong frameIds = new AtomicLong();
     private volatile WarmUpRota rota;
     private volatile long capNanos;
     /** The version the frames run on; null: each frame's model as served. */
     private final ModelPins pins;
 
     WarmUp(FrameProcessor processor, List<ModelDescription> models, Readiness readiness) {
-        this(processor, models, readiness, null);
+        this(processor, models, readiness, null, new WarmUpFrames());
     }
 
     /** @param pins the version every frame runs on (a reloaded model before it is served); null: as served */
-    WarmUp(FrameProcessor processor, List<ModelDescription> models, Readiness readiness, ModelPins pins) {
+    WarmUp(FrameProcessor processor, List<ModelDescription> models, Readiness readiness, ModelPins pins,
+           WarmUpFrames frames) {
+        this.frames = frames;
         this.processor = processor;
         this.readiness = readiness;
         this.pins = pins;
@@ -70,9 +60,7 @@ final class WarmUp {
                     ? methods.stream().filter(x -> x != Method.SCORE_CAM).toList() : methods;
             // cheapest first
             for (Method method : warmed.stream().sorted(java.util.Comparator.comparingInt(WarmUp::cost)).toList()) {
-                shapes.add(ExplainRequest.newBuilder().setModel(m.name()).setMethod(method)
-                        .setWantValues(true).setWantPng(true).setWantOverlay(true)
-                        .setRaw(RawImage.newBuilder().setWidth(2 * m.inputWidth()).setHeight(2 * m.inputHeight())));
+                shapes.add(WarmUpFrames.shape(m, method));
             }
         }
     }
@@ -144,37 +132,29 @@ final class WarmUp {
     }
 
     private ExplainRequest frame(int n) {
-        ExplainRequest.Builder shape = shapes.get(n % shapes.size());
-        RawImage raw = shape.getRaw();
-        int w = raw.getWidth();
-        int h = raw.getHeight();
-        byte[] rgb = new byte[w * h * 3];
-        synchronized (random) {
-            random.nextBytes(rgb);
-        }
-        ExplainRequest.Builder b = shape.clone().setFrameId(frameIds.incrementAndGet());
-        switch ((n / shapes.size()) % 3) {
-            case 0 -> b.setRaw(RawImage.newBuilder().setWidth(w).setHeight(h).setFormat(PixelFormat.RGB8)
-                    .setPixels(ByteString.copyFrom(rgb)));
-            case 1 -> b.setEncoded(encode(rgb, w, h, "jpg"));
-            default -> b.setEncoded(encode(rgb, w, h, "png"));
-        }
-        return b.build();
+        return frames.frame(shapes.get(n % shapes.size()), n / shapes.size());
     }
 
-    private static ByteString encode(byte[] rgb, int w, int h, String format) {
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0, i = 0; y < h; y++) {
-            for (int x = 0; x < w; x++, i += 3) {
-                img.setRGB(x, y, (rgb[i] & 0xff) << 16 | (rgb[i + 1] & 0xff) << 8 | (rgb[i + 2] & 0xff));
+    /** Frames answered so far. */
+    int answered() {
+        return answered.get();
+    }
+
+    /**
+     * After {@link #run}: the pairs it found fast enough to repeat (not cut at the frame cap), cheapest first;
+     * the ones worth sending through the port. Empty before a run.
+     */
+    List<ExplainRequest.Builder> fastPairs() {
+        WarmUpRota r = rota;
+        if (r == null) {
+            return List.of();
+        }
+        List<ExplainRequest.Builder> fast = new ArrayList<>();
+        for (int i = 0; i < shapes.size(); i++) {
+            if (!r.isSlow(i)) {
+                fast.add(shapes.get(i));
             }
         }
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(img, format, out);
-            return ByteString.copyFrom(out.toByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return fast;
     }
 }

@@ -38,6 +38,10 @@ final class WarmUpRota {
         }
     }
 
+    boolean isSlow(int pair) {
+        return slow.contains(pair);
+    }
+
     int slowPairs() {
         return slow.size();
     }
