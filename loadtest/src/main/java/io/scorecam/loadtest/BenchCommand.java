@@ -54,7 +54,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
             description = "after --warmup, keep warming up until the JIT compilers are quiet (see --jit-quiet), at most "
                     + "this many seconds; 0: fixed warm-up (default: ${DEFAULT-VALUE})")
     double warmupMax;
-    @Option(names = "--jit-quiet", defaultValue = "0.01",
+    @Option(names = "--jit-quiet", defaultValue = "0.003",
             description = "JIT compile time per core-second that counts as quiet, over 2-s windows (default: ${DEFAULT-VALUE})")
     double jitQuiet;
     @Option(names = "--streams", split = ",", defaultValue = "1,2,8",
