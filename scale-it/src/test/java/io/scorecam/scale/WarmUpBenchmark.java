@@ -1,7 +1,10 @@
 package io.scorecam.scale;
 
 import io.grpc.ManagedChannel;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.scorecam.api.v1.ExplainRequest;
+import io.scorecam.api.v1.ExplainResponse;
 import io.scorecam.api.v1.ExplainServiceGrpc;
 import io.scorecam.api.v1.FrameStatus;
 import io.scorecam.api.v1.ListModelsRequest;
@@ -9,85 +12,217 @@ import io.scorecam.api.v1.Method;
 import io.scorecam.api.v1.ModelInfo;
 import io.scorecam.loadtest.ClientChannels;
 import io.scorecam.loadtest.FrameSource;
-import io.scorecam.loadtest.LoadRun;
 import io.scorecam.loadtest.RequestTemplate;
-import io.scorecam.loadtest.StreamPlan;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Benchmark (prints numbers, asserts nothing): a FRESH server JVM per run, with and without the load-time
- * warm-up, then one closed-loop stream of unique frames for {@code seconds}; prints how long the port took to
- * answer, how long to SERVING, and OK frames/s in the first 3 s against the last half of the run.
+ * Benchmark (prints numbers, asserts nothing) of "a fresh server is within 10% of its warm speed from its first
+ * frame": a FRESH server JVM per run (default JVM flags, default --warmup-ms), with the warm-up through the gRPC
+ * port on and off (--warmup-transport-percent 50 / 0), alternating. The client's channel is connected and
+ * ListModels answered BEFORE the clock starts; the clock starts when the first frame is sent. One closed-loop
+ * stream of unique noise frames at the model's input size (2 in flight, top-1, PNG map). Prints the first
+ * frame's latency, OK frames/s in seconds 0, 1, 2, ..., the warm rate and latency (seconds WARM_FROM to the
+ * end), and the ratios first second / warm and first frame latency / warm median latency.
  *
- * <pre>java -cp SCALE_IT_TEST_CLASSPATH io.scorecam.scale.WarmUpBenchmark [MODEL_REPO] [METHOD] [SECONDS] [WARMUP_MS...]</pre>
+ * <pre>java -cp SCALE_IT_TEST_CLASSPATH io.scorecam.scale.WarmUpBenchmark SECONDS WARM_FROM ROUNDS MODEL_REPO:METHOD...
+ * e.g. ... 30 20 2 models:SCORE_CAM models:RECIPRO_CAM ../shared/models:RECIPRO_CAM</pre>
+ * A MODEL_REPO that does not exist is skipped with a line saying so.
  */
 public final class WarmUpBenchmark {
+    private static final int IN_FLIGHT = 2;
+    private static final int[] TRANSPORT_PERCENT = {50, 0};
+
     private WarmUpBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
-        Path models = Path.of(args.length > 0 ? args[0] : Tools.REPO.resolve("models").toString());
-        Method method = Method.valueOf(args.length > 1 ? args[1] : "SCORE_CAM");
-        int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
-        String[] warmups = args.length > 3 ? java.util.Arrays.copyOfRange(args, 3, args.length) : new String[] {"0", "3000"};
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+        int warmFrom = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        List<String> cases = args.length > 3 ? Arrays.asList(args).subList(3, args.length)
+                : List.of("models:SCORE_CAM", "models:RECIPRO_CAM", "../shared/models:RECIPRO_CAM");
         Path logs = Files.createTempDirectory("warmup-bench");
-        for (int round = 0; round < 2; round++) {
-            for (String warmup : warmups) {
-                run(models, method, seconds, Long.parseLong(warmup), logs);
+        for (String c : cases) {
+            int colon = c.lastIndexOf(':');
+            Path repo = Path.of(c.substring(0, colon)).toAbsolutePath().normalize();
+            Method method = Method.valueOf(c.substring(colon + 1));
+            if (!Files.isDirectory(repo)) {
+                System.out.println("WARMUP skipped: no model repository " + c.substring(0, colon));
+                continue;
+            }
+            for (int round = 0; round < rounds; round++) {
+                // alternate which variant goes first, so a drift in machine load favours neither
+                for (int i = 0; i < TRANSPORT_PERCENT.length; i++) {
+                    int percent = TRANSPORT_PERCENT[(i + round) % TRANSPORT_PERCENT.length];
+                    run(repo, method, seconds, warmFrom, percent, logs.resolve("run-" + System.nanoTime() + ".log"));
+                }
             }
         }
     }
 
-    private static void run(Path models, Method method, int seconds, long warmupMs, Path logs) throws Exception {
+    private static void run(Path repo, Method method, int seconds, int warmFrom, int transportPercent, Path log)
+            throws Exception {
+        Replicas.Replica server = new Replicas.Replica(0, Replicas.freePort(), Replicas.freePort(), log);
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.scorecam.server.Main", "--model-dir=" + repo,
+                "--host=127.0.0.1", "--port=" + server.port, "--metrics-port=" + server.metricsPort,
+                "--warmup-transport-percent=" + transportPercent);
         long t0 = System.nanoTime();
-        try (Replicas one = new Replicas(1, models, logs, "--warmup-ms=" + warmupMs)) {
+        server.process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            Replicas.awaitServing(server, 180);
             double servingS = (System.nanoTime() - t0) / 1e9;
-            String log = Files.readString(one.get(0).log);
-            ManagedChannel channel = ClientChannels.open(one.get(0).address(), null);
+            ManagedChannel channel = ClientChannels.open(server.address(), null);
             try {
-                ModelInfo info = ExplainServiceGrpc.newBlockingStub(channel).listModels(ListModelsRequest.getDefaultInstance())
-                        .getModels(0);
+                // connected and answered before the clock starts
+                ModelInfo info = ExplainServiceGrpc.newBlockingStub(channel)
+                        .listModels(ListModelsRequest.getDefaultInstance()).getModels(0);
                 RequestTemplate template = new RequestTemplate(ExplainRequest.newBuilder().setModel(info.getName())
                         .setMethod(method).setTopK(1).setWantPng(true).build(),
                         FrameSource.noise(info.getInputWidth(), info.getInputHeight(), 16, FrameSource.Encoding.RAW, true));
-                AtomicLongArray perSecond = new AtomicLongArray(seconds + 30);
-                long start = System.nanoTime();
-                LoadRun run = new LoadRun(channel, template, 1, s -> StreamPlan.closed(2, seconds * 1_000_000_000L, 0),
-                        30_000_000_000L);
-                run.run((response, answered, intended) -> {
-                    int s = (int) ((answered - start) / 1_000_000_000L);
-                    if (response.getStatus() == FrameStatus.OK && s >= 0 && s < perSecond.length()) {
-                        perSecond.incrementAndGet(s);
-                    }
-                });
-                double first = sum(perSecond, 0, 3) / 3.0;
-                int half = seconds / 2;
-                double warm = sum(perSecond, half, seconds) / (double) (seconds - half);
-                System.out.printf(Locale.ROOT, "WARMUP warmup_ms=%d model=%s method=%s port_answered_s=%s serving_s=%.1f "
-                                + "first3s_fps=%.2f warm_fps=%.2f ratio=%.3f per_second=%s%n",
-                        warmupMs, info.getName(), method, portAnswered(log), servingS, first, warm, first / warm,
-                        perSecond.toString());
+                Timeline t = stream(channel, template, seconds);
+                print(info.getName(), method, transportPercent, servingS, t, seconds, warmFrom,
+                        transportFrames(Files.readString(log)));
             } finally {
                 channel.shutdownNow();
+            }
+        } finally {
+            server.process.destroy();
+            if (!server.process.waitFor(20, TimeUnit.SECONDS)) {
+                server.process.destroyForcibly();
             }
         }
     }
 
-    /** From the replica's log: "listening" comes as soon as the port is open, before models load. */
-    private static String portAnswered(String log) {
-        return log.contains("listening on") && log.indexOf("listening on") < Math.max(0, log.indexOf("health SERVING"))
-                ? "before_load" : "after_load";
+    /** Send and answer times of one closed-loop stream, relative to the first send. */
+    private record Timeline(long firstSend, List<long[]> answers) {
     }
 
-    private static long sum(AtomicLongArray a, int from, int to) {
-        long s = 0;
-        for (int i = from; i < to; i++) {
-            s += a.get(i);
+    private static Timeline stream(ManagedChannel channel, RequestTemplate template, int seconds) throws InterruptedException {
+        ClosedLoop loop = new ClosedLoop(template, seconds);
+        ExplainServiceGrpc.newStub(channel).explainStream(loop);
+        loop.start();
+        loop.done.await(seconds + 60L, TimeUnit.SECONDS);
+        return loop.timeline();
+    }
+
+    /** IN_FLIGHT frames on one stream: each answer sends the next until the run's end, then half-closes. */
+    private static final class ClosedLoop implements ClientResponseObserver<ExplainRequest, ExplainResponse> {
+        final CountDownLatch done = new CountDownLatch(1);
+        private final RequestTemplate template;
+        private final long runNanos;
+        private final Map<Long, Long> sent = new HashMap<>();
+        private final List<long[]> answers = new ArrayList<>(); // {answer - first send, latency}, OK frames only
+        private ClientCallStreamObserver<ExplainRequest> out;
+        private long first;
+        private long end;
+        private long nextId = 1;
+
+        ClosedLoop(RequestTemplate template, int seconds) {
+            this.template = template;
+            this.runNanos = TimeUnit.SECONDS.toNanos(seconds);
         }
-        return s;
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<ExplainRequest> requestStream) {
+            out = requestStream;
+        }
+
+        synchronized void start() {
+            for (int i = 0; i < IN_FLIGHT; i++) {
+                send();
+            }
+        }
+
+        private void send() {
+            long id = nextId++;
+            ExplainRequest r = template.request(id, id);
+            long now = System.nanoTime();
+            if (first == 0) { // the clock starts at the first frame sent
+                first = now;
+                end = now + runNanos;
+            }
+            sent.put(id, now);
+            out.onNext(r);
+        }
+
+        @Override
+        public synchronized void onNext(ExplainResponse r) {
+            long now = System.nanoTime();
+            Long at = sent.remove(r.getFrameId());
+            if (r.getStatus() == FrameStatus.OK && at != null) {
+                answers.add(new long[] {now - first, now - at});
+            }
+            if (now < end) {
+                send();
+            } else if (sent.isEmpty()) {
+                out.onCompleted();
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            System.out.println("WARMUP stream failed: " + t);
+            done.countDown();
+        }
+
+        @Override
+        public void onCompleted() {
+            done.countDown();
+        }
+
+        synchronized Timeline timeline() {
+            return new Timeline(first, new ArrayList<>(answers));
+        }
+    }
+
+    private static void print(String model, Method method, int transportPercent, double servingS, Timeline t,
+                              int seconds, int warmFrom, String transportFrames) {
+        long[] perSecond = new long[seconds];
+        List<Long> warmLatency = new ArrayList<>();
+        long firstLatency = -1;
+        for (long[] a : t.answers()) {
+            int s = (int) (a[0] / 1_000_000_000L);
+            if (s < seconds) {
+                perSecond[s]++;
+            }
+            if (firstLatency < 0) {
+                firstLatency = a[1];
+            }
+            if (s >= warmFrom && s < seconds) {
+                warmLatency.add(a[1]);
+            }
+        }
+        long warmFrames = 0;
+        for (int s = warmFrom; s < seconds; s++) {
+            warmFrames += perSecond[s];
+        }
+        double warmFps = warmFrames / (double) (seconds - warmFrom);
+        warmLatency.sort(null);
+        double warmP50Ms = warmLatency.isEmpty() ? Double.NaN : warmLatency.get(warmLatency.size() / 2) / 1e6;
+        double firstMs = firstLatency / 1e6;
+        double minFirst3 = Math.min(perSecond[0], Math.min(perSecond[1], perSecond[2]));
+        System.out.printf(Locale.ROOT, "WARMUP model=%s method=%s transport_warmup=%s serving_s=%.1f %s first_frame_ms=%.1f "
+                        + "warm_p50_ms=%.1f first_latency_ratio=%.2f s0_fps=%d s1_fps=%d s2_fps=%d warm_fps=%.1f "
+                        + "s0_ratio=%.3f min_s0_s2_ratio=%.3f per_second=%s%n",
+                model, method, transportPercent > 0 ? "on" : "off", servingS, transportFrames, firstMs, warmP50Ms,
+                firstMs / warmP50Ms, perSecond[0], perSecond[1], perSecond[2], warmFps, perSecond[0] / warmFps,
+                minFirst3 / warmFps, Arrays.toString(perSecond));
+    }
+
+    /** From the server's log: how many frames its warm-up sent through the port. */
+    private static String transportFrames(String log) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("transport warm-up: (\\d+) frame").matcher(log);
+        return "transport_frames=" + (m.find() ? m.group(1) : log.contains("transport warm-up failed") ? "failed" : "0");
     }
 }

@@ -224,7 +224,7 @@ public final class ScoreCamServer {
         long transportMs = warmupMs * config.warmupTransportPercent() / 100;
         WarmUpFrames frames = new WarmUpFrames();
         WarmUp inProcess = new WarmUp(warmPath, models, readiness, null, frames);
-        return Future.fromCompletionStage(inProcess.run(warmupMs - transportMs)).compose(v -> {
+        return Future.fromCompletionStage(inProcess.run(warmupMs - transportMs, warmupMs)).compose(v -> {
             metrics.warmUpFrames("in_process", inProcess.answered());
             if (transportMs <= 0 || readiness.state().phase() != Readiness.Phase.STARTING) {
                 return Future.succeededFuture();

@@ -2,6 +2,7 @@ package io.scorecam.server.stream;
 
 import io.scorecam.api.v1.ExplainRequest;
 import io.scorecam.api.v1.ExplainResponse;
+import io.scorecam.api.v1.FrameStatus;
 import io.scorecam.api.v1.Method;
 import io.scorecam.server.batching.CancellationToken;
 import io.scorecam.server.engine.api.ModelDescription;
@@ -36,6 +37,7 @@ final class WarmUp {
     private final Readiness readiness;
     private final WarmUpFrames frames;
     private final AtomicInteger answered = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean failedOnce = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile WarmUpRota rota;
     private volatile long capNanos;
     /** The version the frames run on; null: each frame's model as served. */
@@ -84,12 +86,20 @@ final class WarmUp {
 
     /** Completes (never exceptionally) when the budget is spent and the frames in flight have ended. */
     CompletableFuture<Void> run(long budgetMs) {
+        return run(budgetMs, budgetMs);
+    }
+
+    /**
+     * As {@link #run(long)}, with each frame cut at {@link #frameCapMs}({@code capBudgetMs}, pairs): the whole
+     * warm-up's budget when this is its first part, so a cold first frame is judged as before.
+     */
+    CompletableFuture<Void> run(long budgetMs, long capBudgetMs) {
         if (shapes.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
         readiness.starting("warming up the frame path for " + budgetMs + " ms");
         long start = System.nanoTime();
-        capNanos = frameCapMs(budgetMs, shapes.size()) * 1_000_000L;
+        capNanos = frameCapMs(capBudgetMs, shapes.size()) * 1_000_000L;
         rota = new WarmUpRota(shapes.size());
         long end = start + budgetMs * 1_000_000L;
         CancellationToken token = new CancellationToken(end);
@@ -126,7 +136,13 @@ final class WarmUp {
             answered.incrementAndGet();
             // slow = cut at its cap; not "slower than usual": a pair's first frame is always slow (cold JIT, the
             // pass's ORT session opening), so judging by it would mark every pair slow
-            rota.took(n, System.nanoTime() - started, capNanos * 9 / 10);
+            if (r.getStatus() != FrameStatus.OK && failedOnce.compareAndSet(false, true)) {
+                LOG.info("warm-up: a {} frame of {} answered {} {}: {}", request.getMethod(), request.getModel(),
+                        r.getStatus(), r.getErrorCode(), r.getErrorMessage());
+            }
+            // a frame not answered OK (cut at the end of the budget, failed) counts as slow: never sent through the port
+            rota.took(n, r.getStatus() == FrameStatus.OK ? System.nanoTime() - started : Long.MAX_VALUE,
+                    capNanos * 9 / 10);
             return token.isCancelled() ? CompletableFuture.completedFuture(null) : lane(token, end);
         });
     }
@@ -141,8 +157,8 @@ final class WarmUp {
     }
 
     /**
-     * After {@link #run}: the pairs it found fast enough to repeat (not cut at the frame cap), cheapest first;
-     * the ones worth sending through the port. Empty before a run.
+     * After {@link #run}: the pairs it found fast enough to repeat (answered, not cut at the frame cap),
+     * cheapest first; the ones worth sending through the port. Empty before a run.
      */
     List<ExplainRequest.Builder> fastPairs() {
         WarmUpRota r = rota;
@@ -151,7 +167,7 @@ final class WarmUp {
         }
         List<ExplainRequest.Builder> fast = new ArrayList<>();
         for (int i = 0; i < shapes.size(); i++) {
-            if (!r.isSlow(i)) {
+            if (r.isFast(i)) {
                 fast.add(shapes.get(i));
             }
         }

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The synthetic frames of the load-time warm-up (in process and through the port): random noise, each frame
  * unique (no cache hits), at twice the model's input size (the resize path), asking for values, PNG and
- * overlay; sent as raw pixels, JPEG and PNG in turn. Nothing depends on a particular model but its input size.
+ * overlay; sent as raw pixels, JPEG, PNG and raw pixels at the model's size in turn. Nothing depends on a particular model but its input size.
  * Thread-safe.
  */
 final class WarmUpFrames {
@@ -32,7 +32,10 @@ final class WarmUpFrames {
                 .setRaw(RawImage.newBuilder().setWidth(2 * model.inputWidth()).setHeight(2 * model.inputHeight()));
     }
 
-    /** A new frame of the shape; {@code variant} picks raw (0), JPEG (1) or PNG (2), modulo 3. CPU work: call off the event loop. */
+    /**
+     * A new frame of the shape; {@code variant} picks raw (0), JPEG (1), PNG (2) at twice the model's size or raw at
+     * its size (3), modulo 4. CPU work: call off the event loop.
+     */
     ExplainRequest frame(ExplainRequest.Builder shape, int variant) {
         RawImage raw;
         ExplainRequest.Builder b;
@@ -47,9 +50,12 @@ final class WarmUpFrames {
             random.nextBytes(rgb);
         }
         b.setFrameId(frameIds.incrementAndGet());
-        switch (Math.floorMod(variant, 3)) {
+        switch (Math.floorMod(variant, 4)) {
             case 0 -> b.setRaw(RawImage.newBuilder().setWidth(w).setHeight(h).setFormat(PixelFormat.RGB8)
                     .setPixels(ByteString.copyFrom(rgb)));
+            // at the model's own size: a client that resizes before sending takes this path
+            case 3 -> b.setRaw(RawImage.newBuilder().setWidth(w / 2).setHeight(h / 2).setFormat(PixelFormat.RGB8)
+                    .setPixels(ByteString.copyFrom(rgb, 0, (w / 2) * (h / 2) * 3)));
             case 1 -> b.setEncoded(encode(rgb, w, h, "jpg"));
             default -> b.setEncoded(encode(rgb, w, h, "png"));
         }

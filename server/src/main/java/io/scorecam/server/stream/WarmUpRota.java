@@ -13,6 +13,7 @@ final class WarmUpRota {
     private final int pairs;
     private final AtomicInteger next = new AtomicInteger();
     private final Set<Integer> slow = ConcurrentHashMap.newKeySet();
+    private final Set<Integer> timed = ConcurrentHashMap.newKeySet();
 
     WarmUpRota(int pairs) {
         if (pairs < 1) {
@@ -33,13 +34,15 @@ final class WarmUpRota {
 
     /** Frame n took {@code nanos}; a pair slower than {@code slowNanos} is not repeated. */
     void took(int n, long nanos, long slowNanos) {
+        timed.add(n % pairs);
         if (nanos > slowNanos) {
             slow.add(n % pairs);
         }
     }
 
-    boolean isSlow(int pair) {
-        return slow.contains(pair);
+    /** A pair that answered a frame within the limit; one never tried (the budget ran out first) is not fast. */
+    boolean isFast(int pair) {
+        return timed.contains(pair) && !slow.contains(pair);
     }
 
     int slowPairs() {

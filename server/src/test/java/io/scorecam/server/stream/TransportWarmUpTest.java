@@ -192,8 +192,11 @@ class TransportWarmUpTest {
     @Test
     void failingTransportFramesDoNotStopTheServer() throws Exception {
         HookedExplainer explainer = new HookedExplainer();
-        explainer.hook = r -> CompletableFuture.failedFuture(new ScoreCamException(ErrorCode.INTERNAL, "broken engine"));
-        try (Started s = new Started(explainer, 600, "--warmup-transport-percent=50")) {
+        Readiness readiness = new Readiness();
+        // in process as usual; through the port every frame fails
+        explainer.hook = r -> readiness.state().reason().startsWith(TRANSPORT)
+                ? CompletableFuture.failedFuture(new ScoreCamException(ErrorCode.INTERNAL, "broken engine")) : null;
+        try (Started s = new Started(explainer, readiness, 600, "--warmup-transport-percent=50")) {
             assertTrue(s.readiness.isServing(), s.readiness.state().toString());
             assertEquals(0, s.counter("scorecam.warmup.frames", "path", "transport"));
             explainer.hook = r -> null;

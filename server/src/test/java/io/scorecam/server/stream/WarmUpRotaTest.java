@@ -33,6 +33,16 @@ class WarmUpRotaTest {
     }
 
     @Test
+    void onlyPairsThatAnsweredInTimeAreFast() {
+        WarmUpRota rota = new WarmUpRota(3);
+        pairsOf(rota, 3, 3);
+        rota.took(0, 10, 100);
+        rota.took(1, 900, 100);
+        // pair 2's frame never came back before the budget ended
+        assertEquals(List.of(true, false, false), List.of(rota.isFast(0), rota.isFast(1), rota.isFast(2)));
+    }
+
+    @Test
     void whenEveryPairIsSlowTheyStillTakeTurns() {
         WarmUpRota rota = new WarmUpRota(2);
         pairsOf(rota, 2, 2);
