@@ -50,6 +50,13 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
     double seconds;
     @Option(names = "--warmup", defaultValue = "3", description = "warm-up seconds before each phase (default: ${DEFAULT-VALUE})")
     double warmup;
+    @Option(names = "--warmup-max", defaultValue = "90",
+            description = "after --warmup, keep warming up until the JIT compilers are quiet (see --jit-quiet), at most "
+                    + "this many seconds; 0: fixed warm-up (default: ${DEFAULT-VALUE})")
+    double warmupMax;
+    @Option(names = "--jit-quiet", defaultValue = "0.003",
+            description = "JIT compile time per core-second that counts as quiet, over 2-s windows (default: ${DEFAULT-VALUE})")
+    double jitQuiet;
     @Option(names = "--streams", split = ",", defaultValue = "1,2,8",
             description = "stream counts to measure, each a phase of its own (default: ${DEFAULT-VALUE})")
     List<Integer> streamCounts;
@@ -112,6 +119,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         if (smoke) {
             seconds = Math.min(seconds, 0.3);
             warmup = Math.min(warmup, 0.1);
+            warmupMax = 0;
             fidelityFrames = fidelityFrames <= 0 ? 4 : Math.min(fidelityFrames, 4);
             metricSteps = metricSteps == 0 ? 4 : metricSteps;
         }
@@ -139,7 +147,8 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
             }
             ManagedChannel channel = ClientChannels.open(server.address(), null);
             try {
-                ThroughputProbe probe = new ThroughputProbe(channel, server.registry(), workers);
+                ThroughputProbe probe = new ThroughputProbe(channel, server.registry(), workers,
+                        new JitSettle(warmupMax, jitQuiet));
                 List<ModelInfo> infos = ExplainServiceGrpc.newBlockingStub(channel)
                         .listModels(ListModelsRequest.getDefaultInstance()).getModelsList();
                 for (int i = 0; i < server.models().size(); i++) {
@@ -252,11 +261,13 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                         : String.format(Locale.ROOT, "%.3f", r.passesPerSecond() / p.raw());
                 out.printf(Locale.ROOT, "RESULT model=%s method=%s streams=%d K=%d raw_images_per_s=%.1f raw_batch=%d "
                                 + "passes_per_s=%.1f passes_per_frame=%.1f frames_per_s=%.3f efficiency=%s p50_ms=%.1f "
-                                + "p95_ms=%.1f classes5_vs_1=%.3f repeat_passes=%d efficiency_cpu=%s cpu_busy=%.2f%n",
+                                + "p95_ms=%.1f classes5_vs_1=%.3f repeat_passes=%d efficiency_cpu=%s cpu_busy=%.2f "
+                                + "jit_settle_s=%.1f%n",
                         m.name(), o.method(), p.streams(), k, p.raw(), raw.batch(), r.passesPerSecond(), r.meanPasses(),
                         r.framesPerSecond(), efficiency, r.latency().p50(), r.latency().p95(), ratio, o.repeatPasses(),
                         !comparable ? "n/a" : p.cpuEfficiency(),
-                        r.cpuSeconds() / (r.seconds() * Runtime.getRuntime().availableProcessors()));
+                        r.cpuSeconds() / (r.seconds() * Runtime.getRuntime().availableProcessors()),
+                        r.jit().seconds());
             }
         }
         if (fidelity) {
@@ -377,9 +388,9 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
     private void detail(String model, Method method, String phase, ThroughputProbe.Measurement r) {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
                 "DETAIL model=%s method=%s phase=%s frames_per_s=%.3f frames=%d seconds=%.1f passes_per_frame=%.1f "
-                        + "passes_per_s=%.1f frames_per_s_by_passes=%.3f",
+                        + "passes_per_s=%.1f frames_per_s_by_passes=%.3f warm_up=\"%s\"",
                 model, method, phase, r.framesPerSecond(), r.frames(), r.seconds(), r.meanPasses(),
-                r.passesPerSecond(), r.meanPasses() > 0 ? r.passesPerSecond() / r.meanPasses() : 0));
+                r.passesPerSecond(), r.meanPasses() > 0 ? r.passesPerSecond() / r.meanPasses() : 0, r.jit().describe()));
         for (Map.Entry<String, ThroughputProbe.KindLoad> e : r.kinds().entrySet()) {
             ThroughputProbe.KindLoad l = e.getValue();
             b.append(String.format(Locale.ROOT, " | kind=%s batches=%.0f mean_batch=%.1f ort_busy=%.2f ort_items_per_s=%.1f",

@@ -26,11 +26,17 @@ public final class ThroughputProbe {
     private final ManagedChannel channel;
     private final MeterRegistry registry;
     private final int workers;
+    private final JitSettle jitSettle;
 
     public ThroughputProbe(ManagedChannel channel, MeterRegistry registry, int workers) {
+        this(channel, registry, workers, JitSettle.off());
+    }
+
+    ThroughputProbe(ManagedChannel channel, MeterRegistry registry, int workers, JitSettle jitSettle) {
         this.channel = channel;
         this.registry = registry;
         this.workers = workers;
+        this.jitSettle = jitSettle;
     }
 
     /**
@@ -98,6 +104,7 @@ public final class ThroughputProbe {
                 && runner.isAlive()) {
             Thread.sleep(5);
         }
+        JitSettle.Outcome jit = jitSettle.await(runner::isAlive);
         Map<String, double[]> meters0 = meters();
         Map<String, Double> stages0 = stages();
         long cpu0 = RawOrtThroughput.processCpuNanos();
@@ -137,7 +144,7 @@ public final class ThroughputProbe {
         }
         return new Measurement(frames / elapsed, frames == 0 ? 0 : passes / (double) frames, frames, elapsed,
                 itemsTotal[0] / elapsed, errors.get(), stats.firstError(), kinds, skippedInWindow.get(), latency,
-                stages(stages0, stages(), frames), (cpu1 - cpu0) / 1e9);
+                stages(stages0, stages(), frames), (cpu1 - cpu0) / 1e9, jit);
     }
 
     /** stage -> total seconds so far of the server's frame-path timers. */
@@ -197,7 +204,7 @@ public final class ThroughputProbe {
                               double passesPerSecond, long notOk,
                               String firstError, Map<String, KindLoad> kinds, long skipped,
                               LatencyRecorder.LatencyStats latency, Map<String, Double> stages,
-                              double cpuSeconds) {
+                              double cpuSeconds, JitSettle.Outcome jit) {
         /** Forward passes the server ran per second for the frames answered in the window (their forward_passes). */
         public double answeredPassesPerSecond() {
             return framesPerSecond * meanPasses;

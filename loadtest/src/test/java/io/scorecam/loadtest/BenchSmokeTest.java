@@ -50,7 +50,7 @@ class BenchSmokeTest {
             Map<String, String> f = fields(line);
             assertEquals(List.of("model", "method", "streams", "K", "raw_images_per_s", "raw_batch", "passes_per_s",
                     "passes_per_frame", "frames_per_s", "efficiency", "p50_ms", "p95_ms", "classes5_vs_1",
-                    "repeat_passes", "efficiency_cpu", "cpu_busy"), List.copyOf(f.keySet()), line);
+                    "repeat_passes", "efficiency_cpu", "cpu_busy", "jit_settle_s"), List.copyOf(f.keySet()), line);
             double raw = Double.parseDouble(f.get("raw_images_per_s"));
             double fps = Double.parseDouble(f.get("frames_per_s"));
             // RECIPRO_CAM's head passes are not full passes: it has no efficiency

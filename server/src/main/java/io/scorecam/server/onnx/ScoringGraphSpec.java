@@ -13,9 +13,20 @@ import io.scorecam.server.errors.ScoreCamException;
  * @param normEps       eps in (U - min) / (max - min + eps); 0 adds nothing
  * @param appendSoftmax Softmax over classes after the model (false when it already outputs probabilities)
  * @param perturbation  what is done to each normalised mask before it multiplies its frame
+ * @param mapHeight     h of the activation maps when known (0: unknown, the graph reads it from the input)
+ * @param mapWidth      w of the activation maps when known (0: unknown)
  */
 public record ScoringGraphSpec(String modelInput, String modelOutput, int inputHeight, int inputWidth,
-                               boolean alignCorners, float normEps, boolean appendSoftmax, Perturbation perturbation) {
+                               boolean alignCorners, float normEps, boolean appendSoftmax, Perturbation perturbation,
+                               int mapHeight, int mapWidth) {
+
+    /**
+     * Largest map side upsampled by two MatMuls instead of Resize. Measured (single-thread CPU time per masked
+     * item, loadtest/RESULTS.md session 5): 7x7 to 224x224 costs 0.965 of the plain model's time by MatMul
+     * against 0.936 by Resize, 24x24 to 96x96 0.965 against 0.958; a GEMM's work grows with the map side, so
+     * larger maps keep Resize.
+     */
+    public static final int MATMUL_UPSAMPLE_MAX = 24;
 
     /** What the graph does to each item's normalised mask M (extra per-item inputs). */
     public enum Perturbation {
@@ -33,6 +44,17 @@ public record ScoringGraphSpec(String modelInput, String modelOutput, int inputH
         this(modelInput, modelOutput, inputHeight, inputWidth, alignCorners, normEps, appendSoftmax, Perturbation.NONE);
     }
 
+    /** Map size unknown: the graph upsamples with Resize. */
+    public ScoringGraphSpec(String modelInput, String modelOutput, int inputHeight, int inputWidth,
+                            boolean alignCorners, float normEps, boolean appendSoftmax, Perturbation perturbation) {
+        this(modelInput, modelOutput, inputHeight, inputWidth, alignCorners, normEps, appendSoftmax, perturbation, 0, 0);
+    }
+
+    /** Upsampling by MatMul needs the map size, and pays off only for small maps. */
+    public boolean upsamplesByMatMul() {
+        return mapHeight > 0 && mapWidth > 0 && mapHeight <= MATMUL_UPSAMPLE_MAX && mapWidth <= MATMUL_UPSAMPLE_MAX;
+    }
+
     public ScoringGraphSpec {
         if (perturbation == null) {
             throw ScoreCamException.invalid("scoring graph: perturbation is required (NONE for exact masks)");
@@ -42,6 +64,10 @@ public record ScoringGraphSpec(String modelInput, String modelOutput, int inputH
         }
         if (inputHeight <= 0 || inputWidth <= 0) {
             throw ScoreCamException.invalid("scoring graph: input size must be positive: " + inputHeight + "x" + inputWidth);
+        }
+        if (mapHeight < 0 || mapWidth < 0) {
+            throw ScoreCamException.invalid("scoring graph: map size must be positive or 0 (unknown): "
+                    + mapHeight + "x" + mapWidth);
         }
         if (!(normEps >= 0) || Float.isInfinite(normEps)) {
             throw ScoreCamException.invalid("scoring graph: normEps must be a finite value >= 0: " + normEps);

@@ -17,7 +17,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -108,18 +107,33 @@ class ScoringGraphTest {
     /** Runs two batches (items from 3 frames, then 1 item) and compares; returns the last batch's scores. */
     private float[][] checkAgainstReference(SyntheticModels.Model m, boolean alignCorners, float eps,
                                             boolean softmax, long seed) throws OrtException {
-        Random random = new Random(seed);
+        float[][] last = null;
+        // map size unknown (Resize) and known (two MatMuls), each against the same reference
+        for (boolean sizeKnown : new boolean[] {false, true}) {
+            ScoringGraphSpec spec = new ScoringGraphSpec(m.input(), m.output(), m.height(), m.width(),
+                    alignCorners, eps, softmax, ScoringGraphSpec.Perturbation.NONE,
+                    sizeKnown ? m.layerHeight() : 0, sizeKnown ? m.layerWidth() : 0);
+            assertEquals(sizeKnown, spec.upsamplesByMatMul(), "synthetic layers are small");
+            last = checkAgainstReference(m, spec, new Random(seed));
+        }
+        return last;
+    }
+
+    private float[][] checkAgainstReference(SyntheticModels.Model m, ScoringGraphSpec spec, Random random)
+            throws OrtException {
+        boolean alignCorners = spec.alignCorners();
+        float eps = spec.normEps();
+        boolean softmax = spec.appendSoftmax();
         int n = 3;
         float[] frames = gaussian(random, n * m.channels() * m.height() * m.width());
-        ScoringGraphSpec spec = new ScoringGraphSpec(m.input(), m.output(), m.height(), m.width(),
-                alignCorners, eps, softmax);
         byte[] scoring = GraphSurgery.scoringGraph(OnnxModel.parse(m.bytes(), "synthetic"), spec);
         float[][] last = null;
         try (OrtSession fused = env.createSession(scoring, options);
              OrtSession plain = env.createSession(m.bytes(), options)) {
-            for (long[] index : new long[][] {{2, 0, 1, 2, 0}, {1}}) {
+            // a run masks one frame: several items of frame 2, then one of frame 1
+            for (long[] index : new long[][] {{2, 2, 2, 2, 2}, {1}}) {
                 float[] maps = activationLike(random, index.length * m.layerHeight() * m.layerWidth());
-                float[][] actual = runFused(fused, m, frames, n, maps, index);
+                float[][] actual = runFused(fused, m, frames, maps, index);
                 float[][] expected = runReference(plain, m, frames, maps, index, alignCorners, eps, softmax);
                 assertEquals(expected.length, actual.length);
                 for (int b = 0; b < actual.length; b++) {
@@ -135,15 +149,16 @@ class ScoringGraphTest {
         return last;
     }
 
-    private float[][] runFused(OrtSession fused, SyntheticModels.Model m, float[] frames, int n, float[] maps,
+    /** All of {@code index} name one frame: the graph gets that frame alone. */
+    private float[][] runFused(OrtSession fused, SyntheticModels.Model m, float[] frames, float[] maps,
                                long[] index) throws OrtException {
-        long[] frameShape = {n, m.channels(), m.height(), m.width()};
+        int frameSize = m.channels() * m.height() * m.width();
+        long[] frameShape = {1, m.channels(), m.height(), m.width()};
         long[] mapShape = {index.length, 1, m.layerHeight(), m.layerWidth()};
-        try (OnnxTensor f = OnnxTensor.createTensor(env, FloatBuffer.wrap(frames), frameShape);
+        try (OnnxTensor f = OnnxTensor.createTensor(env,
+                     FloatBuffer.wrap(frames, (int) index[0] * frameSize, frameSize).slice(), frameShape);
              OnnxTensor mp = OnnxTensor.createTensor(env, FloatBuffer.wrap(maps), mapShape);
-             OnnxTensor ix = OnnxTensor.createTensor(env, LongBuffer.wrap(index), new long[] {index.length});
-             OrtSession.Result r = fused.run(Map.of(GraphSurgery.FRAMES, f, GraphSurgery.MAPS, mp,
-                     GraphSurgery.INDEX, ix))) {
+             OrtSession.Result r = fused.run(Map.of(GraphSurgery.FRAMES, f, GraphSurgery.MAPS, mp))) {
             return (float[][]) r.get(0).getValue();
         }
     }
@@ -209,6 +224,50 @@ class ScoringGraphTest {
             values[i] = (float) Math.max(0, random.nextGaussian() + 0.4) * 3f;
         }
         return values;
+    }
+
+    @Test
+    void smallKnownMapsUpsampleByMatMulAndLargeOrUnknownOnesByResize() {
+        SyntheticModels.Model m = SyntheticModels.resnetLike(11);
+        OnnxModel model = OnnxModel.parse(m.bytes(), "synthetic");
+        int side = ScoringGraphSpec.MATMUL_UPSAMPLE_MAX;
+        assertEquals(List.of("MatMul", "MatMul"), upsamplingOps(model, m, side, 7));
+        assertEquals(List.of("Resize"), upsamplingOps(model, m, side + 1, 7));
+        assertEquals(List.of("Resize"), upsamplingOps(model, m, 7, side + 1));
+        assertEquals(List.of("Resize"), upsamplingOps(model, m, 0, 0));
+    }
+
+    @Test
+    void interpolationWeightsAreTwoTapsSummingToOneAndASingleCellIsCopied() {
+        for (boolean alignCorners : new boolean[] {false, true}) {
+            for (int[] size : new int[][] {{224, 7}, {96, 24}, {30, 7}, {5, 1}, {7, 30}, {1, 4}}) {
+                int out = size[0];
+                int in = size[1];
+                float[] w = LinearInterpolation.weights(out, in, alignCorners);
+                for (int o = 0; o < out; o++) {
+                    double sum = 0;
+                    int taps = 0;
+                    for (int i = 0; i < in; i++) {
+                        sum += w[o * in + i];
+                        taps += w[o * in + i] != 0 ? 1 : 0;
+                    }
+                    assertEquals(1.0, sum, 1e-6, out + " from " + in + " row " + o);
+                    assertTrue(taps <= 2, out + " from " + in + " row " + o + " has " + taps + " taps");
+                }
+                float[] t = LinearInterpolation.transposedWeights(out, in, alignCorners);
+                assertEquals(w[(out - 1) * in], t[out - 1]);
+            }
+        }
+    }
+
+    private static List<String> upsamplingOps(OnnxModel model, SyntheticModels.Model m, int mapHeight, int mapWidth) {
+        ScoringGraphSpec spec = new ScoringGraphSpec(m.input(), m.output(), m.height(), m.width(), false, 0f, true,
+                ScoringGraphSpec.Perturbation.NONE, mapHeight, mapWidth);
+        return OnnxModel.parse(GraphSurgery.scoringGraph(model, spec), "scoring").graph().getNodeList().stream()
+                .filter(n -> n.getName().startsWith("scorecam/"))
+                .map(n -> n.getOpType())
+                .filter(op -> op.equals("MatMul") || op.equals("Resize"))
+                .toList();
     }
 
     @Test

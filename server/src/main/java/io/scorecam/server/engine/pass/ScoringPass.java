@@ -2,7 +2,6 @@ package io.scorecam.server.engine.pass;
 
 import io.scorecam.server.inference.FloatTensor;
 import io.scorecam.server.inference.InferenceSession;
-import io.scorecam.server.inference.LongTensor;
 import io.scorecam.server.inference.Tensor;
 import io.scorecam.server.engine.api.Convention;
 import io.scorecam.server.onnx.GraphSurgery;
@@ -12,16 +11,14 @@ import io.scorecam.server.onnx.ScoringGraphSpec.Perturbation;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Session B, the fused scoring graph, as a batch kind. Each item is one activation channel of one frame;
- * the graph upsamples, normalises and multiplies the maps into their frames itself, so the batch input
- * is only the distinct frames once plus one small map per item.
+ * the graph upsamples, normalises and multiplies the maps into the frame itself, so a run's input is the
+ * frame once plus one small map per item (a batch spanning frames runs once per frame).
  */
 public final class ScoringPass extends SessionPass<ScoringPass.Item, ScoreRow> {
     /** One masked pass: channel {@code channel} of {@code frame}. */
@@ -160,7 +157,7 @@ public final class ScoringPass extends SessionPass<ScoringPass.Item, ScoreRow> {
         boolean softmax = convention.softmaxScores() && !model.outputsProbabilities();
         ScoringGraphSpec spec = new ScoringGraphSpec(model.config().input().name(), model.config().output().name(),
                 model.inputHeight(), model.inputWidth(), convention.alignCorners(), convention.normEps(), softmax,
-                perturbation);
+                perturbation, model.layer().height(), model.layer().width());
         InferenceSession session = model.open(GraphSurgery.scoringGraph(model.onnx(), spec), name);
         return new ScoringPass(model.name() + "/" + name, session, 3, model.inputHeight(), model.inputWidth(),
                 model.layer().height(), model.layer().width(), model.batchSize(), perturbation);
@@ -194,47 +191,41 @@ public final class ScoringPass extends SessionPass<ScoringPass.Item, ScoreRow> {
         this.layerWidth = layerWidth;
     }
 
-    /** The graph's inputs for a batch in fresh buffers: each distinct frame once, one map and one frame index per item. */
+    /** The graph's inputs for items of one frame, in fresh buffers: the frame once, one map per item. */
     public Map<String, Tensor> inputs(List<Item> items) {
         return fill(items, new Scratch(items.size()));
     }
 
     /**
      * Fills {@code scratch} (reused by one thread, batch after batch) and returns tensors over its first
-     * elements: ORT reads direct buffers in place, so a batch costs no allocation and one copy of each input.
+     * elements: ORT reads direct buffers in place, so a run costs no allocation and one copy of each map.
      */
     private Map<String, Tensor> fill(List<Item> items, Scratch scratch) {
         int b = items.size();
         int mapSize = layerHeight * layerWidth;
         int frameSize = inputChannels * height * width;
-        Map<FrameFeatures, Integer> frameIndex = new IdentityHashMap<>();
-        LongBuffer indexBuffer = scratch.index.clear();
+        FrameFeatures frame = items.get(0).frame();
+        // a frame's channels arrive batch after batch: its pixels (never written after the feature pass) are
+        // copied only when the buffer held another frame
+        if (scratch.held != frame) {
+            scratch.frames.put(0, frame.input(), 0, frameSize);
+            scratch.held = frame;
+        }
         FloatBuffer mapBuffer = scratch.maps.clear();
         for (Item item : items) {
-            Integer idx = frameIndex.get(item.frame());
-            if (idx == null) {
-                idx = frameIndex.size();
-                frameIndex.put(item.frame(), idx);
-                // a frame's channels arrive batch after batch: its pixels (never written after the feature
-                // pass) are copied only when this slot held another frame
-                if (scratch.held[idx] != item.frame()) {
-                    scratch.frames.put(idx * frameSize, item.frame().input(), 0, frameSize);
-                    scratch.held[idx] = item.frame();
-                }
+            if (item.frame() != frame) {
+                throw new IllegalArgumentException("a scoring run masks one frame; split the batch by frame");
             }
-            indexBuffer.put(idx);
             mapBuffer.put(item.frame().activations(), item.channel() * mapSize, mapSize);
         }
-        int n = frameIndex.size();
-        FloatTensor frames = new FloatTensor(new long[] {n, inputChannels, height, width},
-                scratch.frames.duplicate().clear().limit(n * frameSize));
+        FloatTensor frames = new FloatTensor(new long[] {1, inputChannels, height, width},
+                scratch.frames.duplicate().clear().limit(frameSize));
         FloatTensor maps = new FloatTensor(new long[] {b, 1, layerHeight, layerWidth}, mapBuffer.duplicate().flip());
-        LongTensor index = new LongTensor(new long[] {b}, indexBuffer.duplicate().flip());
         return switch (perturbation) {
-            case NONE -> Map.of(GraphSurgery.FRAMES, frames, GraphSurgery.MAPS, maps, GraphSurgery.INDEX, index);
-            case SCALE -> Map.of(GraphSurgery.FRAMES, frames, GraphSurgery.MAPS, maps, GraphSurgery.INDEX, index,
+            case NONE -> Map.of(GraphSurgery.FRAMES, frames, GraphSurgery.MAPS, maps);
+            case SCALE -> Map.of(GraphSurgery.FRAMES, frames, GraphSurgery.MAPS, maps,
                     GraphSurgery.MASK_SCALE, scales(items, scratch));
-            case NOISE -> Map.of(GraphSurgery.FRAMES, frames, GraphSurgery.MAPS, maps, GraphSurgery.INDEX, index,
+            case NOISE -> Map.of(GraphSurgery.FRAMES, frames, GraphSurgery.MAPS, maps,
                     GraphSurgery.MASK_NOISE, noise(items, scratch));
         };
     }
@@ -265,22 +256,19 @@ public final class ScoringPass extends SessionPass<ScoringPass.Item, ScoreRow> {
         return s;
     }
 
-    /** Direct native-order buffers for up to {@code items} items (and as many distinct frames). */
+    /** Direct native-order buffers for one frame and up to {@code items} items. */
     private final class Scratch {
         final int items;
         final FloatBuffer frames;
         final FloatBuffer maps;
-        final LongBuffer index;
-        /** The frame whose pixels each frame slot holds. */
-        final FrameFeatures[] held;
+        /** The frame whose pixels {@link #frames} holds. */
+        FrameFeatures held;
         private FloatBuffer perItem;
 
         Scratch(int items) {
             this.items = items;
-            this.frames = floats((long) items * inputChannels * height * width);
+            this.frames = floats((long) inputChannels * height * width);
             this.maps = floats((long) items * layerHeight * layerWidth);
-            this.index = ByteBuffer.allocateDirect(items * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
-            this.held = new FrameFeatures[items];
         }
 
         /** The perturbation input (scales or noise), sized on first use. */
@@ -310,10 +298,24 @@ public final class ScoringPass extends SessionPass<ScoringPass.Item, ScoreRow> {
         return OUTPUTS;
     }
 
+    /** A batch may hold items of several frames (several streams): one ORT run per run of equal frames. */
     @Override
     public List<ScoreRow> run(List<Item> items) {
+        List<ScoreRow> results = new ArrayList<>(items.size());
+        Scratch s = scratch(items.size());
+        int from = 0;
+        for (int i = 1; i <= items.size(); i++) {
+            if (i == items.size() || items.get(i).frame() != items.get(from).frame()) {
+                results.addAll(runOneFrame(items.subList(from, i), s));
+                from = i;
+            }
+        }
+        return results;
+    }
+
+    private List<ScoreRow> runOneFrame(List<Item> items, Scratch scratch) {
         int b = items.size();
-        Map<String, FloatTensor> out = session.run(fill(items, scratch(b)), OUTPUTS);
+        Map<String, FloatTensor> out = session.run(fill(items, scratch), OUTPUTS);
         float[] scores = out.get(GraphSurgery.SCORES).toArray();
         float[] mins = out.get(GraphSurgery.MAP_MIN).toArray();
         float[] maxs = out.get(GraphSurgery.MAP_MAX).toArray();
