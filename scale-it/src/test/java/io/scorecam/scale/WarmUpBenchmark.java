@@ -36,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>java -cp SCALE_IT_TEST_CLASSPATH io.scorecam.scale.WarmUpBenchmark SECONDS WARM_FROM ROUNDS MODEL_REPO:METHOD...
  * e.g. ... 30 20 2 models:SCORE_CAM models:RECIPRO_CAM ../shared/models:RECIPRO_CAM</pre>
- * A MODEL_REPO that does not exist is skipped with a line saying so.
+ * A MODEL_REPO that does not exist is skipped with a line saying so. Each case starts with one short run
+ * that is not reported, so the client JVM is warm for the first measured one.
  */
 public final class WarmUpBenchmark {
     private static final int IN_FLIGHT = 2;
@@ -60,18 +61,20 @@ public final class WarmUpBenchmark {
                 System.out.println("WARMUP skipped: no model repository " + c.substring(0, colon));
                 continue;
             }
+            // one discarded run first: this (client) JVM must be warm too, or the first measured run pays for it
+            run(repo, method, 5, 3, TRANSPORT_PERCENT[0], logs.resolve("client-warm-up.log"), false);
             for (int round = 0; round < rounds; round++) {
                 // alternate which variant goes first, so a drift in machine load favours neither
                 for (int i = 0; i < TRANSPORT_PERCENT.length; i++) {
                     int percent = TRANSPORT_PERCENT[(i + round) % TRANSPORT_PERCENT.length];
-                    run(repo, method, seconds, warmFrom, percent, logs.resolve("run-" + System.nanoTime() + ".log"));
+                    run(repo, method, seconds, warmFrom, percent, logs.resolve("run-" + System.nanoTime() + ".log"), true);
                 }
             }
         }
     }
 
-    private static void run(Path repo, Method method, int seconds, int warmFrom, int transportPercent, Path log)
-            throws Exception {
+    private static void run(Path repo, Method method, int seconds, int warmFrom, int transportPercent, Path log,
+                            boolean report) throws Exception {
         Replicas.Replica server = new Replicas.Replica(0, Replicas.freePort(), Replicas.freePort(), log);
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.scorecam.server.Main", "--model-dir=" + repo,
@@ -91,8 +94,10 @@ public final class WarmUpBenchmark {
                         .setMethod(method).setTopK(1).setWantPng(true).build(),
                         FrameSource.noise(info.getInputWidth(), info.getInputHeight(), 16, FrameSource.Encoding.RAW, true));
                 Timeline t = stream(channel, template, seconds);
-                print(info.getName(), method, transportPercent, servingS, t, seconds, warmFrom,
-                        transportFrames(Files.readString(log)));
+                if (report) {
+                    print(info.getName(), method, transportPercent, servingS, t, seconds, warmFrom,
+                            transportFrames(Files.readString(log)));
+                }
             } finally {
                 channel.shutdownNow();
             }
