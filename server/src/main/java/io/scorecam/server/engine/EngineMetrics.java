@@ -42,9 +42,7 @@ final class EngineMetrics implements BatchListener {
 
     /** One stage of a frame's path (resize, normalise, passes, combine): {@link ServerMetrics#STAGE_TIME}. */
     void stage(String stage, long nanos) {
-        stageTimers.computeIfAbsent(stage, s -> Timer.builder(ServerMetrics.STAGE_TIME).tag("stage", s)
-                        .description("Time of one stage of a frame's path")
-                        .register(registry))
+        stageTimers.computeIfAbsent(stage, s -> ServerMetrics.stageTimer(registry, s))
                 .record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
     }
 

@@ -172,9 +172,13 @@ public final class ServerMetrics {
 
     /** Adds the time one frame spent in a stage (one of {@link #STAGES}). */
     public void stage(String stage, long nanos) {
-        stages.computeIfAbsent(stage, s -> Timer.builder(STAGE_TIME).tag("stage", s)
-                .description("Time of one stage of a frame's path").register(registry))
-                .record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        stages.computeIfAbsent(stage, s -> stageTimer(registry, s)).record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+    }
+
+    /** The {@link #STAGE_TIME} timer of one stage; the engine records its stages (passes, combine) in it too. */
+    public static Timer stageTimer(MeterRegistry registry, String stage) {
+        return Timer.builder(STAGE_TIME).tag("stage", stage)
+                .description("Time of one stage of a frame's path").register(registry);
     }
 
     /** Warm-up frames answered OK; {@code path} is in_process (the frame path only) or transport (the gRPC port). */
