@@ -125,6 +125,8 @@ final class ServerImage implements AutoCloseable {
                 .withEnv("SCORECAM_HOST", "127.0.0.1")
                 .withEnv("SCORECAM_PORT", Integer.toString(port))
                 .withEnv("SCORECAM_METRICS_PORT", Integer.toString(metricsPort))
+                // the image's layout is under test, not warm speed: no JIT-aware warm-up (up to 30 s) per container
+                .withEnv("SCORECAM_WARMUP_JIT_MAX_MS", "0")
                 .withEnv(env)
                 .withLogConsumer(new Slf4jLogConsumer(LoggerFactory.getLogger("container")))
                 .waitingFor(Wait.forLogMessage(LISTENING + "\\n", 1).withStartupTimeout(timeout));

@@ -129,6 +129,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         List<String> args = new ArrayList<>();
         if (smoke) {
             args.add("--batch-size=8"); // skips batch-size tuning at load; a flag given below still wins
+            args.add("--warmup-jit-max-ms=0"); // and the JIT-aware warm-up (up to 30 s)
         }
         if (encoding == FrameSource.Encoding.FILE) {
             args.add("--cache-bytes=0"); // files repeat: a cache would answer them without a pass

@@ -27,21 +27,26 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Benchmark (prints numbers, asserts nothing) of "a fresh server is within 10% of its warm speed from its first
- * frame": a FRESH server JVM per run (default JVM flags, default --warmup-ms), with the warm-up through the gRPC
- * port on and off (--warmup-transport-percent 50 / 0), alternating. The client's channel is connected and
- * ListModels answered BEFORE the clock starts; the clock starts when the first frame is sent. One closed-loop
- * stream of unique noise frames at the model's input size (2 in flight, top-1, PNG map). Prints the first
- * frame's latency, OK frames/s in seconds 0, 1, 2, ..., the warm rate and latency (seconds WARM_FROM to the
- * end), and the ratios first second / warm and first frame latency / warm median latency.
+ * frame": a FRESH server JVM per run (default JVM flags, default server flags), with the JIT-aware warm-up on
+ * (the defaults) and off (--warmup-jit-max-ms=0, i.e. the fixed --warmup-ms warm-up of before), alternating. The
+ * client's channel is connected and ListModels answered BEFORE the clock starts; the clock starts when the
+ * first frame is sent. One closed-loop stream of unique noise frames at the model's input size (2 in flight,
+ * top-1, PNG map). Prints the readiness time (serving_s), what the JIT-aware warm-up did (from the server's log),
+ * OK frames/s in seconds 0, 1, 2, ..., the warm rate and latency (seconds WARM_FROM to the end), and the ratios
+ * first second / warm and first frame latency / warm median latency.
  *
  * <pre>java -cp SCALE_IT_TEST_CLASSPATH io.scorecam.scale.WarmUpBenchmark SECONDS WARM_FROM ROUNDS MODEL_REPO:METHOD...
  * e.g. ... 30 20 2 models:SCORE_CAM models:RECIPRO_CAM ../shared/models:RECIPRO_CAM</pre>
- * A MODEL_REPO that does not exist is skipped with a line saying so. Each case starts with one short run
- * that is not reported, so the client JVM is warm for the first measured one.
+ * A MODEL_REPO that does not exist is skipped with a line saying so. Each case starts with one run of
+ * -Dwarmup.client.seconds (default 20) that is not reported, so the client JVM (its gRPC, protobuf and timing
+ * code) is warm for the first measured one and the ratios measure the server. -Dwarmup.variants=jit,off picks
+ * the variants; -Dwarmup.server.args=A,B appends server flags to every run (e.g. a longer cap, to trace the JIT).
  */
 public final class WarmUpBenchmark {
     private static final int IN_FLIGHT = 2;
-    private static final int[] TRANSPORT_PERCENT = {50, 0};
+    /** Variant name to its server flags: the defaults, and the JIT-aware extension off. */
+    private static final Map<String, List<String>> VARIANTS = Map.of("jit", List.of(),
+            "off", List.of("--warmup-jit-max-ms=0"));
 
     private WarmUpBenchmark() {
     }
@@ -52,7 +57,12 @@ public final class WarmUpBenchmark {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         List<String> cases = args.length > 3 ? Arrays.asList(args).subList(3, args.length)
                 : List.of("models:SCORE_CAM", "models:RECIPRO_CAM", "../shared/models:RECIPRO_CAM");
+        List<String> variants = List.of(System.getProperty("warmup.variants", "jit,off").split(","));
+        List<String> extra = System.getProperty("warmup.server.args", "").isBlank() ? List.of()
+                : List.of(System.getProperty("warmup.server.args").split(","));
+        int clientSeconds = Integer.getInteger("warmup.client.seconds", 20);
         Path logs = Files.createTempDirectory("warmup-bench");
+        System.out.println("WARMUP server logs in " + logs);
         for (String c : cases) {
             int colon = c.lastIndexOf(':');
             Path repo = Path.of(c.substring(0, colon)).toAbsolutePath().normalize();
@@ -62,24 +72,34 @@ public final class WarmUpBenchmark {
                 continue;
             }
             // one discarded run first: this (client) JVM must be warm too, or the first measured run pays for it
-            run(repo, method, 5, 3, TRANSPORT_PERCENT[0], logs.resolve("client-warm-up.log"), false);
+            if (clientSeconds > 0) {
+                run(repo, method, clientSeconds, clientSeconds / 2, "off", flags("off", extra),
+                        logs.resolve("client-warm-up.log"), false);
+            }
             for (int round = 0; round < rounds; round++) {
                 // alternate which variant goes first, so a drift in machine load favours neither
-                for (int i = 0; i < TRANSPORT_PERCENT.length; i++) {
-                    int percent = TRANSPORT_PERCENT[(i + round) % TRANSPORT_PERCENT.length];
-                    run(repo, method, seconds, warmFrom, percent, logs.resolve("run-" + System.nanoTime() + ".log"), true);
+                for (int i = 0; i < variants.size(); i++) {
+                    String variant = variants.get((i + round) % variants.size());
+                    run(repo, method, seconds, warmFrom, variant, flags(variant, extra),
+                            logs.resolve("run-" + System.nanoTime() + ".log"), true);
                 }
             }
         }
     }
 
-    private static void run(Path repo, Method method, int seconds, int warmFrom, int transportPercent, Path log,
-                            boolean report) throws Exception {
+    private static List<String> flags(String variant, List<String> extra) {
+        List<String> flags = new ArrayList<>(extra);
+        flags.addAll(VARIANTS.getOrDefault(variant, List.of()));
+        return flags;
+    }
+
+    private static void run(Path repo, Method method, int seconds, int warmFrom, String variant, List<String> flags,
+                            Path log, boolean report) throws Exception {
         Replicas.Replica server = new Replicas.Replica(0, Replicas.freePort(), Replicas.freePort(), log);
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.scorecam.server.Main", "--model-dir=" + repo,
-                "--host=127.0.0.1", "--port=" + server.port, "--metrics-port=" + server.metricsPort,
-                "--warmup-transport-percent=" + transportPercent);
+                "--host=127.0.0.1", "--port=" + server.port, "--metrics-port=" + server.metricsPort));
+        cmd.addAll(flags);
         long t0 = System.nanoTime();
         server.process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
@@ -95,8 +115,8 @@ public final class WarmUpBenchmark {
                         FrameSource.noise(info.getInputWidth(), info.getInputHeight(), 16, FrameSource.Encoding.RAW, true));
                 Timeline t = stream(channel, template, seconds);
                 if (report) {
-                    print(info.getName(), method, transportPercent, servingS, t, seconds, warmFrom,
-                            transportFrames(Files.readString(log)));
+                    print(info.getName(), method, variant, servingS, t, seconds, warmFrom,
+                            warmUpLog(Files.readString(log)));
                 }
             } finally {
                 channel.shutdownNow();
@@ -110,7 +130,7 @@ public final class WarmUpBenchmark {
     }
 
     /** Send and answer times of one closed-loop stream, relative to the first send. */
-    private record Timeline(long firstSend, List<long[]> answers) {
+    private record Timeline(long firstSend, List<long[]> answers, int notOk) {
     }
 
     private static Timeline stream(ManagedChannel channel, RequestTemplate template, int seconds) throws InterruptedException {
@@ -132,6 +152,7 @@ public final class WarmUpBenchmark {
         private long first;
         private long end;
         private long nextId = 1;
+        private int notOk;
 
         ClosedLoop(RequestTemplate template, int seconds) {
             this.template = template;
@@ -167,6 +188,8 @@ public final class WarmUpBenchmark {
             Long at = sent.remove(r.getFrameId());
             if (r.getStatus() == FrameStatus.OK && at != null) {
                 answers.add(new long[] {now - first, now - at});
+            } else {
+                notOk++;
             }
             if (now < end) {
                 send();
@@ -187,12 +210,12 @@ public final class WarmUpBenchmark {
         }
 
         synchronized Timeline timeline() {
-            return new Timeline(first, new ArrayList<>(answers));
+            return new Timeline(first, new ArrayList<>(answers), notOk);
         }
     }
 
-    private static void print(String model, Method method, int transportPercent, double servingS, Timeline t,
-                              int seconds, int warmFrom, String transportFrames) {
+    private static void print(String model, Method method, String variant, double servingS, Timeline t,
+                              int seconds, int warmFrom, String warmUp) {
         long[] perSecond = new long[seconds];
         List<Long> warmLatency = new ArrayList<>();
         long firstLatency = -1;
@@ -217,17 +240,36 @@ public final class WarmUpBenchmark {
         double warmP50Ms = warmLatency.isEmpty() ? Double.NaN : warmLatency.get(warmLatency.size() / 2) / 1e6;
         double firstMs = firstLatency / 1e6;
         double minFirst3 = Math.min(perSecond[0], Math.min(perSecond[1], perSecond[2]));
-        System.out.printf(Locale.ROOT, "WARMUP model=%s method=%s transport_warmup=%s serving_s=%.1f %s first_frame_ms=%.1f "
+        System.out.printf(Locale.ROOT, "WARMUP model=%s method=%s variant=%s serving_s=%.1f %s first_frame_ms=%.1f "
                         + "warm_p50_ms=%.1f first_latency_ratio=%.2f s0_fps=%d s1_fps=%d s2_fps=%d warm_fps=%.1f "
-                        + "s0_ratio=%.3f min_s0_s2_ratio=%.3f per_second=%s%n",
-                model, method, transportPercent > 0 ? "on" : "off", servingS, transportFrames, firstMs, warmP50Ms,
-                firstMs / warmP50Ms, perSecond[0], perSecond[1], perSecond[2], warmFps, perSecond[0] / warmFps,
-                minFirst3 / warmFps, Arrays.toString(perSecond));
+                        + "s0_ratio=%.3f min_s0_s2_ratio=%.3f not_ok=%d per_second=%s%n",
+                model, method, variant, servingS, warmUp, firstMs, warmP50Ms, firstMs / warmP50Ms, perSecond[0],
+                perSecond[1], perSecond[2], warmFps, perSecond[0] / warmFps, minFirst3 / warmFps, t.notOk(),
+                Arrays.toString(perSecond));
     }
 
-    /** From the server's log: how many frames its warm-up sent through the port. */
-    private static String transportFrames(String log) {
+    private static final java.util.regex.Pattern JIT_LINE = java.util.regex.Pattern.compile(
+            "JIT-aware warm-up: (JIT quiet|JIT still busy at the cap|stopped)(?: after ([0-9.]+) s \\(JIT ([0-9.]+)%)?");
+
+    /** From the server's log: frames the fixed warm-up sent through the port, and what the JIT-aware phase did. */
+    private static String warmUpLog(String log) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("transport warm-up: (\\d+) frame").matcher(log);
-        return "transport_frames=" + (m.find() ? m.group(1) : log.contains("transport warm-up failed") ? "failed" : "0");
+        String transport = m.find() ? m.group(1) : log.contains("transport warm-up failed") ? "failed" : "0";
+        java.util.regex.Matcher j = JIT_LINE.matcher(log);
+        String jit = "jit=off jit_s=0 jit_last_pct=-";
+        if (j.find()) {
+            String end = j.group(1).equals("JIT quiet") ? "quiet" : j.group(1).equals("stopped") ? "stopped" : "cap";
+            jit = "jit=" + end + " jit_s=" + (j.group(2) == null ? "?" : j.group(2)) + " jit_last_pct="
+                    + (j.group(3) == null ? "?" : j.group(3));
+        }
+        java.util.regex.Matcher pairs = java.util.regex.Pattern.compile("JIT-aware warm-up: .* over (\\d+) pair").matcher(log);
+        jit += " jit_pairs=" + (pairs.find() ? pairs.group(1) : "-");
+        // the compile share of each window (from the health reasons): how the JIT settled
+        java.util.regex.Matcher w = java.util.regex.Pattern.compile("the JIT is quiet: compiling ([0-9.]+)%").matcher(log);
+        List<String> trace = new ArrayList<>();
+        while (w.find()) {
+            trace.add(w.group(1));
+        }
+        return "transport_frames=" + transport + " " + jit + " jit_trace_pct=[" + String.join(",", trace) + "]";
     }
 }

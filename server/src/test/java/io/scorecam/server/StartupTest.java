@@ -110,7 +110,8 @@ class StartupTest {
         long t0 = System.nanoTime();
         // batch size 0: tuned at load; the warm-up keeps NOT_SERVING observable even on a fast machine
         try (Child child = new Child("--model-dir=" + REPO.resolve("models"), "--host=127.0.0.1", "--port=" + port,
-                "--metrics-port=0", "--batch-size=0", "--tune-budget-ms=3000", "--warmup-ms=1500")) {
+                "--metrics-port=0", "--batch-size=0", "--tune-budget-ms=3000", "--warmup-ms=1500",
+                "--warmup-jit-max-ms=2000")) {
             // until the port answers, a fresh channel per probe (as a kubelet probe does): a refused channel
             // would otherwise wait out grpc-java's reconnect backoff (seconds) and hide when the port opened
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();

@@ -24,6 +24,9 @@ import java.util.regex.Pattern;
 public final class ServerConfig {
     /** How long a partial batch waits for more items by default (ms): also EngineOptions.defaults(). */
     public static final String DEFAULT_MAX_DELAY_MS = "2";
+    /** The JIT-aware warm-up's cap and quiet share (loadtest/RESULTS.md, "JIT-aware warm-up (session 6)"). */
+    static final String DEFAULT_WARMUP_JIT_MAX_MS = "30000";
+    static final String DEFAULT_WARMUP_JIT_QUIET_PERCENT = "2.0";
     private static final Pattern DEVICE = Pattern.compile("cpu|cuda(?::(\\d+))?");
 
     @Option(names = "--model-dir", paramLabel = "DIR", defaultValue = "${env:SCORECAM_MODEL_DIR:-models}",
@@ -78,6 +81,19 @@ public final class ServerConfig {
                     + "message reading, HTTP/2 writes and the stream window are compiled too; 0 turns it off, at most 90 "
                     + "(default: ${DEFAULT-VALUE}).")
     private int warmupTransportPercent;
+
+    @Option(names = "--warmup-jit-max-ms", defaultValue = "${env:SCORECAM_WARMUP_JIT_MAX_MS:-" + DEFAULT_WARMUP_JIT_MAX_MS + "}",
+            description = "After --warmup-ms, keep sending warm-up frames through the gRPC port while the JIT compilers "
+                    + "are busy (over --warmup-jit-quiet-percent of the CPU in a 2-s window), for at most this long; "
+                    + "health stays NOT_SERVING meanwhile. Code still being compiled runs slower: this makes the first "
+                    + "client frames fast at the price of a later SERVING. 0 turns it off (default: ${DEFAULT-VALUE}).")
+    private long warmupJitMaxMs;
+
+    @Option(names = "--warmup-jit-quiet-percent", defaultValue = "${env:SCORECAM_WARMUP_JIT_QUIET_PERCENT:-"
+            + DEFAULT_WARMUP_JIT_QUIET_PERCENT + "}",
+            description = "JIT compile time over the cores' time, in percent, at or below which the JIT counts as "
+                    + "quiet and the warm-up ends (default: ${DEFAULT-VALUE}).")
+    private double warmupJitQuietPercent;
 
     @Option(names = "--max-delay-ms", defaultValue = "${env:SCORECAM_MAX_DELAY_MS:-" + DEFAULT_MAX_DELAY_MS + "}",
             description = "Longest wait for a batch to fill before it runs (default: ${DEFAULT-VALUE}).")
@@ -280,6 +296,11 @@ public final class ServerConfig {
         // the in-process frames must run first: they find the pairs too slow to send through the port
         requireRange("--warmup-transport-percent", warmupTransportPercent, 0, 90);
         requireRange("--model-poll-seconds", modelPollSeconds, 0, 86_400);
+        requireRange("--warmup-jit-max-ms", warmupJitMaxMs, 0, 600_000);
+        if (!(warmupJitQuietPercent > 0 && warmupJitQuietPercent <= 100)) {
+            throw new ConfigException("--warmup-jit-quiet-percent must be above 0 and at most 100, got "
+                    + warmupJitQuietPercent);
+        }
         if (!(maxDelayMs >= 0 && maxDelayMs <= 60_000)) {
             throw new ConfigException("--max-delay-ms must be between 0 and 60000, got " + maxDelayMs);
         }
@@ -390,6 +411,16 @@ public final class ServerConfig {
     /** Percent of {@link #warmupMs()} for warm-up frames through the gRPC port; 0: none. */
     public int warmupTransportPercent() {
         return warmupTransportPercent;
+    }
+
+    /** Longest JIT-aware extension of the warm-up after {@link #warmupMs()}; 0: none. */
+    public long warmupJitMaxMs() {
+        return warmupJitMaxMs;
+    }
+
+    /** Compile time over the cores' time (a share, not percent) at or below which the JIT counts as quiet. */
+    public double warmupJitQuietShare() {
+        return warmupJitQuietPercent / 100;
     }
 
     public double maxDelayMs() {

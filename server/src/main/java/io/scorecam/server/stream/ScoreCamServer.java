@@ -8,6 +8,7 @@ import io.scorecam.server.engine.api.Explainer;
 import io.scorecam.server.image.ImageDecoder;
 import io.scorecam.server.engine.api.ModelDescription;
 import io.scorecam.server.engine.api.ModelLease;
+import io.scorecam.server.lifecycle.JitQuiet;
 import io.scorecam.server.lifecycle.ModelStates;
 import io.scorecam.server.lifecycle.Readiness;
 import io.scorecam.server.logging.EventLog;
@@ -52,6 +53,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ScoreCamServer {
     private static final Logger LOG = LoggerFactory.getLogger(ScoreCamServer.class);
+    /** The JIT-aware warm-up's window: a few compile tasks' worth, short against the tens of seconds it settles in. */
+    static final long JIT_WINDOW_MS = 2000;
 
     private final Vertx vertx;
     private final ServerConfig config;
@@ -73,6 +76,8 @@ public final class ScoreCamServer {
     private final FrameTracer tracer;
     private Explainer explainer;
     private volatile FrameProcessor warmPath;
+    private volatile JitQuiet.CompileTime jitSource = JitQuiet.CompileTime.ofThisJvm();
+    private volatile long jitWindowMs = JIT_WINDOW_MS;
     private Future<Void> shutdown;
 
     private ScoreCamServer(Vertx vertx, ServerConfig config, MapEncoder encoder, MeterRegistry registry,
@@ -208,8 +213,11 @@ public final class ScoreCamServer {
         explainCalls.attach(new ExplainCalls.Engine(processor, catalog, warmPath, warmMetrics));
         livePath.attach(processor, catalog); // the viewer's frames take the streams' path
         this.warmPath = warmPath;
-        return warmUp(loaded.models(), warmupMs).onComplete(ar -> readiness.serving(loaded.models().size()
-                + " model(s) loaded" + (warmupMs > 0 ? " and warmed up" : "")));
+        return warmUp(loaded.models(), warmupMs).transform(ar -> {
+            String jit = ar.succeeded() && ar.result() != null ? " (" + ar.result().describe() + ")" : "";
+            readiness.serving(loaded.models().size() + " model(s) loaded" + (warmupMs > 0 ? " and warmed up" : "") + jit);
+            return Future.<Void>succeededFuture();
+        });
     }
 
     /**
@@ -217,29 +225,38 @@ public final class ScoreCamServer {
      * --warmup-transport-percent of the budget, the pairs it found fast through the gRPC port
      * ({@link TransportWarmUp}). Never fails.
      */
-    private Future<Void> warmUp(List<ModelDescription> models, long warmupMs) {
+    private Future<JitQuiet.Check> warmUp(List<ModelDescription> models, long warmupMs) {
         if (warmupMs <= 0) {
             return Future.succeededFuture();
         }
         long transportMs = warmupMs * config.warmupTransportPercent() / 100;
         WarmUpFrames frames = new WarmUpFrames();
         WarmUp inProcess = new WarmUp(warmPath, models, readiness, null, frames);
+        Map<String, String> headers = new HashMap<>(Map.of(WarmUpKey.HEADER, warmUpKey.value()));
+        if (config.authToken() != null) {
+            headers.put("authorization", "Bearer " + config.authToken());
+        }
         return Future.fromCompletionStage(inProcess.run(warmupMs - transportMs, warmupMs)).compose(v -> {
             metrics.warmUpFrames("in_process", inProcess.answered());
             if (transportMs <= 0 || readiness.state().phase() != Readiness.Phase.STARTING) {
-                return Future.succeededFuture();
+                return Future.<Void>succeededFuture();
             }
             readiness.starting("warming up the transport: frames through port " + port() + " for " + transportMs + " ms");
-            Map<String, String> headers = new HashMap<>(Map.of(WarmUpKey.HEADER, warmUpKey.value()));
-            if (config.authToken() != null) {
-                headers.put("authorization", "Bearer " + config.authToken());
-            }
             return TransportWarmUp.of(vertx, config, port(), headers, frames).run(inProcess.fastPairs(), transportMs)
                     .map(r -> {
                         metrics.warmUpFrames("transport", r.frames());
-                        return null;
+                        return (Void) null;
                     });
-        });
+        }).compose(v -> new JitWarmUp(WarmUp.judgingEachPair(warmPath, models, frames), Math.max(warmupMs, JIT_WINDOW_MS),
+                TransportWarmUp.of(vertx, config, port(), headers, frames), readiness, metrics)
+                .run(new JitQuiet(jitSource, System::nanoTime, Runtime.getRuntime().availableProcessors(),
+                        config.warmupJitMaxMs(), jitWindowMs, config.warmupJitQuietShare())));
+    }
+
+    /** Tests: the JIT-aware warm-up reads this compile time, in windows of this length. Set before {@link #serve}. */
+    void jitSource(JitQuiet.CompileTime source, long windowMillis) {
+        this.jitSource = source;
+        this.jitWindowMs = windowMillis;
     }
 
     public Readiness readiness() {

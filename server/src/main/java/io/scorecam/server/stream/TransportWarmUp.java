@@ -92,6 +92,11 @@ final class TransportWarmUp {
 
     /** Completes (never exceptionally) when the budget is spent and the calls have ended, or GRACE_MS later. */
     Future<Result> run(List<ExplainRequest.Builder> pairs, long budgetMs) {
+        return run(pairs, budgetMs, true);
+    }
+
+    /** As {@link #run(List, long)}; {@code logEach} false: a failure is logged, a success not (the caller sums up). */
+    Future<Result> run(List<ExplainRequest.Builder> pairs, long budgetMs, boolean logEach) {
         if (pairs.isEmpty() || budgetMs <= 0) {
             return Future.succeededFuture(new Result(0, 0, 0, null));
         }
@@ -120,11 +125,11 @@ final class TransportWarmUp {
         long start = System.nanoTime();
         return done.future().onSuccess(r -> {
             long ms = (System.nanoTime() - start) / 1_000_000;
-            if (r.failure() == null) {
+            if (r.failure() == null && logEach) {
                 LOG.info("transport warm-up: {} frame(s) through {} ({} on {} stream(s), {} unary) over {} "
                                 + "model/method pair(s) in {} ms", r.frames(), address, r.streamFrames(), r.streams(),
                         r.unaryFrames(), pairs.size(), ms);
-            } else {
+            } else if (r.failure() != null) {
                 LOG.warn("transport warm-up failed after {} frame(s) in {} ms, serving anyway: {}", r.frames(), ms,
                         r.failure());
             }

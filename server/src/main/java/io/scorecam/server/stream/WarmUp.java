@@ -42,6 +42,8 @@ final class WarmUp {
     private volatile long capNanos;
     /** The version the frames run on; null: each frame's model as served. */
     private final ModelPins pins;
+    /** Frames in flight. */
+    private final int inFlight;
 
     WarmUp(FrameProcessor processor, List<ModelDescription> models, Readiness readiness) {
         this(processor, models, readiness, null, new WarmUpFrames());
@@ -50,15 +52,31 @@ final class WarmUp {
     /** @param pins the version every frame runs on (a reloaded model before it is served); null: as served */
     WarmUp(FrameProcessor processor, List<ModelDescription> models, Readiness readiness, ModelPins pins,
            WarmUpFrames frames) {
+        this(processor, models, readiness, pins, frames, IN_FLIGHT, false);
+    }
+
+    /**
+     * A warm-up that judges each pair alone (one frame in flight, so a fast pair's frame never waits behind a
+     * slow pair's batches, which made the two-lane first round call RECIPRO_CAM slow on the bundled model) and
+     * tries exact SCORE_CAM too (a frame cut at the cap is not repeated): the JIT-aware phase's first window,
+     * which picks the pairs it sends through the port.
+     */
+    static WarmUp judgingEachPair(FrameProcessor processor, List<ModelDescription> models, WarmUpFrames frames) {
+        return new WarmUp(processor, models, new Readiness(), null, frames, 1, true);
+    }
+
+    private WarmUp(FrameProcessor processor, List<ModelDescription> models, Readiness readiness, ModelPins pins,
+                   WarmUpFrames frames, int lanes, boolean exactToo) {
         this.frames = frames;
         this.processor = processor;
         this.readiness = readiness;
         this.pins = pins;
+        this.inFlight = lanes;
         for (ModelDescription m : models) {
             List<Method> methods = m.methods() == null || m.methods().isEmpty() ? List.of(Method.SCORE_CAM) : m.methods();
             // exact SCORE_CAM runs the same code as FASTER_SCORE_CAM (scoring batches, score table, combine) with
             // K instead of a few channels: one exact frame of an ImageNet model (K=1280) would eat the whole budget
-            List<Method> warmed = methods.contains(Method.FASTER_SCORE_CAM) && methods.size() > 1
+            List<Method> warmed = !exactToo && methods.contains(Method.FASTER_SCORE_CAM) && methods.size() > 1
                     ? methods.stream().filter(x -> x != Method.SCORE_CAM).toList() : methods;
             // cheapest first
             for (Method method : warmed.stream().sorted(java.util.Comparator.comparingInt(WarmUp::cost)).toList()) {
@@ -104,7 +122,7 @@ final class WarmUp {
         long end = start + budgetMs * 1_000_000L;
         CancellationToken token = new CancellationToken(end);
         List<CompletableFuture<Void>> lanes = new ArrayList<>();
-        for (int i = 0; i < IN_FLIGHT; i++) {
+        for (int i = 0; i < inFlight; i++) {
             lanes.add(lane(token, end));
         }
         return CompletableFuture.allOf(lanes.toArray(CompletableFuture[]::new)).handle((v, e) -> {

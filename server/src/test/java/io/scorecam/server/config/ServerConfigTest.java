@@ -76,6 +76,24 @@ class ServerConfigTest {
     }
 
     @Test
+    void theJitAwareWarmUpHasItsFlagsAndChecksThem() {
+        ServerConfig c = ServerConfig.parse("--warmup-jit-max-ms=45000", "--warmup-jit-quiet-percent=0.5");
+        assertEquals(45_000, c.warmupJitMaxMs());
+        assertEquals(0.005, c.warmupJitQuietShare(), 1e-12);
+        assertEquals(0, ServerConfig.parse("--warmup-jit-max-ms=0").warmupJitMaxMs());
+        if (System.getenv().keySet().stream().noneMatch(k -> k.startsWith("SCORECAM_WARMUP_JIT"))) {
+            assertEquals(30_000, ServerConfig.parse().warmupJitMaxMs());
+            assertEquals(0.02, ServerConfig.parse().warmupJitQuietShare(), 1e-12);
+        }
+        assertEquals("--warmup-jit-max-ms must be at least 0 and at most 600000, got -1", error("--warmup-jit-max-ms=-1"));
+        assertTrue(error("--warmup-jit-max-ms=600001").contains("--warmup-jit-max-ms"));
+        assertEquals("--warmup-jit-quiet-percent must be above 0 and at most 100, got 0.0",
+                error("--warmup-jit-quiet-percent=0"));
+        assertTrue(error("--warmup-jit-quiet-percent=101").contains("--warmup-jit-quiet-percent"));
+        assertTrue(error("--warmup-jit-quiet-percent=NaN").contains("--warmup-jit-quiet-percent"));
+    }
+
+    @Test
     void helpIsRecognisedAndUsageListsEveryFlag() {
         assertTrue(ServerConfig.parse("--help").helpRequested());
         String usage = ServerConfig.usage();

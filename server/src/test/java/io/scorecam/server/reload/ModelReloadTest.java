@@ -79,7 +79,7 @@ class ModelReloadTest {
         }
         ServerConfig config = ServerConfig.parse("--host=127.0.0.1", "--port=0", "--metrics-port=off",
                 "--model-dir=" + repo, "--model-poll-seconds=1", "--workers=1", "--codec-threads=1",
-                "--warmup-ms=200"); // start-up and each reloaded version warm up (a short budget keeps tests quick)
+                "--warmup-ms=200", "--warmup-jit-max-ms=0"); // start-up and each reloaded version warm up (a short budget keeps tests quick)
         server = ServerAssembler.of(config).registry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start()
                 .awaitReady(Duration.ofSeconds(30));
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();

@@ -87,7 +87,7 @@ class ReloadBenchmark {
         }
         byte[] photo = Files.readAllBytes(shared.resolve("../../images/dog_cat.jpg"));
         ServerConfig config = ServerConfig.parse("--host=127.0.0.1", "--port=0", "--metrics-port=off",
-                "--model-dir=" + cam.getParent(), "--model-poll-seconds=1", "--warmup-ms=" + warmupMs,
+                "--model-dir=" + cam.getParent(), "--model-poll-seconds=1", "--warmup-ms=" + warmupMs, "--warmup-jit-max-ms=0",
                 "--tune-budget-ms=2000", "--cache-bytes=0");
         try (RunningServer server = ServerAssembler.of(config).start().awaitReady(java.time.Duration.ofSeconds(180))) {
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()

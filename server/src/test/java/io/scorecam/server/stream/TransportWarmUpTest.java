@@ -100,8 +100,9 @@ class TransportWarmUpTest {
 
         Started(HookedExplainer explainer, Readiness readiness, long warmupMs, String... flags) throws Exception {
             this.readiness = readiness;
+            // the fixed warm-up only: the JIT-aware phase after it has its own test (JitWarmUpTest)
             List<String> args = new java.util.ArrayList<>(List.of("--host=127.0.0.1", "--port=0", "--metrics-port=off",
-                    "--codec-threads=2"));
+                    "--codec-threads=2", "--warmup-jit-max-ms=0"));
             args.addAll(List.of(flags));
             ServerConfig config = ServerConfig.parse(args.toArray(String[]::new));
             server = ScoreCamServer.listen(config, new TestMapEncoder(), registry, readiness)
