@@ -37,6 +37,8 @@ final class CallRecord {
     private final AtomicInteger skipped = new AtomicInteger();
     private volatile FrameLabels labels;
     private final CallTrace trace;
+    /** Extra fields of the stream_end line (LATEST's overlap measurements); empty by default. */
+    private volatile java.util.function.Supplier<Map<String, Object>> endFields = Map::of;
 
     private CallRecord(EventLog log, String rpc, String peer, boolean stream, CallTrace trace) {
         this.log = log;
@@ -108,6 +110,11 @@ final class CallRecord {
         }
     }
 
+    /** Fields the stream_end line adds, read when the call ends (e.g. how LATEST overlapped its frames). */
+    void endFields(java.util.function.Supplier<Map<String, Object>> fields) {
+        endFields = fields;
+    }
+
     /** The call is over with {@code code} (a gRPC code name) and, unless OK, its status message. */
     void ended(String code, String message) {
         if (log == null) {
@@ -129,6 +136,7 @@ final class CallRecord {
         f.put("frames_failed", failed.get());
         f.put("frames_skipped", skipped.get());
         f.put("duration_ms", millis(System.nanoTime() - startNanos));
+        f.putAll(endFields.get());
         log.write(level, stream ? "stream_end" : "call_end", f);
     }
 

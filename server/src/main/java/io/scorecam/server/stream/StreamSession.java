@@ -63,6 +63,7 @@ final class StreamSession implements ActiveCall {
         call.record(record);
         this.reader = new MessageReader<>(ExplainRequest.parser(), "ExplainRequest", maxMessageBytes, inflater, call);
         this.window = new StreamWindow<>(window, SKIPPED_BACKLOG_LIMIT);
+        record.endFields(this.window::overlapFields); // read as the call ends, on its context
     }
 
     /** Installs the handlers; call on the request's event loop, before returning from the call handler. */

@@ -7,6 +7,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.scorecam.api.v1.ExplainRequest;
 import io.scorecam.api.v1.Method;
+import io.scorecam.api.v1.OverloadPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,6 +93,41 @@ class EventLogTest {
         assertEquals("EIGEN_CAM", end.get("method").asText());
         assertTrue(end.get("duration_ms").asDouble() > 0);
         assertTrue(end.get("ts").asText().endsWith("Z"));
+    }
+
+    @Test
+    void aLatestStreamsEndLineSaysHowItsFramesOverlapped() throws Exception {
+        int frames = 12;
+        try (TestServer t = new TestServer()) {
+            Collector c = new Collector();
+            StreamObserver<ExplainRequest> out = t.async().explainStream(c);
+            for (int i = 1; i <= frames; i++) {
+                out.onNext(Frames.frame(i).setMethod(Method.EIGEN_CAM).setPolicy(OverloadPolicy.LATEST).build());
+            }
+            out.onCompleted();
+            assertEquals(Status.Code.OK, c.await().getCode());
+            t.shutdownServer();
+        }
+        JsonNode end = ofEvent(events(), "stream_end").get(0);
+        assertEquals(frames, end.get("frames").asInt(), end.toString());
+        assertTrue(end.get("latest_alone_ms").asDouble() > 0, "the first frames run alone: " + end);
+        assertTrue(end.has("latest_tail_ms") && end.has("latest_side_by_side_ms"), end.toString());
+        int starts = end.get("latest_tail_starts").asInt() + end.get("latest_side_by_side_starts").asInt();
+        assertTrue(starts >= 0 && starts <= end.get("frames_ok").asInt(), end.toString());
+    }
+
+    @Test
+    void aBlockStreamsEndLineHasNoOverlapFields() throws Exception {
+        try (TestServer t = new TestServer()) {
+            Collector c = new Collector();
+            StreamObserver<ExplainRequest> out = t.async().explainStream(c);
+            out.onNext(Frames.frame(1).setMethod(Method.EIGEN_CAM).build());
+            out.onCompleted();
+            assertEquals(Status.Code.OK, c.await().getCode());
+            t.shutdownServer();
+        }
+        JsonNode end = ofEvent(events(), "stream_end").get(0);
+        assertTrue(!end.has("latest_alone_ms"), end.toString());
     }
 
     @Test
