@@ -1,5 +1,6 @@
 package io.scorecam.server.stream;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Parser;
 import io.scorecam.server.errors.Echo;
@@ -156,7 +157,14 @@ final class MessageReader<T> {
         }
         T message;
         try {
-            message = parser.parseFrom(bytes);
+            // bytes fields (a frame's pixels) share the array instead of copying it: it is this message's own
+            // (a copy out of the transport's buffer, or the inflater's output) and never written again. One
+            // allocation and copy fewer per frame on the event loop: a 224x224 raw frame is 150 KB, a live
+            // source at 370 frames/s 55 MB/s, all of it read even when LATEST skips the frame
+            CodedInputStream in = CodedInputStream.newInstance(bytes);
+            in.enableAliasing(true);
+            message = parser.parseFrom(in);
+            in.checkLastTagWas(0);
         } catch (InvalidProtocolBufferException e) {
             fail(new CallErrors.Status(GrpcStatus.INVALID_ARGUMENT, "message " + index + " (" + bytes.length
                     + " bytes) is not a valid " + typeName + ": " + Echo.of(e.getMessage())));
