@@ -19,13 +19,9 @@ import java.util.function.LongSupplier;
  * BLOCK stops reading while the window is full; LATEST keeps
  * reading and keeps only the newest waiting frame (the replaced one is answered SKIPPED by the caller).
  *
- * <p>LATEST with the default window (0) lets a second frame start only when measurement says it pays (this
- * stream's own frames, with the clock given), at one of two depths, each with its own {@link OverlapGate}: FULL,
- * two frames run side by side from their start (a method of few passes leaves a core idle while one frame runs:
- * RECIPRO_CAM on MobileNetV2 answered 185 frames/s one at a time against 246 with two in flight, at 1.2 x the
- * lone frame's time); else TAIL, the next frame starts once the running one's work is all taken (exact
- * SCORE_CAM, whose batches fill both cores, takes 2 x as long beside another frame, but its tail of combine
- * and encode overlaps well). With a window configured it never releases early.
+ * <p>LATEST with the default window (0) releases a frame early only when its {@link OverlapGate} says that two
+ * frames in flight cost little more than one (measured on this stream's own frames, with the clock given); with
+ * a window configured it never releases early.
  *
  * @param <F> what the caller keeps per frame
  * @param <R> the answer to a frame
@@ -52,12 +48,6 @@ final class StreamWindow<F, R> {
         private boolean skipped;
         /** Another frame of this stream ran at some time beside this one (see {@link OverlapGate}). */
         private boolean overlapped;
-        /** ... and one of the two was released at its submission (FULL): they ran side by side. */
-        private boolean full;
-        /** Released at its submission by the FULL gate. */
-        private boolean releasedAtStart;
-        /** A probe of the FULL gate: runs without any early start, so the lone frame's time stays current. */
-        private boolean alone;
         private long submittedNanos;
         private R answer;
 
@@ -105,13 +95,10 @@ final class StreamWindow<F, R> {
     private boolean writeBlocked;
     private boolean finished;
     private final LongSupplier clock;
-    /** LATEST with the default window: decides releases in a frame's tail from measured frame times; else null. */
-    private OverlapGate tailGate;
-    /** ... and releases at submission, two frames side by side; null with tailGate. */
-    private OverlapGate fullGate;
-    /** Early releases so far, in a tail and at submission (for the stream's end line). */
-    private int tailStarts;
-    private int sideBySideStarts;
+    /** LATEST with the default window: decides early releases from measured frame times; else null. */
+    private OverlapGate gate;
+    /** Frames LATEST let the next one start early after (for the stream's end line). */
+    private int earlyStarts;
 
     /** As {@link #StreamWindow(int, int, LongSupplier)} on {@link System#nanoTime}. */
     StreamWindow(int window, int skippedBacklogLimit) {
@@ -147,8 +134,7 @@ final class StreamWindow<F, R> {
             latest = latestPolicy;
             if (configured == 0) {
                 window = latest ? DEFAULT_LATEST_WINDOW : DEFAULT_BLOCK_WINDOW;
-                tailGate = latest ? new OverlapGate() : null;
-                fullGate = latest ? new OverlapGate() : null;
+                gate = latest ? new OverlapGate() : null;
             }
         }
         Slot<F, R> replaced = null;
@@ -171,29 +157,16 @@ final class StreamWindow<F, R> {
         Slot<F, R> slot = waiting.pollFirst();
         slot.submitted = true;
         slot.submittedNanos = clock.getAsLong();
-        active++;
-        if (fullGate != null) {
-            boolean pays = fullGate.overlapPays();
-            if (fullGate.allowEarlyStart()) {
-                releaseSlot(slot); // the next frame may start at once
-                slot.releasedAtStart = true;
-                sideBySideStarts++;
-            } else if (pays) {
-                slot.alone = true; // a probe while FULL pays
-            }
-        }
-        // it runs beside the frames still in flight: all of them are overlapped, side by side (FULL) when either
-        // was let start at once; a frame's time is measured for the depth that overlapped it
-        for (Slot<F, R> s : order) {
-            if (s != slot && s.submitted && s.answer == null) {
-                s.overlapped = true;
-                slot.overlapped = true;
-                if (s.releasedAtStart || slot.releasedAtStart) {
-                    s.full = true;
-                    slot.full = true;
+        if (active + released > 0) {
+            // it runs beside the frames still in flight: all of them are overlapped
+            slot.overlapped = true;
+            for (Slot<F, R> s : order) {
+                if (s.submitted && s.answer == null) {
+                    s.overlapped = true;
                 }
             }
         }
+        active++;
         return slot;
     }
 
@@ -208,64 +181,37 @@ final class StreamWindow<F, R> {
         if (!slot.submitted || slot.released || !order.contains(slot)) {
             return;
         }
-        if (Boolean.TRUE.equals(latest)
-                && (tailGate == null || slot.alone || slot.answer != null || !tailGate.allowEarlyStart())) {
+        if (Boolean.TRUE.equals(latest) && (gate == null || slot.answer != null || !gate.allowEarlyStart())) {
             return;
         }
-        if (tailGate != null) {
-            tailStarts++;
-        }
-        releaseSlot(slot);
-    }
-
-    private void releaseSlot(Slot<F, R> slot) {
         slot.released = true;
         active--;
         released++;
+        if (gate != null) {
+            earlyStarts++;
+        }
     }
 
     /** A submitted (or skipped) frame has its answer. */
     void answer(Slot<F, R> slot, R answer) {
-        if (slot.answer == null && slot.submitted && tailGate != null) {
-            long nanos = clock.getAsLong() - slot.submittedNanos;
-            if (slot.full) {
-                fullGate.record(nanos, true);
-            } else if (slot.overlapped) {
-                tailGate.record(nanos, true);
-            } else { // both depths compare with a lone frame
-                tailGate.record(nanos, false);
-                fullGate.record(nanos, false);
-            }
+        if (slot.answer == null && slot.submitted && gate != null) {
+            gate.record(clock.getAsLong() - slot.submittedNanos, slot.overlapped);
         }
         slot.answer = answer;
     }
 
-    /** LATEST's default window: whether its measurements currently let a second frame start in a frame's tail. */
-    boolean overlapping() {
-        return tailGate != null && tailGate.overlapPays();
-    }
-
-    /** The gates' measurements, for messages. */
-    String describeGates() {
-        return tailGate == null ? "no gate" : String.format(java.util.Locale.ROOT,
-                "alone %.1f ms, in a tail %.1f ms, side by side %.1f ms", tailGate.aloneMs(), tailGate.overlappedMs(),
-                fullGate.overlappedMs());
-    }
-
     /**
-     * For the stream's end line: how LATEST's default window overlapped frames (mean server ms per frame alone,
-     * in a tail, side by side, and how many started each way); empty for BLOCK or a configured window.
+     * For the stream's end line: how LATEST's default window overlapped frames (mean server ms of a frame alone
+     * and of one that overlapped another, and how many started early); empty for BLOCK or a configured window.
      */
     java.util.Map<String, Object> overlapFields() {
-        if (tailGate == null) {
+        if (gate == null) {
             return java.util.Map.of();
         }
         java.util.Map<String, Object> f = new java.util.LinkedHashMap<>();
-        f.put("latest_alone_ms", roundMs(tailGate.aloneMs()));
-        f.put("latest_tail_ms", roundMs(tailGate.overlappedMs()));
-        f.put("latest_side_by_side_ms", roundMs(fullGate.overlappedMs()));
-        f.put("latest_tail_starts", tailStarts);
-        f.put("latest_side_by_side_starts", sideBySideStarts);
+        f.put("latest_alone_ms", roundMs(gate.aloneMs()));
+        f.put("latest_overlapped_ms", roundMs(gate.overlappedMs()));
+        f.put("latest_early_starts", earlyStarts);
         return f;
     }
 
@@ -273,9 +219,9 @@ final class StreamWindow<F, R> {
         return Double.isNaN(ms) ? -1 : Math.round(ms * 100) / 100.0;
     }
 
-    /** ... side by side with a running frame, from its start. */
-    boolean overlappingFully() {
-        return fullGate != null && fullGate.overlapPays();
+    /** LATEST's default window: whether its measurements currently let a second frame start early. */
+    boolean overlapping() {
+        return gate != null && gate.overlapPays();
     }
 
     /** The next frame whose answer may be written now (the oldest, once answered), or null. */

@@ -111,8 +111,8 @@ class EventLogTest {
         JsonNode end = ofEvent(events(), "stream_end").get(0);
         assertEquals(frames, end.get("frames").asInt(), end.toString());
         assertTrue(end.get("latest_alone_ms").asDouble() > 0, "the first frames run alone: " + end);
-        assertTrue(end.has("latest_tail_ms") && end.has("latest_side_by_side_ms"), end.toString());
-        int starts = end.get("latest_tail_starts").asInt() + end.get("latest_side_by_side_starts").asInt();
+        assertTrue(end.has("latest_overlapped_ms"), end.toString());
+        int starts = end.get("latest_early_starts").asInt();
         assertTrue(starts >= 0 && starts <= end.get("frames_ok").asInt(), end.toString());
     }
 

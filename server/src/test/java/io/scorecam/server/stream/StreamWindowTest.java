@@ -221,7 +221,6 @@ class StreamWindowTest {
         final long start;
         boolean taken;
         boolean overlapped;
-        boolean full;
 
         Running(StreamWindow.Slot<Integer, String> slot, long start) {
             this.slot = slot;
@@ -232,48 +231,34 @@ class StreamWindowTest {
     /**
      * A LATEST stream whose source is always ahead (one frame waits whenever one could start), as a discrete-event
      * run: a frame's work is all taken {@code takenMs} after it starts; it is answered {@code aloneMs} after its
-     * start when it ran alone, {@code tailMs} when another frame ran beside it only in a tail (one of the two
-     * had its work all taken), {@code fullMs} when they ran side by side.
+     * start when it ran alone, {@code overlappedMs} when another frame ran beside it.
      *
-     * @return {frames started, of which while another was still in flight, of which while that one still had work}
+     * @return {frames started, of which while another was still in flight}
      */
     private static int[] runLatest(StreamWindow<Integer, String> w, Clock clock, int frames, long takenMs,
-                                   long aloneMs, long tailMs, long fullMs) {
+                                   long aloneMs, long overlappedMs) {
         long ms = 1_000_000;
         int started = 0;
         int early = 0;
-        int sideBySide = 0;
         List<Running> running = new ArrayList<>();
-        // then the frames still in flight run to their end, so a later run starts from a settled window
-        for (int next = 0; next < frames || !running.isEmpty() || w.canSubmit(); next++) {
-            if (next < frames) {
-                var r = w.accept(next, true);
-                if (r != null) {
-                    w.answer(r, "skip");
-                }
+        for (int next = 0; next < frames; next++) {
+            var r = w.accept(next, true);
+            if (r != null) {
+                w.answer(r, "skip");
             }
             for (var s : submitAll(w)) {
                 started++;
-                Running f = new Running(s, clock.nanos);
                 early += running.isEmpty() ? 0 : 1;
-                boolean full = false;
-                for (Running o : running) {
-                    o.overlapped = true;
-                    f.overlapped = true;
-                    if (!o.taken) {
-                        o.full = true;
-                        f.full = true;
-                        full = true;
-                    }
-                }
-                sideBySide += full ? 1 : 0;
-                running.add(f);
+                running.add(new Running(s, clock.nanos));
             }
             assertTrue(running.size() <= 2, "LATEST's default window: at most 2 frames in flight");
+            if (running.size() > 1) {
+                running.forEach(f -> f.overlapped = true);
+            }
             Running first = null;
             long at = Long.MAX_VALUE;
             for (Running f : running) {
-                long t = f.start + (!f.taken ? takenMs : f.full ? fullMs : f.overlapped ? tailMs : aloneMs) * ms;
+                long t = f.start + (f.taken ? (f.overlapped ? overlappedMs : aloneMs) : takenMs) * ms;
                 if (t < at) {
                     at = t;
                     first = f;
@@ -289,63 +274,35 @@ class StreamWindowTest {
                 w.release(first.slot);
             }
         }
-        return new int[] {started, early, sideBySide};
-    }
-
-    @Test
-    void latestsDefaultWindowRunsTwoFramesSideBySideWhenThatIsCheap() {
-        // RECIPRO_CAM on MobileNetV2: one frame leaves a core idle, two side by side take 8 ms each vs 7 alone;
-        // starting in the tail (the work is all taken after 5 ms) answers one frame per 5 ms, side by side 2 per 8
-        Clock clock = new Clock();
-        StreamWindow<Integer, String> w = new StreamWindow<>(0, 1000, clock);
-        int[] n = runLatest(w, clock, 4000, 5, 7, 8, 8);
-        assertTrue(w.overlappingFully(), "side by side a frame took 8 ms vs 7 alone: it pays; " + w.describeGates());
-        double perMs = n[0] / (clock.nanos / 1e6);
-        assertTrue(perMs > 0.225, "about 2 frames per 8 ms, not 1 per 5: " + perMs + " per ms");
+        return new int[] {started, early};
     }
 
     @Test
     void latestsDefaultWindowStartsASecondFrameEarlyWhenMeasuredOverlapIsCheap() {
-        // exact SCORE_CAM: its batches fill both cores (side by side 2 x as long), only the tail overlaps well
         Clock clock = new Clock();
         StreamWindow<Integer, String> w = new StreamWindow<>(0, 1000, clock);
-        int[] n = runLatest(w, clock, 4000, 5, 7, 8, 14);
-        assertTrue(w.overlapping(), "an overlapped frame took 8 ms vs 7 alone: overlap pays; " + w.describeGates());
-        assertFalse(w.overlappingFully(), "side by side two frames at 14 ms answer no more than one at 7");
+        int[] n = runLatest(w, clock, 2000, 3, 7, 8);
+        assertTrue(w.overlapping(), "an overlapped frame took 8 ms vs 7 alone: overlap pays");
         assertTrue(n[1] > 0.8 * n[0], "most frames start in the previous one's tail: " + n[1] + " of " + n[0]);
-        assertTrue(n[2] < 0.1 * n[0], "side by side only to re-measure: " + n[2] + " of " + n[0]);
     }
 
     @Test
     void latestsDefaultWindowKeepsOneFrameInFlightWhenOverlapOnlyAddsLatency() {
         Clock clock = new Clock();
         StreamWindow<Integer, String> w = new StreamWindow<>(0, 1000, clock);
-        int[] n = runLatest(w, clock, 4000, 5, 7, 14, 14);
+        int[] n = runLatest(w, clock, 2000, 3, 7, 14);
         assertFalse(w.overlapping(), "two frames at 14 ms each answer no more than one at 7");
-        assertFalse(w.overlappingFully());
         assertTrue(n[1] < 0.1 * n[0], "early starts only to re-measure: " + n[1] + " of " + n[0]);
         assertTrue(n[1] > 0, "it keeps probing, so a quieter machine can turn overlap back on");
-    }
-
-    @Test
-    void sideBySideKeepsMeasuringALoneFrameSoABusierMachineTurnsItOff() {
-        Clock clock = new Clock();
-        StreamWindow<Integer, String> w = new StreamWindow<>(0, 1000, clock);
-        runLatest(w, clock, 2000, 5, 7, 8, 8);
-        assertTrue(w.overlappingFully());
-        // another process takes a core: side by side now costs 2 x a lone frame
-        runLatest(w, clock, 4000, 5, 7, 8, 14);
-        assertFalse(w.overlappingFully(), "re-measured alone and side by side: no longer pays");
     }
 
     @Test
     void latestWithAConfiguredWindowNeverStartsEarly() {
         Clock clock = new Clock();
         StreamWindow<Integer, String> w = new StreamWindow<>(1, 1000, clock);
-        int[] n = runLatest(w, clock, 500, 5, 7, 8, 8);
+        int[] n = runLatest(w, clock, 500, 3, 7, 8);
         assertEquals(0, n[1], "--stream-window set: exactly that many frames in flight");
         assertFalse(w.overlapping());
-        assertFalse(w.overlappingFully());
     }
 
     @Test
