@@ -53,13 +53,19 @@ class JitWarmUpTest {
 
     private static final class Started implements AutoCloseable {
         final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        final Readiness readiness = new Readiness();
+        final Readiness readiness;
         final ScoreCamServer server;
         final ManagedChannel channel;
         final List<String> healthSeen = new CopyOnWriteArrayList<>();
-        final ControllableExplainer explainer = new ControllableExplainer();
+        final ControllableExplainer controllable = new ControllableExplainer();
 
         Started(FakeJit jit, String... flags) throws Exception {
+            this(jit, null, new Readiness(), flags);
+        }
+
+        Started(FakeJit jit, io.scorecam.server.engine.api.Explainer explainer, Readiness readiness, String... flags)
+                throws Exception {
+            this.readiness = readiness;
             List<String> args = new ArrayList<>(List.of("--host=127.0.0.1", "--port=0", "--metrics-port=off",
                     "--codec-threads=2", "--warmup-transport-percent=50"));
             args.addAll(List.of(flags));
@@ -68,7 +74,7 @@ class JitWarmUpTest {
                     .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
             server.jitSource(jit, WINDOW_MS);
             channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
-            explainer.delayMs = 2;
+            controllable.delayMs = 2;
             AtomicBoolean polling = new AtomicBoolean(true);
             Thread poller = new Thread(() -> {
                 var health = HealthGrpc.newBlockingStub(channel);
@@ -85,7 +91,7 @@ class JitWarmUpTest {
             poller.setDaemon(true);
             poller.start();
             try {
-                server.serve(explainer, 400).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                server.serve(explainer == null ? controllable : explainer, 400).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             } finally {
                 polling.set(false);
                 poller.join(5_000);
@@ -141,6 +147,76 @@ class JitWarmUpTest {
             Thread.sleep(3 * WINDOW_MS);
             assertEquals(reads, jit.reads.get(), "no window after the cap");
         }
+    }
+
+    /**
+     * One engine queue, as in the real engine: frames run one after another, SS_CAM and IS_CAM for 800 ms (cut
+     * when cancelled), the rest for 2 ms. The fixed warm-up's two-lane first round makes the fast pairs wait behind
+     * a slow one, so it calls them slow; the JIT phase judges each pair alone and then sends the fast ones,
+     * RECIPRO_CAM among them, through the port.
+     */
+    private static final class OneQueueExplainer implements io.scorecam.server.engine.api.Explainer {
+        final ControllableExplainer models = new ControllableExplainer();
+        final java.util.concurrent.ExecutorService queue = java.util.concurrent.Executors.newSingleThreadExecutor();
+        final AtomicInteger inFlight = new AtomicInteger();
+        final List<String> seen = new CopyOnWriteArrayList<>();
+        volatile java.util.function.Supplier<String> phase = () -> "";
+
+        @Override
+        public java.util.concurrent.CompletableFuture<io.scorecam.server.engine.api.FrameResult> explain(
+                io.scorecam.server.engine.api.FrameRequest r) {
+            seen.add(phase.get() + " " + r.method() + " in_flight=" + inFlight.incrementAndGet());
+            boolean slow = r.method() == io.scorecam.api.v1.Method.SS_CAM || r.method() == io.scorecam.api.v1.Method.IS_CAM;
+            return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(slow ? 800 : 2);
+                while (System.nanoTime() < end && !r.cancellation().isCancelled()) {
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+                if (r.cancellation().isCancelled()) {
+                    throw new io.scorecam.server.errors.ScoreCamException(io.scorecam.server.errors.ErrorCode.CANCELLED,
+                            "cancelled");
+                }
+                return ControllableExplainer.result(r);
+            }, queue).whenComplete((x, e) -> inFlight.decrementAndGet());
+        }
+
+        @Override
+        public List<io.scorecam.server.engine.api.ModelDescription> models() {
+            return models.models();
+        }
+
+        @Override
+        public int queuedItems() {
+            return inFlight.get();
+        }
+
+        @Override
+        public void close() {
+            queue.shutdownNow();
+            models.close();
+        }
+    }
+
+    @Test
+    void theJitPhaseJudgesEachPairAloneAndSendsTheFastOnesThroughThePort() throws Exception {
+        OneQueueExplainer explainer = new OneQueueExplainer();
+        FakeJit jit = new FakeJit(5); // the probe window and two windows through the port are busy
+        Readiness readiness = new Readiness();
+        explainer.phase = () -> readiness.state().reason();
+        try (Started s = new Started(jit, explainer, readiness, "--warmup-jit-max-ms=30000")) {
+            assertTrue(s.readiness.isServing(), s.readiness.state().toString());
+        }
+        List<String> probe = explainer.seen.stream().filter(x -> x.startsWith(REASON + ": first window")).toList();
+        List<String> port = explainer.seen.stream().filter(x -> x.startsWith(REASON + ": compiling")).toList();
+        assertTrue(probe.stream().allMatch(x -> x.endsWith("in_flight=1")), "probe frames one at a time: " + probe);
+        assertTrue(probe.stream().anyMatch(x -> x.contains(" SCORE_CAM ")), "exact SCORE_CAM tried: " + probe);
+        assertTrue(port.stream().anyMatch(x -> x.contains(" RECIPRO_CAM ")), "RECIPRO_CAM through the port: " + port);
+        assertTrue(port.stream().noneMatch(x -> x.contains(" SS_CAM ") || x.contains(" IS_CAM ")), port.toString());
     }
 
     @Test
