@@ -223,7 +223,8 @@ public final class ScoreCamServer {
     /**
      * The load-time warm-up: frames through the frame path in process ({@link WarmUp}), then, for
      * --warmup-transport-percent of the budget, the pairs it found fast through the gRPC port
-     * ({@link TransportWarmUp}). Never fails.
+     * ({@link TransportWarmUp}), then, while the JIT still compiles, more of them for at most
+     * --warmup-jit-max-ms ({@link JitWarmUp}). Never fails; completes with the JIT phase's last verdict.
      */
     private Future<JitQuiet.Check> warmUp(List<ModelDescription> models, long warmupMs) {
         if (warmupMs <= 0) {
@@ -236,19 +237,20 @@ public final class ScoreCamServer {
         if (config.authToken() != null) {
             headers.put("authorization", "Bearer " + config.authToken());
         }
+        TransportWarmUp transport = TransportWarmUp.of(vertx, config, port(), headers, frames); // each run its own client
         return Future.fromCompletionStage(inProcess.run(warmupMs - transportMs, warmupMs)).compose(v -> {
             metrics.warmUpFrames("in_process", inProcess.answered());
             if (transportMs <= 0 || readiness.state().phase() != Readiness.Phase.STARTING) {
                 return Future.<Void>succeededFuture();
             }
             readiness.starting("warming up the transport: frames through port " + port() + " for " + transportMs + " ms");
-            return TransportWarmUp.of(vertx, config, port(), headers, frames).run(inProcess.fastPairs(), transportMs)
+            return transport.run(inProcess.fastPairs(), transportMs)
                     .map(r -> {
                         metrics.warmUpFrames("transport", r.frames());
                         return (Void) null;
                     });
         }).compose(v -> new JitWarmUp(WarmUp.judgingEachPair(warmPath, models, frames), Math.max(warmupMs, JIT_WINDOW_MS),
-                TransportWarmUp.of(vertx, config, port(), headers, frames), readiness, metrics)
+                transport, readiness, metrics)
                 .run(new JitQuiet(jitSource, System::nanoTime, Runtime.getRuntime().availableProcessors(),
                         config.warmupJitMaxMs(), jitWindowMs, config.warmupJitQuietShare())));
     }

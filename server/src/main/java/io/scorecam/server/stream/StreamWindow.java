@@ -2,7 +2,9 @@ package io.scorecam.server.stream;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -204,11 +206,11 @@ final class StreamWindow<F, R> {
      * For the stream's end line: how LATEST's default window overlapped frames (mean server ms of a frame alone
      * and of one that overlapped another, and how many started early); empty for BLOCK or a configured window.
      */
-    java.util.Map<String, Object> overlapFields() {
+    Map<String, Object> overlapFields() {
         if (gate == null) {
-            return java.util.Map.of();
+            return Map.of();
         }
-        java.util.Map<String, Object> f = new java.util.LinkedHashMap<>();
+        Map<String, Object> f = new LinkedHashMap<>();
         f.put("latest_alone_ms", roundMs(gate.aloneMs()));
         f.put("latest_overlapped_ms", roundMs(gate.overlappedMs()));
         f.put("latest_early_starts", earlyStarts);

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -37,7 +38,7 @@ final class WarmUp {
     private final Readiness readiness;
     private final WarmUpFrames frames;
     private final AtomicInteger answered = new AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicBoolean failedOnce = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean failedOnce = new AtomicBoolean();
     private volatile WarmUpRota rota;
     private volatile long capNanos;
     /** The version the frames run on; null: each frame's model as served. */

@@ -1,9 +1,6 @@
 package io.scorecam.server.stream;
 
 import io.grpc.ManagedChannel;
-import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -17,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -75,26 +71,8 @@ class JitWarmUpTest {
             server.jitSource(jit, WINDOW_MS);
             channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
             controllable.delayMs = 2;
-            AtomicBoolean polling = new AtomicBoolean(true);
-            Thread poller = new Thread(() -> {
-                var health = HealthGrpc.newBlockingStub(channel);
-                while (polling.get()) {
-                    String reason = readiness.state().reason();
-                    ServingStatus s = health.withDeadlineAfter(2, TimeUnit.SECONDS)
-                            .check(HealthCheckRequest.newBuilder().setService("scorecam.v1.ExplainService").build())
-                            .getStatus();
-                    if (readiness.state().reason().equals(reason)) { // the answer belongs to that state
-                        healthSeen.add(s + " " + reason);
-                    }
-                }
-            });
-            poller.setDaemon(true);
-            poller.start();
-            try {
+            try (HealthPoller poller = new HealthPoller(channel, readiness, healthSeen)) {
                 server.serve(explainer == null ? controllable : explainer, 400).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            } finally {
-                polling.set(false);
-                poller.join(5_000);
             }
         }
 

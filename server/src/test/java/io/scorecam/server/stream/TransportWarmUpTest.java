@@ -3,9 +3,6 @@ package io.scorecam.server.stream;
 import io.grpc.Metadata;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.micrometer.core.instrument.Counter;
@@ -37,7 +34,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -108,28 +104,11 @@ class TransportWarmUpTest {
             server = ScoreCamServer.listen(config, new TestMapEncoder(), registry, readiness)
                     .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
             channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
-            AtomicBoolean polling = new AtomicBoolean(true);
-            Thread poller = new Thread(() -> {
-                var health = HealthGrpc.newBlockingStub(channel);
-                while (polling.get()) {
-                    String reason = readiness.state().reason();
-                    ServingStatus s = health.withDeadlineAfter(2, TimeUnit.SECONDS)
-                            .check(HealthCheckRequest.newBuilder().setService("scorecam.v1.ExplainService").build())
-                            .getStatus();
-                    if (readiness.state().reason().equals(reason)) { // the answer belongs to that state
-                        healthSeen.add(s + " " + reason);
-                    }
-                }
-            });
-            poller.setDaemon(true);
-            poller.start();
             long t0 = System.nanoTime();
-            try {
+            try (HealthPoller poller = new HealthPoller(channel, readiness, healthSeen)) {
                 server.serve(explainer, warmupMs).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             } finally {
                 serveMs = (System.nanoTime() - t0) / 1_000_000;
-                polling.set(false);
-                poller.join(5_000);
             }
         }
 
