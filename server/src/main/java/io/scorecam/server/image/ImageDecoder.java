@@ -10,6 +10,7 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -153,32 +154,41 @@ public final class ImageDecoder {
         return packed ? new RgbImage(w, h, data) : null;
     }
 
-    /** Wraps raw pixels; the buffer must hold exactly width*height pixels of the format. */
+    /** Raw pixels as RGB; the buffer must hold exactly width*height pixels of the format. */
     public RgbImage fromRaw(int width, int height, RawFormat format, byte[] pixels) {
+        return fromRaw(width, height, format, pixels == null ? ByteBuffer.allocate(0) : ByteBuffer.wrap(pixels));
+    }
+
+    /**
+     * Raw pixels as RGB, read from {@code pixels}' position to its limit: the received message's bytes as they
+     * are (a read-only view of them), so RGB8 costs one copy, into the image.
+     */
+    public RgbImage fromRaw(int width, int height, RawFormat format, ByteBuffer pixels) {
         if (width <= 0 || height <= 0) {
             throw ScoreCamException.invalid("raw image width and height must be > 0, got " + width + "x" + height);
         }
         checkSize(width, height, "raw image");
         long needed = (long) width * height * format.bytesPerPixel();
-        int got = pixels == null ? 0 : pixels.length;
+        int got = pixels.remaining();
         if (got != needed) {
             throw ScoreCamException.invalid("raw image " + width + "x" + height + " " + format + " needs "
                     + needed + " bytes, got " + got);
         }
         int n = width * height;
+        int at = pixels.position();
         byte[] rgb = new byte[n * 3];
         switch (format) {
-            case RGB8 -> System.arraycopy(pixels, 0, rgb, 0, rgb.length);
+            case RGB8 -> pixels.duplicate().get(rgb);
             case BGR8 -> {
                 for (int i = 0; i < rgb.length; i += 3) {
-                    rgb[i] = pixels[i + 2];
-                    rgb[i + 1] = pixels[i + 1];
-                    rgb[i + 2] = pixels[i];
+                    rgb[i] = pixels.get(at + i + 2);
+                    rgb[i + 1] = pixels.get(at + i + 1);
+                    rgb[i + 2] = pixels.get(at + i);
                 }
             }
             case GRAY8 -> {
                 for (int i = 0, o = 0; i < n; i++, o += 3) {
-                    byte g = pixels[i];
+                    byte g = pixels.get(at + i);
                     rgb[o] = g;
                     rgb[o + 1] = g;
                     rgb[o + 2] = g;

@@ -162,7 +162,7 @@ final class RequestConverter {
             case RAW:
                 RawImage raw = r.getRaw();
                 return decoder.fromRaw(clamp(raw.getWidth()), clamp(raw.getHeight()), rawFormat(raw),
-                        raw.getPixels().toByteArray());
+                        raw.getPixels().asReadOnlyByteBuffer());
             default:
                 throw ScoreCamException.invalid("request has no image: set 'encoded' (JPEG/PNG bytes) or 'raw'");
         }

@@ -15,10 +15,12 @@ import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
 import static io.scorecam.server.image.TestImages.rgbAt;
@@ -264,6 +266,24 @@ class ImageDecoderTest {
     void rawGrayIsReplicated() {
         RgbImage img = decoder.fromRaw(1, 2, ImageDecoder.RawFormat.GRAY8, new byte[] {7, (byte) 200});
         assertArrayEquals(new byte[] {7, 7, 7, (byte) 200, (byte) 200, (byte) 200}, img.rgb());
+    }
+
+    @Test
+    void rawPixelsAreReadFromAViewInsideALargerMessage() {
+        // as a parsed frame hands them over: a read-only window into the received message's array
+        byte[] message = {9, 9, 1, 2, 3, 4, 5, 6, 9};
+        ByteBuffer window = ByteBuffer.wrap(message, 2, 6).slice().asReadOnlyBuffer();
+        ByteBuffer offset = ByteBuffer.wrap(message, 2, 6).asReadOnlyBuffer();
+        for (ByteBuffer view : List.of(window, offset)) {
+            assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6},
+                    decoder.fromRaw(2, 1, ImageDecoder.RawFormat.RGB8, view.duplicate()).rgb());
+            assertArrayEquals(new byte[] {3, 2, 1, 6, 5, 4},
+                    decoder.fromRaw(2, 1, ImageDecoder.RawFormat.BGR8, view.duplicate()).rgb());
+        }
+        ByteBuffer gray = ByteBuffer.wrap(message, 1, 2).asReadOnlyBuffer();
+        assertArrayEquals(new byte[] {9, 9, 9, 1, 1, 1}, decoder.fromRaw(1, 2, ImageDecoder.RawFormat.GRAY8, gray).rgb());
+        expect(ErrorCode.INVALID_ARGUMENT,
+                () -> decoder.fromRaw(2, 2, ImageDecoder.RawFormat.RGB8, offset.duplicate()), "needs 12 bytes, got 6");
     }
 
     @Test
