@@ -151,7 +151,7 @@ public final class HeadPass extends SessionPass<HeadPass.Item, ScoreRow> {
     @Override
     public List<ScoreRow> run(List<Item> items) {
         int b = items.size();
-        float[] scores = session.run(inputs(items), OUTPUTS).get(HeadGraph.SCORES).toArray();
+        FloatTensor scores = session.run(inputs(items), OUTPUTS).get(HeadGraph.SCORES);
         List<ScoreRow> rows = new ArrayList<>(b);
         for (float[] row : rows(scores, b)) {
             rows.add(new ScoreRow(row, 0f, 0f)); // map min/max mean nothing for a head pass

@@ -50,8 +50,8 @@ public final class ProbePass extends SessionPass<ProbeImage, float[]> {
                         + " floats, expected " + perImage);
             }
         }
-        float[] outputs = session.run(Map.<String, Tensor>of(inputName, input), List.of(outputName))
-                .get(outputName).toArray();
+        FloatTensor outputs = session.run(Map.<String, Tensor>of(inputName, input), List.of(outputName))
+                .get(outputName);
         List<float[]> results = new ArrayList<>(n);
         for (float[] o : rows(outputs, n)) {
             results.add(softmax ? Predictions.softmax(o) : o);

@@ -316,7 +316,7 @@ public final class ScoringPass extends SessionPass<ScoringPass.Item, ScoreRow> {
     private List<ScoreRow> runOneFrame(List<Item> items, Scratch scratch) {
         int b = items.size();
         Map<String, FloatTensor> out = session.run(fill(items, scratch), OUTPUTS);
-        float[] scores = out.get(GraphSurgery.SCORES).toArray();
+        FloatTensor scores = out.get(GraphSurgery.SCORES);
         float[] mins = out.get(GraphSurgery.MAP_MIN).toArray();
         float[] maxs = out.get(GraphSurgery.MAP_MAX).toArray();
         float[][] rows = rows(scores, b);
