@@ -181,6 +181,12 @@ public final class ServerConfig {
             description = "HTTP/2 flow-control window per connection (default: ${DEFAULT-VALUE}).")
     private long http2ConnectionWindow;
 
+    @Option(names = "--http2-max-frame-size", paramLabel = "SIZE", converter = SizeConverter.class,
+            defaultValue = "${env:SCORECAM_HTTP2_MAX_FRAME_SIZE:-1MiB}",
+            description = "Largest HTTP/2 DATA frame a client may send, 16KiB to 16MiB - 1 byte; a raw camera frame "
+                    + "in one DATA frame is read in one piece instead of sixteen-KiB pieces (default: ${DEFAULT-VALUE}).")
+    private long http2MaxFrameSize;
+
     @Option(names = "--tls-cert", paramLabel = "PEM", defaultValue = "${env:SCORECAM_TLS_CERT}",
             description = "Server certificate chain (PEM); with --tls-key turns TLS on.")
     private Path tlsCert;
@@ -290,6 +296,7 @@ public final class ServerConfig {
         // RFC 7540 6.5.2: the largest legal window is 2^31-1; below 64 KiB is the HTTP/2 default or less
         requireRange("--http2-stream-window", http2StreamWindow, 65535, Integer.MAX_VALUE);
         requireRange("--http2-connection-window", http2ConnectionWindow, 65535, Integer.MAX_VALUE);
+        requireRange("--http2-max-frame-size", http2MaxFrameSize, 16384, 16_777_215);
         requireRange("--grace-period-ms", gracePeriodMs, 0, Long.MAX_VALUE);
         requireRange("--tune-budget-ms", tuneBudgetMs, 100, 600_000);
         requireRange("--warmup-ms", warmupMs, 0, 600_000);
@@ -514,6 +521,10 @@ public final class ServerConfig {
 
     public int http2ConnectionWindow() {
         return (int) http2ConnectionWindow;
+    }
+
+    public int http2MaxFrameSize() {
+        return (int) http2MaxFrameSize;
     }
 
     public boolean tlsEnabled() {

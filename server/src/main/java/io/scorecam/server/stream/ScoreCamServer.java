@@ -310,7 +310,8 @@ public final class ScoreCamServer {
     private static HttpServerOptions httpOptions(ServerConfig config) {
         HttpServerOptions o = new HttpServerOptions()
                 .setInitialSettings(new Http2Settings().setInitialWindowSize(config.http2StreamWindow())
-                        .setMaxHeaderListSize(config.http2MaxHeaderListSize()))
+                        .setMaxHeaderListSize(config.http2MaxHeaderListSize())
+                        .setMaxFrameSize(config.http2MaxFrameSize()))
                 .setHttp2ConnectionWindowSize(config.http2ConnectionWindow());
         if (config.tlsEnabled()) {
             o.setSsl(true).setUseAlpn(true).setKeyCertOptions(pemOptions(config));

@@ -25,6 +25,7 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2SettingsFrame;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -47,6 +48,8 @@ final class RawH2Client implements AutoCloseable {
     private final Channel channel;
     private Inbound inbound;
     volatile Http2GoAwayFrame goAway;
+    private final CountDownLatch settingsRead = new CountDownLatch(1);
+    private volatile Http2Settings serverSettings;
 
     /** One HTTP/2 stream. */
     static final class Call {
@@ -141,6 +144,12 @@ final class RawH2Client implements AutoCloseable {
         channel.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(bytes), endStream).stream(c.stream));
     }
 
+    /** The server's first SETTINGS frame, waiting for it up to {@code ms}; null if none came. */
+    Http2Settings serverSettings(long ms) throws InterruptedException {
+        settingsRead.await(ms, TimeUnit.MILLISECONDS);
+        return serverSettings;
+    }
+
     boolean connectionOpen() {
         return channel.isActive() && goAway == null;
     }
@@ -189,6 +198,11 @@ final class RawH2Client implements AutoCloseable {
                 if (c != null) {
                     c.resetCode = f.errorCode();
                     c.done.countDown();
+                }
+            } else if (msg instanceof Http2SettingsFrame f) {
+                if (serverSettings == null) {
+                    serverSettings = f.settings();
+                    settingsRead.countDown();
                 }
             } else if (msg instanceof Http2GoAwayFrame g) {
                 goAway = g.retain();

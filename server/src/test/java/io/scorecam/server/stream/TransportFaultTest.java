@@ -86,6 +86,21 @@ class TransportFaultTest {
     }
 
     @Test
+    void aRawFrameMayArriveInOneDataFrame() throws Exception {
+        try (RawH2Client h2 = raw()) {
+            // the server lets a client send up to --http2-max-frame-size per DATA frame (HTTP/2's default is 16 KiB)
+            assertEquals(1 << 20, h2.serverSettings(5000).maxFrameSize(), "the server's SETTINGS_MAX_FRAME_SIZE");
+            RawH2Client.Call c = h2.open(STREAM, false);
+            byte[] big = RawH2Client.grpcFrame(false, Frames.frame(5, 96, 96).build().toByteArray());
+            assertTrue(big.length > 16384 && big.length < LIMIT, big.length + " bytes");
+            h2.send(c, big, true); // one DATA frame: netty's encoder splits only at the server's maximum
+            assertTrue(c.await(10_000), "no answer");
+            assertEquals("0", c.status(), c.message());
+            assertEquals(5, responses(c).get(0).getFrameId());
+        }
+    }
+
+    @Test
     void malformedProtobufAnswersEarlierFramesThenInvalidArgument() throws Exception {
         try (RawH2Client h2 = raw()) {
             RawH2Client.Call c = h2.open(STREAM, false);
