@@ -1,0 +1,80 @@
+package io.scorecam.server.engine.cache;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The frame cache's contract: computed once, bounded in bytes, and one-off live frames do not push out reused ones. */
+class FrameCacheTest {
+    private static final long ENTRY = 1000;
+
+    @Test
+    void aFrameAskedTwiceIsMadeOnceAndCountsAHit() {
+        FrameCache cache = new FrameCache(100 * ENTRY);
+        AtomicInteger made = new AtomicInteger();
+        Object first = cache.getOrCreate("frame", ENTRY, k -> new Object[] {made.incrementAndGet()});
+        Object second = cache.getOrCreate("frame", ENTRY, k -> new Object[] {made.incrementAndGet()});
+        assertSame(first, second);
+        assertEquals(1, made.get());
+        assertEquals(1, cache.hits());
+        assertEquals(1, cache.misses());
+    }
+
+    @Test
+    void theBytesStayWithinTheCapacity() {
+        FrameCache cache = new FrameCache(100 * ENTRY);
+        for (int i = 0; i < 5000; i++) {
+            cache.getOrCreate("frame-" + i, ENTRY, k -> new Object());
+            assertTrue(cache.usedBytes() <= 100 * ENTRY, "after " + i + ": " + cache.usedBytes());
+        }
+        assertTrue(cache.usedBytes() > 0);
+    }
+
+    @Test
+    void aValueLargerThanTheCacheIsReturnedButNotKept() {
+        FrameCache cache = new FrameCache(10 * ENTRY);
+        Object a = cache.getOrCreate("huge", 11 * ENTRY, k -> new Object());
+        Object b = cache.getOrCreate("huge", 11 * ENTRY, k -> new Object());
+        assertNotSame(a, b);
+        assertEquals(0, cache.usedBytes());
+        FrameCache off = new FrameCache(0);
+        assertNotSame(off.getOrCreate("x", 1, k -> new Object()), off.getOrCreate("x", 1, k -> new Object()));
+    }
+
+    @Test
+    void removeDropsOnlyTheFailedValue() {
+        FrameCache cache = new FrameCache(100 * ENTRY);
+        Object failed = cache.getOrCreate("frame", ENTRY, k -> new Object());
+        cache.remove("frame", new Object()); // someone else's value: stays
+        assertSame(failed, cache.getOrCreate("frame", ENTRY, k -> new Object()));
+        cache.remove("frame", failed);
+        assertNotSame(failed, cache.getOrCreate("frame", ENTRY, k -> new Object()));
+    }
+
+    @Test
+    void aLiveStreamOfOneOffFramesDoesNotPushOutFramesThatAreAskedAgain() {
+        // a live camera (frames seen once) while 10 frames are asked for again and again (a still scene, other
+        // classes of the same frame), each every 110 entries: more than the cache holds, so under LRU the
+        // one-off frames pushed every one of them out before it was asked again
+        FrameCache cache = new FrameCache(100 * ENTRY);
+        AtomicInteger remade = new AtomicInteger();
+        for (int i = 0; i < 30_000; i++) {
+            cache.getOrCreate("live-" + i, ENTRY, k -> new Object());
+            if (i % 10 == 0) {
+                boolean measured = i >= 20_000;
+                cache.getOrCreate("reused-" + (i / 10) % 10, ENTRY, k -> {
+                    if (measured) {
+                        remade.incrementAndGet();
+                    }
+                    return new Object();
+                });
+            }
+        }
+        assertTrue(remade.get() <= 10, "frames asked for again were remade " + remade.get() + " of 1000 times");
+    }
+}
