@@ -28,14 +28,38 @@ public final class Predictions {
         return out;
     }
 
-    /** The k most probable classes, best first (ties: lower class id first). */
+    /**
+     * The k most probable classes, best first (ties: lower class id first). A selection, not a sort: every
+     * frame asks for its top 5 of 1000 ImageNet classes, and sorting 1000 boxed entries was a tenth of the
+     * server's Java time on a live MobileNetV2 stream (JFR).
+     */
     public static List<ClassProbability> top(float[] probs, int k) {
-        List<ClassProbability> all = new ArrayList<>(probs.length);
-        for (int i = 0; i < probs.length; i++) {
-            all.add(new ClassProbability(i, probs[i]));
+        int n = Math.min(Math.max(k, 0), probs.length);
+        if (n == 0) {
+            return List.of();
         }
-        all.sort((a, b) -> a.probability() != b.probability()
-                ? Float.compare(b.probability(), a.probability()) : Integer.compare(a.classId(), b.classId()));
-        return List.copyOf(all.subList(0, Math.min(k, all.size())));
+        int[] best = new int[n]; // class ids, best first
+        int size = 0;
+        for (int c = 0; c < probs.length; c++) {
+            if (size == n && !before(probs, c, best[n - 1])) {
+                continue;
+            }
+            int at = size < n ? size++ : n - 1;
+            while (at > 0 && before(probs, c, best[at - 1])) {
+                best[at] = best[at - 1];
+                at--;
+            }
+            best[at] = c;
+        }
+        List<ClassProbability> out = new ArrayList<>(n);
+        for (int c : best) {
+            out.add(new ClassProbability(c, probs[c]));
+        }
+        return List.copyOf(out);
+    }
+
+    /** Whether class a ranks before class b: more probable, or as probable and a lower id. */
+    private static boolean before(float[] probs, int a, int b) {
+        return probs[a] != probs[b] ? Float.compare(probs[a], probs[b]) > 0 : a < b;
     }
 }
