@@ -268,7 +268,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                         r.framesPerSecond(), efficiency, r.latency().p50(), r.latency().p95(), ratio, o.repeatPasses(),
                         !comparable ? "n/a" : p.cpuEfficiency(),
                         r.cpuSeconds() / (r.seconds() * Runtime.getRuntime().availableProcessors()),
-                        r.jit().seconds());
+                        r.jit().elapsedSeconds());
             }
         }
         if (fidelity) {

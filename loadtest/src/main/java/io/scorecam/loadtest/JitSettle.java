@@ -35,27 +35,21 @@ final class JitSettle {
         return new JitSettle(0, 1);
     }
 
-    /** What the phase line says about it, e.g. "settled after 41.0 s" or "cap 90 s reached". */
-    record Outcome(double seconds, boolean settled, double lastShare) {
-        String describe() {
-            return new JitQuiet.Check(settled ? JitQuiet.Decision.QUIET : JitQuiet.Decision.CAP, lastShare, seconds,
-                    0).describe();
-        }
-    }
-
-    /** Waits in windows (2 s by default) until one compiles for at most {@code quietShare} of the cores' time. */
-    Outcome await(BooleanSupplier running) throws InterruptedException {
+    /**
+     * Waits in windows (2 s by default) until one compiles for at most {@code quietShare} of the cores' time;
+     * returns the last window's verdict (OFF when off, BUSY when the run stopped first).
+     */
+    JitQuiet.Check await(BooleanSupplier running) throws InterruptedException {
         JitQuiet jit = JitQuiet.ofThisJvm(Math.round(maxSeconds * 1000), windowMillis, quietShare);
         if (jit.off()) {
-            return new Outcome(0, true, 0);
+            return new JitQuiet.Check(JitQuiet.Decision.OFF, 0, 0, 0);
         }
         jit.start();
-        JitQuiet.Check last = null;
-        while (running.getAsBoolean() && (last == null || !last.done())) {
+        JitQuiet.Check last = new JitQuiet.Check(JitQuiet.Decision.BUSY, 0, 0, maxSeconds);
+        while (running.getAsBoolean() && !last.done()) {
             Thread.sleep(jit.nextWindowMillis());
             last = jit.check();
         }
-        return last == null ? new Outcome(0, false, 0)
-                : new Outcome(last.elapsedSeconds(), last.decision() == JitQuiet.Decision.QUIET, last.share());
+        return last;
     }
 }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.scorecam.api.v1.FrameStatus;
 import io.scorecam.server.bench.RawOrtThroughput;
+import io.scorecam.server.lifecycle.JitQuiet;
 import io.scorecam.server.metrics.ServerMetrics;
 import org.HdrHistogram.Histogram;
 
@@ -104,7 +105,7 @@ public final class ThroughputProbe {
                 && runner.isAlive()) {
             Thread.sleep(5);
         }
-        JitSettle.Outcome jit = jitSettle.await(runner::isAlive);
+        JitQuiet.Check jit = jitSettle.await(runner::isAlive);
         Map<String, double[]> meters0 = meters();
         Map<String, Double> stages0 = stages();
         long cpu0 = RawOrtThroughput.processCpuNanos();
@@ -204,7 +205,7 @@ public final class ThroughputProbe {
                               double passesPerSecond, long notOk,
                               String firstError, Map<String, KindLoad> kinds, long skipped,
                               LatencyRecorder.LatencyStats latency, Map<String, Double> stages,
-                              double cpuSeconds, JitSettle.Outcome jit) {
+                              double cpuSeconds, JitQuiet.Check jit) {
         /** Forward passes the server ran per second for the frames answered in the window (their forward_passes). */
         public double answeredPassesPerSecond() {
             return framesPerSecond * meanPasses;
