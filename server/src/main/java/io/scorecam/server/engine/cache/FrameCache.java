@@ -1,22 +1,14 @@
 package io.scorecam.server.engine.cache;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-
-import java.util.concurrent.atomic.LongAdder;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
- * A byte-bounded cache of per-frame work: feature-pass results and score tables, keyed by model, frame
+ * A byte-bounded LRU of per-frame work: feature-pass results and score tables, keyed by model, frame
  * content hash and (for score tables) the kind of rows. Entries are inserted while still being computed, so a frame
  * that arrives twice at once is computed once. Sizes are known up front from the model's dimensions.
- *
- * <p>Caffeine's W-TinyLFU decides what stays: a new entry starts in a small admission window and enters the
- * main space only when it is asked for more often than what it would evict. A live camera sends frames
- * nobody asks for again; under plain LRU each one stayed until 256 MiB of newer ones had passed, long enough
- * to be promoted, so the old generation churned at the camera's data rate (cache off: 147 and 159 live
- * frames/s answered against 129 and 137 with LRU on MobileNetV2, RESULTS.md). Frames asked again (another
- * class, a repeated still) are kept as before.
  */
 public final class FrameCache {
     /** Feature pass of a frame: depends only on the model and the preprocessed pixels. */
@@ -31,53 +23,64 @@ public final class FrameCache {
     private record Entry(Object value, long bytes) { }
 
     private final long capacityBytes;
-    private final Cache<Object, Entry> entries;
-    private final LongAdder hits = new LongAdder();
-    private final LongAdder misses = new LongAdder();
+    private final LinkedHashMap<Object, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
+    private long usedBytes;
+    private long hits;
+    private long misses;
 
     public FrameCache(long capacityBytes) {
         this.capacityBytes = capacityBytes;
-        this.entries = Caffeine.newBuilder()
-                .maximumWeight(capacityBytes)
-                .weigher((Object key, Entry e) -> (int) Math.min(Integer.MAX_VALUE, e.bytes))
-                .executor(Runnable::run) // evict on the caller's thread, not on the common pool
-                .build();
     }
 
     /**
-     * Returns the cached value for key, or makes one with factory, inserts it (evicting what the policy
-     * chooses beyond capacity) and returns it. A value larger than the whole cache is returned without being kept.
+     * Returns the cached value for key, or makes one with factory, inserts it (evicting the least
+     * recently used entries beyond capacity) and returns it. A value larger than the whole cache is
+     * returned without being kept.
      */
     @SuppressWarnings("unchecked")
-    public <V> V getOrCreate(Object key, long bytes, Function<Object, V> factory) {
-        if (bytes > capacityBytes) {
-            misses.increment();
-            return factory.apply(key);
+    public synchronized <V> V getOrCreate(Object key, long bytes, Function<Object, V> factory) {
+        Entry e = entries.get(key);
+        if (e != null) {
+            hits++;
+            return (V) e.value;
         }
-        boolean[] created = {false};
-        Entry e = entries.get(key, k -> {
-            created[0] = true;
-            return new Entry(factory.apply(k), bytes);
-        });
-        (created[0] ? misses : hits).increment();
-        return (V) e.value;
+        misses++;
+        V value = factory.apply(key);
+        if (bytes <= capacityBytes) {
+            entries.put(key, new Entry(value, bytes));
+            usedBytes += bytes;
+            evict();
+        }
+        return value;
     }
 
     /** Drops an entry whose computation failed, so the next request tries again. */
-    public void remove(Object key, Object value) {
-        entries.asMap().computeIfPresent(key, (k, e) -> e.value == value ? null : e);
+    public synchronized void remove(Object key, Object value) {
+        Entry e = entries.get(key);
+        if (e != null && e.value == value) {
+            entries.remove(key);
+            usedBytes -= e.bytes;
+        }
     }
 
-    public long usedBytes() {
-        entries.cleanUp();
-        return entries.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
+    private void evict() {
+        Iterator<Map.Entry<Object, Entry>> it = entries.entrySet().iterator();
+        while (usedBytes > capacityBytes && it.hasNext()) {
+            Entry e = it.next().getValue();
+            it.remove();
+            usedBytes -= e.bytes;
+        }
     }
 
-    public long hits() {
-        return hits.sum();
+    public synchronized long usedBytes() {
+        return usedBytes;
     }
 
-    public long misses() {
-        return misses.sum();
+    public synchronized long hits() {
+        return hits;
+    }
+
+    public synchronized long misses() {
+        return misses;
     }
 }
