@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * What the event log says about one Explain call: a {@code frame_failed} line per ERROR answer and a
@@ -38,7 +39,7 @@ final class CallRecord {
     private volatile FrameLabels labels;
     private final CallTrace trace;
     /** Extra fields of the stream_end line (LATEST's overlap measurements); empty by default. */
-    private volatile java.util.function.Supplier<Map<String, Object>> endFields = Map::of;
+    private volatile Supplier<Map<String, Object>> endFields = Map::of;
 
     private CallRecord(EventLog log, String rpc, String peer, boolean stream, CallTrace trace) {
         this.log = log;
@@ -111,7 +112,7 @@ final class CallRecord {
     }
 
     /** Fields the stream_end line adds, read when the call ends (e.g. how LATEST overlapped its frames). */
-    void endFields(java.util.function.Supplier<Map<String, Object>> fields) {
+    void endFields(Supplier<Map<String, Object>> fields) {
         endFields = fields;
     }
 

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -127,7 +128,7 @@ class EventLogTest {
             t.shutdownServer();
         }
         JsonNode end = ofEvent(events(), "stream_end").get(0);
-        assertTrue(!end.has("latest_alone_ms"), end.toString());
+        assertFalse(end.has("latest_alone_ms"), end.toString());
     }
 
     @Test

@@ -6,15 +6,25 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scorecam.server.config.ServerConfig;
+import io.scorecam.server.engine.api.Explainer;
+import io.scorecam.server.engine.api.FrameRequest;
+import io.scorecam.server.engine.api.FrameResult;
+import io.scorecam.server.engine.api.ModelDescription;
+import io.scorecam.server.errors.ErrorCode;
+import io.scorecam.server.errors.ScoreCamException;
 import io.scorecam.server.lifecycle.JitQuiet;
 import io.scorecam.server.lifecycle.Readiness;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,7 +69,7 @@ class JitWarmUpTest {
             this(jit, null, new Readiness(), flags);
         }
 
-        Started(FakeJit jit, io.scorecam.server.engine.api.Explainer explainer, Readiness readiness, String... flags)
+        Started(FakeJit jit, Explainer explainer, Readiness readiness, String... flags)
                 throws Exception {
             this.readiness = readiness;
             List<String> args = new ArrayList<>(List.of("--host=127.0.0.1", "--port=0", "--metrics-port=off",
@@ -133,19 +143,19 @@ class JitWarmUpTest {
      * a slow one, so it calls them slow; the JIT phase judges each pair alone and then sends the fast ones,
      * RECIPRO_CAM among them, through the port.
      */
-    private static final class OneQueueExplainer implements io.scorecam.server.engine.api.Explainer {
+    private static final class OneQueueExplainer implements Explainer {
         final ControllableExplainer models = new ControllableExplainer();
-        final java.util.concurrent.ExecutorService queue = java.util.concurrent.Executors.newSingleThreadExecutor();
+        final ExecutorService queue = Executors.newSingleThreadExecutor();
         final AtomicInteger inFlight = new AtomicInteger();
         final List<String> seen = new CopyOnWriteArrayList<>();
-        volatile java.util.function.Supplier<String> phase = () -> "";
+        volatile Supplier<String> phase = () -> "";
 
         @Override
-        public java.util.concurrent.CompletableFuture<io.scorecam.server.engine.api.FrameResult> explain(
-                io.scorecam.server.engine.api.FrameRequest r) {
+        public CompletableFuture<FrameResult> explain(
+                FrameRequest r) {
             seen.add(phase.get() + " " + r.method() + " in_flight=" + inFlight.incrementAndGet());
             boolean slow = r.method() == io.scorecam.api.v1.Method.SS_CAM || r.method() == io.scorecam.api.v1.Method.IS_CAM;
-            return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            return CompletableFuture.supplyAsync(() -> {
                 long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(slow ? 800 : 2);
                 while (System.nanoTime() < end && !r.cancellation().isCancelled()) {
                     try {
@@ -156,7 +166,7 @@ class JitWarmUpTest {
                     }
                 }
                 if (r.cancellation().isCancelled()) {
-                    throw new io.scorecam.server.errors.ScoreCamException(io.scorecam.server.errors.ErrorCode.CANCELLED,
+                    throw new ScoreCamException(ErrorCode.CANCELLED,
                             "cancelled");
                 }
                 return ControllableExplainer.result(r);
@@ -164,7 +174,7 @@ class JitWarmUpTest {
         }
 
         @Override
-        public List<io.scorecam.server.engine.api.ModelDescription> models() {
+        public List<ModelDescription> models() {
             return models.models();
         }
 
