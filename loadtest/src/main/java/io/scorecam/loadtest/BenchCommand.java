@@ -245,7 +245,8 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                 // (d) a live camera on this method
                 ThroughputProbe.Measurement oneStream = phases.stream().filter(p -> p.streams() == 1).findFirst()
                         .map(Phase::measurement).orElse(phases.get(0).measurement());
-                new LivePhase(probe, out).run(m.name(), method, t, oneStream.framesPerSecond(), liveFps, warmup, seconds);
+                new LivePhase(probe, out).run(m.name(), method, t, oneStream.framesPerSecond(), window, liveFps, warmup,
+                        seconds);
             }
         }
         for (Outcome o : outcomes) {

@@ -77,6 +77,13 @@ class BenchSmokeTest {
             assertTrue(Double.parseDouble(f.get("service_ms")) > 0, line);
             assertTrue(Double.parseDouble(f.get("offered_fps")) > 1000 / Double.parseDouble(f.get("service_ms")),
                     "the source offers more than one frame per service time: " + line);
+            // the maximum brackets the live run: the mean of the phase before and a phase right after it
+            double before = Double.parseDouble(f.get("max_before_fps"));
+            double after = Double.parseDouble(f.get("max_after_fps"));
+            assertTrue(before > 0 && after > 0, line);
+            assertEquals((before + after) / 2, Double.parseDouble(f.get("max_fps")), 0.11, line);
+            assertEquals(Double.parseDouble(f.get("answered_fps")) / Double.parseDouble(f.get("max_fps")),
+                    Double.parseDouble(f.get("answered_vs_max")), 0.03, line);
         }
         // where the time went: every stage of the frame path, per phase
         String profile = out.lines().filter(l -> l.startsWith("PROFILE model=tiny method=SCORE_CAM streams=1 "))
