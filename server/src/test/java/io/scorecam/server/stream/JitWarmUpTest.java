@@ -5,6 +5,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.scorecam.api.v1.Method;
 import io.scorecam.server.config.ServerConfig;
 import io.scorecam.server.engine.api.Explainer;
 import io.scorecam.server.engine.api.FrameRequest;
@@ -151,10 +152,9 @@ class JitWarmUpTest {
         volatile Supplier<String> phase = () -> "";
 
         @Override
-        public CompletableFuture<FrameResult> explain(
-                FrameRequest r) {
+        public CompletableFuture<FrameResult> explain(FrameRequest r) {
             seen.add(phase.get() + " " + r.method() + " in_flight=" + inFlight.incrementAndGet());
-            boolean slow = r.method() == io.scorecam.api.v1.Method.SS_CAM || r.method() == io.scorecam.api.v1.Method.IS_CAM;
+            boolean slow = r.method() == Method.SS_CAM || r.method() == Method.IS_CAM;
             return CompletableFuture.supplyAsync(() -> {
                 long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(slow ? 800 : 2);
                 while (System.nanoTime() < end && !r.cancellation().isCancelled()) {
@@ -166,8 +166,7 @@ class JitWarmUpTest {
                     }
                 }
                 if (r.cancellation().isCancelled()) {
-                    throw new ScoreCamException(ErrorCode.CANCELLED,
-                            "cancelled");
+                    throw new ScoreCamException(ErrorCode.CANCELLED, "cancelled");
                 }
                 return ControllableExplainer.result(r);
             }, queue).whenComplete((x, e) -> inFlight.decrementAndGet());
