@@ -88,6 +88,9 @@ public final class ScoreCamEngine implements Explainer {
         this.pipeline = new FramePipeline(scheduler, cache, cpu, metrics::stage);
         this.frameMetrics = new FrameMetrics(scheduler);
         metrics.gauge("scorecam.cache.bytes", "bytes held by the frame cache", cache, FrameCache::usedBytes);
+        metrics.gauge("scorecam.cache.protected.bytes", "bytes of the frame cache held by frames asked for more "
+                + "than once (the rest is the probation share one-off frames pass through)", cache,
+                FrameCache::protectedBytes);
         metrics.counter("scorecam.cache.hits", "frame cache hits", cache, FrameCache::hits);
         metrics.counter("scorecam.cache.misses", "frame cache misses", cache, FrameCache::misses);
     }

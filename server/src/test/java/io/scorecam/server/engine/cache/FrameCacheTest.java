@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The frame cache's contract: computed once, bounded in bytes, and what was just asked for stays. */
+/**
+ * The frame cache's contract: computed once, bounded in bytes, what was just asked for stays, and a live camera's
+ * one-off frames pass through a small share of it only (so they die young instead of filling the old generation).
+ */
 class FrameCacheTest {
     private static final long ENTRY = 1000;
 
@@ -68,5 +71,67 @@ class FrameCacheTest {
         Object first = cache.getOrCreate("repeated", ENTRY, k -> new Object());
         cache.getOrCreate("live-next", ENTRY, k -> new Object()); // another entry in between
         assertSame(first, cache.getOrCreate("repeated", ENTRY, k -> new Object()));
+    }
+
+    @Test
+    void oneOffFramesOccupyOnlyTheProbationShare() {
+        // a live camera: every frame is new. An LRU fills all 100 entries with them; they must stay within an eighth.
+        FrameCache cache = new FrameCache(100 * ENTRY);
+        for (int i = 0; i < 5000; i++) {
+            cache.getOrCreate("live-" + i, ENTRY, k -> new Object());
+        }
+        assertTrue(cache.usedBytes() <= 100 * ENTRY / FrameCache.PROBATION_SHARE_DIVISOR, "" + cache.usedBytes());
+        assertTrue(cache.usedBytes() > 0);
+        assertEquals(0, cache.protectedBytes());
+    }
+
+    @Test
+    void aFrameAskedTwiceOutlivesALiveStreamAfterIt() {
+        FrameCache cache = new FrameCache(100 * ENTRY);
+        Object kept = cache.getOrCreate("kept", ENTRY, k -> new Object());
+        cache.getOrCreate("kept", ENTRY, k -> new Object());
+        for (int i = 0; i < 5000; i++) {
+            cache.getOrCreate("live-" + i, ENTRY, k -> new Object());
+        }
+        assertSame(kept, cache.getOrCreate("kept", ENTRY, k -> new Object()));
+    }
+
+    @Test
+    void aFrameBackAfterProbationLetItGoIsKeptFromThen() {
+        // asked once, 30 other frames (probation holds 12), asked again: computed again, but now it stays
+        FrameCache cache = new FrameCache(100 * ENTRY);
+        Object first = cache.getOrCreate("image", ENTRY, k -> new Object());
+        for (int i = 0; i < 30; i++) {
+            cache.getOrCreate("other-" + i, ENTRY, k -> new Object());
+        }
+        Object second = cache.getOrCreate("image", ENTRY, k -> new Object());
+        assertNotSame(first, second);
+        for (int i = 0; i < 5000; i++) {
+            cache.getOrCreate("live-" + i, ENTRY, k -> new Object());
+        }
+        assertSame(second, cache.getOrCreate("image", ENTRY, k -> new Object()));
+    }
+
+    @Test
+    void protectedFramesBeyondTheCapacityFallBackAndTheBytesStayBounded() {
+        FrameCache cache = new FrameCache(100 * ENTRY);
+        Object last = null;
+        for (int i = 0; i < 300; i++) {
+            String key = "asked-twice-" + i;
+            last = cache.getOrCreate(key, ENTRY, k -> new Object());
+            cache.getOrCreate(key, ENTRY, k -> new Object());
+            assertTrue(cache.usedBytes() <= 100 * ENTRY, "after " + i + ": " + cache.usedBytes());
+        }
+        assertTrue(cache.protectedBytes() <= 100 * ENTRY - 100 * ENTRY / FrameCache.PROBATION_SHARE_DIVISOR);
+        assertSame(last, cache.getOrCreate("asked-twice-299", ENTRY, k -> new Object()));
+        // the oldest protected ones fell back to probation and from there out: the cache is full, not over
+        assertEquals(100 * ENTRY, cache.usedBytes(), ENTRY);
+    }
+
+    @Test
+    void anEntryLargerThanProbationIsKept() {
+        FrameCache cache = new FrameCache(100 * ENTRY);
+        Object big = cache.getOrCreate("big", 50 * ENTRY, k -> new Object());
+        assertSame(big, cache.getOrCreate("big", 50 * ENTRY, k -> new Object()));
     }
 }
