@@ -89,16 +89,18 @@ public final class FrameCache {
 
     /** Drops an entry whose computation failed, so the next request tries again. */
     public synchronized void remove(Object key, Object value) {
-        Entry e = probation.get(key);
-        if (e != null && e.value == value) {
-            probation.remove(key);
-            probationBytes -= e.bytes;
+        probationBytes -= drop(probation, key, value);
+        protectedBytes -= drop(protectedEntries, key, value);
+    }
+
+    /** Removes key from segment if it maps to value; returns the bytes freed. */
+    private static long drop(Map<Object, Entry> segment, Object key, Object value) {
+        Entry e = segment.get(key);
+        if (e == null || e.value != value) {
+            return 0;
         }
-        e = protectedEntries.get(key);
-        if (e != null && e.value == value) {
-            protectedEntries.remove(key);
-            protectedBytes -= e.bytes;
-        }
+        segment.remove(key);
+        return e.bytes;
     }
 
     /**

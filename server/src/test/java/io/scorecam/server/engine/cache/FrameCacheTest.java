@@ -65,9 +65,7 @@ class FrameCacheTest {
         // second must not run its passes again. (A W-TinyLFU cache, tried in session 7, failed this: with its
         // main space full of one-off frames it evicted each new entry at once, repeat_passes=50 on MobileNetV2.)
         FrameCache cache = new FrameCache(100 * ENTRY);
-        for (int i = 0; i < 5000; i++) {
-            cache.getOrCreate("live-" + i, ENTRY, k -> new Object());
-        }
+        liveStream(cache, "live-", 5000);
         Object first = cache.getOrCreate("repeated", ENTRY, k -> new Object());
         cache.getOrCreate("live-next", ENTRY, k -> new Object()); // another entry in between
         assertSame(first, cache.getOrCreate("repeated", ENTRY, k -> new Object()));
@@ -77,9 +75,7 @@ class FrameCacheTest {
     void oneOffFramesOccupyOnlyTheProbationShare() {
         // a live camera: every frame is new. An LRU fills all 100 entries with them; they must stay within an eighth.
         FrameCache cache = new FrameCache(100 * ENTRY);
-        for (int i = 0; i < 5000; i++) {
-            cache.getOrCreate("live-" + i, ENTRY, k -> new Object());
-        }
+        liveStream(cache, "live-", 5000);
         assertTrue(cache.usedBytes() <= 100 * ENTRY / FrameCache.PROBATION_SHARE_DIVISOR, "" + cache.usedBytes());
         assertTrue(cache.usedBytes() > 0);
         assertEquals(0, cache.protectedBytes());
@@ -90,9 +86,7 @@ class FrameCacheTest {
         FrameCache cache = new FrameCache(100 * ENTRY);
         Object kept = cache.getOrCreate("kept", ENTRY, k -> new Object());
         cache.getOrCreate("kept", ENTRY, k -> new Object());
-        for (int i = 0; i < 5000; i++) {
-            cache.getOrCreate("live-" + i, ENTRY, k -> new Object());
-        }
+        liveStream(cache, "live-", 5000);
         assertSame(kept, cache.getOrCreate("kept", ENTRY, k -> new Object()));
     }
 
@@ -101,14 +95,10 @@ class FrameCacheTest {
         // asked once, 30 other frames (probation holds 12), asked again: computed again, but now it stays
         FrameCache cache = new FrameCache(100 * ENTRY);
         Object first = cache.getOrCreate("image", ENTRY, k -> new Object());
-        for (int i = 0; i < 30; i++) {
-            cache.getOrCreate("other-" + i, ENTRY, k -> new Object());
-        }
+        liveStream(cache, "other-", 30);
         Object second = cache.getOrCreate("image", ENTRY, k -> new Object());
         assertNotSame(first, second);
-        for (int i = 0; i < 5000; i++) {
-            cache.getOrCreate("live-" + i, ENTRY, k -> new Object());
-        }
+        liveStream(cache, "live-", 5000);
         assertSame(second, cache.getOrCreate("image", ENTRY, k -> new Object()));
     }
 
@@ -133,5 +123,12 @@ class FrameCacheTest {
         FrameCache cache = new FrameCache(100 * ENTRY);
         Object big = cache.getOrCreate("big", 50 * ENTRY, k -> new Object());
         assertSame(big, cache.getOrCreate("big", 50 * ENTRY, k -> new Object()));
+    }
+
+    /** A live camera: {@code frames} new frames, each asked for once, keyed prefix + its number. */
+    private static void liveStream(FrameCache cache, String prefix, int frames) {
+        for (int i = 0; i < frames; i++) {
+            cache.getOrCreate(prefix + i, ENTRY, k -> new Object());
+        }
     }
 }
