@@ -40,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  * A MODEL_REPO that does not exist is skipped with a line saying so. Each case starts with one run of
  * -Dwarmup.client.seconds (default 20) that is not reported, so the client JVM (its gRPC, protobuf and timing
  * code) is warm for the first measured one and the ratios measure the server. -Dwarmup.variants=jit,off picks
- * the variants; -Dwarmup.server.args=A,B appends server flags to every run (e.g. a longer cap, to trace the JIT).
+ * the variants; -Dwarmup.server.args=A,B appends server flags to every run (e.g. a longer cap, to trace the JIT);
+ * -Dwarmup.jvm.args=A,B puts JVM flags before the server's main class (e.g. a heap size, to compare launchers).
  */
 public final class WarmUpBenchmark {
     private static final int IN_FLIGHT = 2;
@@ -96,8 +97,12 @@ public final class WarmUpBenchmark {
     private static void run(Path repo, Method method, int seconds, int warmFrom, String variant, List<String> flags,
                             Path log, boolean report) throws Exception {
         Replicas.Replica server = new Replicas.Replica(0, Replicas.freePort(), Replicas.freePort(), log);
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.scorecam.server.Main", "--model-dir=" + repo,
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        String jvm = System.getProperty("warmup.jvm.args", "");
+        if (!jvm.isBlank()) {
+            cmd.addAll(List.of(jvm.split(",")));
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.scorecam.server.Main", "--model-dir=" + repo,
                 "--host=127.0.0.1", "--port=" + server.port, "--metrics-port=" + server.metricsPort));
         cmd.addAll(flags);
         long t0 = System.nanoTime();
