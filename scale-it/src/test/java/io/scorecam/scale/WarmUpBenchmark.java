@@ -59,8 +59,7 @@ public final class WarmUpBenchmark {
         List<String> cases = args.length > 3 ? Arrays.asList(args).subList(3, args.length)
                 : List.of("models:SCORE_CAM", "models:RECIPRO_CAM", "../shared/models:RECIPRO_CAM");
         List<String> variants = List.of(System.getProperty("warmup.variants", "jit,off").split(","));
-        List<String> extra = System.getProperty("warmup.server.args", "").isBlank() ? List.of()
-                : List.of(System.getProperty("warmup.server.args").split(","));
+        List<String> extra = commaList("warmup.server.args");
         int clientSeconds = Integer.getInteger("warmup.client.seconds", 20);
         Path logs = Files.createTempDirectory("warmup-bench");
         System.out.println("WARMUP server logs in " + logs);
@@ -88,6 +87,12 @@ public final class WarmUpBenchmark {
         }
     }
 
+    /** A system property of comma-separated flags; empty when unset or blank. */
+    private static List<String> commaList(String property) {
+        String value = System.getProperty(property, "");
+        return value.isBlank() ? List.of() : List.of(value.split(","));
+    }
+
     private static List<String> flags(String variant, List<String> extra) {
         List<String> flags = new ArrayList<>(extra);
         flags.addAll(VARIANTS.getOrDefault(variant, List.of()));
@@ -98,10 +103,7 @@ public final class WarmUpBenchmark {
                             Path log, boolean report) throws Exception {
         Replicas.Replica server = new Replicas.Replica(0, Replicas.freePort(), Replicas.freePort(), log);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        String jvm = System.getProperty("warmup.jvm.args", "");
-        if (!jvm.isBlank()) {
-            cmd.addAll(List.of(jvm.split(",")));
-        }
+        cmd.addAll(commaList("warmup.jvm.args"));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.scorecam.server.Main", "--model-dir=" + repo,
                 "--host=127.0.0.1", "--port=" + server.port, "--metrics-port=" + server.metricsPort));
         cmd.addAll(flags);
