@@ -123,9 +123,9 @@ public final class ServerConfig {
 
     @Option(names = "--stream-window", defaultValue = "${env:SCORECAM_STREAM_WINDOW:-0}",
             description = "Frames in flight per stream before the server stops reading it; 0: by the stream's policy, "
-                    + "2 for BLOCK (throughput); for LATEST (a live camera's latency) 1, with a second frame started in the "
-                    + "first's tail only while the stream's measured frame times show it does not slow frames down "
-                    + "(default: ${DEFAULT-VALUE}).")
+                    + "2 for BLOCK (throughput); for LATEST (a live camera's latency) 2, the second started in the first's "
+                    + "tail, or beside it from its start while the stream's measured frame times show that this costs "
+                    + "a frame little time (default: ${DEFAULT-VALUE}).")
     private int streamWindow;
 
     @Option(names = "--max-message-bytes", paramLabel = "SIZE", converter = SizeConverter.class,

@@ -15,15 +15,16 @@ import java.util.function.LongSupplier;
  * <p>Invariants: every accepted frame is handed out for writing exactly once, in arrival order; at most
  * {@code window} frames are submitted, unwritten and not yet released at a time, and at most {@code 2 x window}
  * submitted and unwritten in all (a frame keeps a slot until it is written, so out-of-order completions cannot
- * pile up). A frame is released when the engine has taken all its work ({@link #release}): it only runs to
+ * pile up); LATEST's default window holds at most 2 in all. A frame is released when the engine has taken all its work ({@link #release}): it only runs to
  * its end now, so the next frame may start its decode and feature pass meanwhile (no idle engine between two
  * frames of one stream, and no second frame competing with the first for the whole of its time).
  * BLOCK stops reading while the window is full; LATEST keeps
  * reading and keeps only the newest waiting frame (the replaced one is answered SKIPPED by the caller).
  *
- * <p>LATEST with the default window (0) releases a frame early only when its {@link OverlapGate} says that two
- * frames in flight cost little more than one (measured on this stream's own frames, with the clock given); with
- * a window configured it never releases early.
+ * <p>LATEST with the default window (0) runs at most two frames: the next one starts in the tail of the one in
+ * flight (once released), and also beside it from its start while the stream's {@link OverlapGate} says that
+ * two frames in flight cost little more than one (measured on this stream's own frames, with the clock given).
+ * With a window configured LATEST runs exactly that many frames and never releases early.
  *
  * @param <F> what the caller keeps per frame
  * @param <R> the answer to a frame
@@ -48,8 +49,10 @@ final class StreamWindow<F, R> {
         private boolean submitted;
         private boolean released;
         private boolean skipped;
-        /** Another frame of this stream ran at some time beside this one (see {@link OverlapGate}). */
+        /** Another frame of this stream ran beside this one from that one's start (see {@link OverlapGate}). */
         private boolean overlapped;
+        /** Started in another frame's tail: a time that measures neither of the gate's modes. */
+        private boolean inTail;
         private long submittedNanos;
         private R answer;
 
@@ -74,10 +77,13 @@ final class StreamWindow<F, R> {
     /** BLOCK's window when none is configured: one frame decoding while one runs keeps the engine busy. */
     static final int DEFAULT_BLOCK_WINDOW = 2;
     /**
-     * LATEST's: a camera wants each answer soonest; one frame holds the slot and a second may start only in its
-     * tail, when the stream's {@link OverlapGate} measured that this does not make frames slower.
+     * LATEST's: a camera wants each answer soonest, so at most two frames, released or not. The next frame
+     * starts in the tail of the one in flight; and beside it from its start while the stream's
+     * {@link OverlapGate} measured that this costs a frame little time (a lone frame leaves a core idle when its
+     * decode, feature pass, scoring and encode run one after the other). On a method whose lone frame already
+     * fills the engine two frames from the start cost about twice as long each, so they only meet in the tail.
      */
-    static final int DEFAULT_LATEST_WINDOW = 1;
+    static final int DEFAULT_LATEST_WINDOW = 2;
 
     /** As configured; 0: chosen by the policy when the first frame arrives. */
     private final int configured;
@@ -99,8 +105,15 @@ final class StreamWindow<F, R> {
     private final LongSupplier clock;
     /** LATEST with the default window: decides early releases from measured frame times; else null. */
     private OverlapGate gate;
-    /** Frames LATEST let the next one start early after (for the stream's end line). */
+    /** Frames LATEST started beside another one from that one's start (for the stream's end line). */
     private int earlyStarts;
+    /** Frames LATEST started in another's tail (for the stream's end line). */
+    private int tailStarts;
+    /**
+     * The gate's answer for the next start while a frame is in flight, or null: asked once per start (each
+     * question counts toward its probing, and a waiting frame is looked at again as frames are released).
+     */
+    private OverlapGate.Start nextStart;
 
     /** As {@link #StreamWindow(int, int, LongSupplier)} on {@link System#nanoTime}. */
     StreamWindow(int window, int skippedBacklogLimit) {
@@ -140,7 +153,7 @@ final class StreamWindow<F, R> {
             }
         }
         Slot<F, R> replaced = null;
-        if (latest && slotsFull() && !waiting.isEmpty()) {
+        if (latest && !waiting.isEmpty() && slotsFull()) {
             replaced = waiting.pollFirst();
             replaced.skipped = true;
             skippedPending++;
@@ -159,44 +172,48 @@ final class StreamWindow<F, R> {
         Slot<F, R> slot = waiting.pollFirst();
         slot.submitted = true;
         slot.submittedNanos = clock.getAsLong();
-        if (active + released > 0) {
-            // it runs beside the frames still in flight: all of them are overlapped
-            slot.overlapped = true;
-            for (Slot<F, R> s : order) {
-                if (s.submitted && s.answer == null) {
-                    s.overlapped = true;
+        boolean beside = false;
+        for (Slot<F, R> s : order) {
+            if (s.submitted && s.answer == null && s != slot) {
+                if (s.released) {
+                    slot.inTail = true; // it only runs to its end
+                } else {
+                    s.overlapped = true; // both share the engine for most of their time
+                    beside = true;
                 }
             }
         }
+        slot.overlapped = beside;
+        slot.inTail &= !beside;
+        if (gate != null) {
+            earlyStarts += beside ? 1 : 0;
+            tailStarts += slot.inTail ? 1 : 0;
+        }
         active++;
+        nextStart = null;
         return slot;
     }
 
     /**
      * The engine has taken all of a submitted frame's work: under BLOCK its slot opens for the next frame (it
      * is still written in order, and counts toward the hard bound of 2 x window until then). Idempotent; ignored
-     * for a frame already written. Under LATEST only as the {@link OverlapGate} allows (never with a
-     * configured window): on a saturated CPU an early start only adds contention, and by Little's law twice the
-     * frames in flight then means twice the latency (measured on a loaded machine: p50 2.7x one frame's time).
+     * for a frame already written. Under LATEST only with the default window, and never past its two frames in
+     * flight: the frame only runs to its end now, so the next one's decode and feature pass fill the engine
+     * meanwhile; with a window configured LATEST runs exactly that many frames.
      */
     void release(Slot<F, R> slot) {
-        if (!slot.submitted || slot.released || !order.contains(slot)) {
-            return;
-        }
-        if (Boolean.TRUE.equals(latest) && (gate == null || slot.answer != null || !gate.allowEarlyStart())) {
+        if (!slot.submitted || slot.released || !order.contains(slot)
+                || (Boolean.TRUE.equals(latest) && gate == null)) {
             return;
         }
         slot.released = true;
         active--;
         released++;
-        if (gate != null) {
-            earlyStarts++;
-        }
     }
 
     /** A submitted (or skipped) frame has its answer. */
     void answer(Slot<F, R> slot, R answer) {
-        if (slot.answer == null && slot.submitted && gate != null) {
+        if (slot.answer == null && slot.submitted && gate != null && (slot.overlapped || !slot.inTail)) {
             gate.record(clock.getAsLong() - slot.submittedNanos, slot.overlapped);
         }
         slot.answer = answer;
@@ -204,7 +221,8 @@ final class StreamWindow<F, R> {
 
     /**
      * For the stream's end line: how LATEST's default window overlapped frames (mean server ms of a frame alone
-     * and of one that overlapped another, and how many started early); empty for BLOCK or a configured window.
+     * and of one that overlapped another, how many started beside another and how many in another's tail); empty
+     * for BLOCK or a configured window.
      */
     Map<String, Object> overlapFields() {
         if (gate == null) {
@@ -214,6 +232,7 @@ final class StreamWindow<F, R> {
         f.put("latest_alone_ms", roundMs(gate.aloneMs()));
         f.put("latest_overlapped_ms", roundMs(gate.overlappedMs()));
         f.put("latest_early_starts", earlyStarts);
+        f.put("latest_tail_starts", tailStarts);
         return f;
     }
 
@@ -221,7 +240,7 @@ final class StreamWindow<F, R> {
         return Double.isNaN(ms) ? -1 : Math.round(ms * 100) / 100.0;
     }
 
-    /** LATEST's default window: whether its measurements currently let a second frame start early. */
+    /** LATEST's default window: whether its measurements currently let a second frame run beside the first. */
     boolean overlapping() {
         return gate != null && gate.overlapPays();
     }
@@ -245,12 +264,41 @@ final class StreamWindow<F, R> {
 
     /** True when a frame could be submitted right now (the caller should settle again). */
     boolean canSubmit() {
-        return !finished && !slotsFull() && !waiting.isEmpty();
+        return !finished && !waiting.isEmpty() && !slotsFull();
     }
 
-    /** No frame may be submitted now: the window is full, or released frames reached the hard bound. */
+    /**
+     * No frame may be submitted now: the window is full, or released frames reached the hard bound. LATEST's
+     * default window holds at most its two frames, released or not, and starts a frame while another is in flight
+     * only as the gate says (beside it, in its tail, or not before it is answered); call only with a frame
+     * waiting.
+     */
     private boolean slotsFull() {
-        return active >= window || active + released >= 2 * window;
+        if (gate == null) {
+            return active >= window || active + released >= 2 * window;
+        }
+        if (active + released >= window) {
+            return true;
+        }
+        boolean running = false;
+        boolean unreleased = false;
+        for (Slot<F, R> s : order) {
+            if (s.submitted && s.answer == null) {
+                running = true;
+                unreleased |= !s.released;
+            }
+        }
+        if (!running) {
+            return false;
+        }
+        if (nextStart == null) {
+            nextStart = gate.nextStart();
+        }
+        return switch (nextStart) {
+            case ALONE -> true;
+            case TAIL -> unreleased;
+            case BESIDE -> false;
+        };
     }
 
     /** The client half-closed its side. */

@@ -26,7 +26,7 @@ class ServerConfigTest {
             assertEquals(Path.of("models"), c.modelDir());
             assertEquals(50051, c.port());
             assertEquals(9090, c.metricsPort());
-            assertEquals(0, c.streamWindow()); // by policy: 2 for BLOCK, 1 for LATEST
+            assertEquals(0, c.streamWindow()); // by policy: 2 for BLOCK and for LATEST
             assertEquals(16 << 20, c.maxMessageBytes());
             assertEquals(40_000_000L, c.maxPixels());
             assertEquals(2.0, c.maxDelayMs());

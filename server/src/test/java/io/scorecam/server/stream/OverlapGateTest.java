@@ -1,6 +1,10 @@
 package io.scorecam.server.stream;
 
+import io.scorecam.server.stream.OverlapGate.Start;
 import org.junit.jupiter.api.Test;
+
+import java.util.EnumMap;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,38 +23,45 @@ class OverlapGateTest {
         return g;
     }
 
+    /** How many of {@code n} decisions gave each start. */
+    private static Map<Start, Integer> decide(OverlapGate g, int n) {
+        Map<Start, Integer> count = new EnumMap<>(Start.class);
+        for (Start s : Start.values()) {
+            count.put(s, 0);
+        }
+        for (int i = 0; i < n; i++) {
+            count.merge(g.nextStart(), 1, Integer::sum);
+        }
+        return count;
+    }
+
     @Test
     void firstMeasuresALoneFrameThenTriesTwo() {
         OverlapGate g = new OverlapGate();
-        assertFalse(g.allowEarlyStart(), "no lone frame measured yet");
+        assertEquals(Start.ALONE, g.nextStart(), "no lone frame measured yet");
         for (int i = 0; i < OverlapGate.MIN_SAMPLES; i++) {
             g.record(10 * MS, false);
         }
-        assertTrue(g.allowEarlyStart(), "overlap is tried before it is judged");
+        assertEquals(Start.BESIDE, g.nextStart(), "overlap is tried before it is judged");
         assertFalse(g.overlapPays(), "not judged without overlapped samples");
     }
 
     @Test
-    void allowsTheEarlyStartWhileOverlappedFramesStayWithinTheRatio() {
+    void startsBesideWhileOverlappedFramesStayWithinTheRatio() {
         OverlapGate g = measured(10, 12);
         assertTrue(g.overlapPays());
-        int allowed = 0;
-        for (int i = 0; i < 10 * OverlapGate.PROBE_EVERY + 1; i++) {
-            allowed += g.allowEarlyStart() ? 1 : 0;
-        }
-        // all but the lone probes: two refusals in a row every PROBE_EVERY decisions
-        assertEquals(10 * OverlapGate.PROBE_EVERY + 1 - 20, allowed);
+        int n = 10 * OverlapGate.PROBE_EVERY + 1;
+        // all but the lone probes: every PROBE_EVERY decisions one frame alone, its successor in its tail
+        assertEquals(Map.of(Start.ALONE, 10, Start.TAIL, 10, Start.BESIDE, n - 20), decide(g, n));
     }
 
     @Test
-    void refusesWhenOverlapOnlyAddsLatencyButProbesNowAndThen() {
+    void startsInTheTailWhenOverlapOnlyAddsLatencyButProbesBothModesNowAndThen() {
         OverlapGate g = measured(10, 20);
         assertFalse(g.overlapPays());
-        int allowed = 0;
-        for (int i = 0; i < 10 * OverlapGate.PROBE_EVERY; i++) {
-            allowed += g.allowEarlyStart() ? 1 : 0;
-        }
-        assertEquals(10, allowed, "one probe per PROBE_EVERY decisions");
+        int n = 10 * OverlapGate.PROBE_EVERY;
+        assertEquals(Map.of(Start.ALONE, 10, Start.TAIL, n - 20, Start.BESIDE, 10), decide(g, n),
+                "one probe of each mode per PROBE_EVERY decisions");
     }
 
     @Test
@@ -69,7 +80,7 @@ class OverlapGateTest {
 
     @Test
     void theRatioIsTheBoundary() {
-        assertTrue(measured(10, 13).overlapPays(), "1.3 x is allowed");
-        assertFalse(measured(10, 14).overlapPays(), "1.4 x is not");
+        assertTrue(measured(10, 14).overlapPays(), "1.4 x is allowed");
+        assertFalse(measured(10, 15).overlapPays(), "1.5 x is not");
     }
 }
