@@ -1,6 +1,7 @@
 package io.scorecam.cli;
 
 import com.sun.net.httpserver.HttpServer;
+import io.scorecam.cli.source.FfmpegDevices;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,8 +46,28 @@ class LiveSourceTest {
         server = TestModels.server().address();
     }
 
+    /** lavfi and cameras need FFmpeg's device library, which needs libpulse0 on the machine (FfmpegDevices). */
+    private static void assumeDevices() {
+        assumeTrue(FfmpegDevices.missing().isEmpty(), () -> FfmpegDevices.missing().orElse(""));
+    }
+
+    @Test
+    void withoutFfmpegsDeviceLibraryALavfiSourceSaysWhatIsMissing(@TempDir Path tmp) {
+        assumeTrue(FfmpegDevices.missing().isPresent(), "FFmpeg's device library loads here");
+        Path out = tmp.resolve("out");
+        Cli cli = Cli.run("replay", "lavfi:testsrc2=size=320x240:rate=30", "--server", server, "--out", out.toString(),
+                "--no-progress");
+        assertTrue(cli.exitCode() != 0, cli::toString);
+        String err = cli.err().strip();
+        assertEquals(1, err.lines().count(), cli::toString);
+        assertTrue(err.contains("lavfi source") && err.contains("libpulse0"), err);
+        assertTrue(cli.errHasNoStackTrace(), cli::toString);
+        assertFalse(Files.exists(out));
+    }
+
     @Test
     void aLavfiTestSourceRunsAsACameraForItsDuration(@TempDir Path tmp) {
+        assumeDevices();
         Path out = tmp.resolve("out");
         long t0 = System.nanoTime();
         Cli cli = Cli.run(TestModels.fast("replay", "lavfi:testsrc2=size=320x240:rate=30", "--server", server,
@@ -63,6 +84,7 @@ class LiveSourceTest {
 
     @Test
     void demoStartsReadingALiveSourceOnlyOnceItsServerIsUp(@TempDir Path tmp) {
+        assumeDevices();
         // the source is opened before the embedded server loads (a bad source fails at once), but --duration
         // must count from the first frame sent: the server's start-up must not eat the camera's time
         long t0 = System.nanoTime();

@@ -49,6 +49,11 @@ final class FfmpegDecoder implements AutoCloseable {
      * @param openTimeoutMillis how long a camera or network stream may take to answer
      */
     static FfmpegDecoder open(SourceSpec spec, double startSeconds, long openTimeoutMillis) {
+        if (spec.kind() == SourceSpec.Kind.CAMERA || spec.kind() == SourceSpec.Kind.LAVFI) {
+            FfmpegDevices.missing().ifPresent(why -> {
+                throw new CliException(spec.describe() + ": cannot open it: " + why);
+            });
+        }
         FFmpegFrameGrabber g = new FFmpegFrameGrabber(spec.location());
         String micros = Long.toString(TimeUnit.MILLISECONDS.toMicros(openTimeoutMillis));
         switch (spec.kind()) {
