@@ -59,9 +59,10 @@ class OverlapGateTest {
     void startsInTheTailWhenOverlapOnlyAddsLatencyButProbesBothModesNowAndThen() {
         OverlapGate g = measured(10, 20);
         assertFalse(g.overlapPays());
-        int n = 10 * OverlapGate.PROBE_EVERY;
-        assertEquals(Map.of(Start.ALONE, 10, Start.TAIL, n - 20, Start.BESIDE, 10), decide(g, n),
-                "one probe of each mode per PROBE_EVERY decisions");
+        int n = 10 * OverlapGate.BESIDE_PROBE_EVERY;
+        int alone = n / OverlapGate.PROBE_EVERY;
+        assertEquals(Map.of(Start.ALONE, alone, Start.TAIL, n - alone - 10, Start.BESIDE, 10), decide(g, n),
+                "a lone frame every PROBE_EVERY decisions, two beside each other every BESIDE_PROBE_EVERY");
     }
 
     @Test
