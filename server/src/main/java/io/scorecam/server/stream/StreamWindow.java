@@ -15,11 +15,11 @@ import java.util.function.LongSupplier;
  * <p>Invariants: every accepted frame is handed out for writing exactly once, in arrival order; at most
  * {@code window} frames are submitted, unwritten and not yet released at a time, and at most {@code 2 x window}
  * submitted and unwritten in all (a frame keeps a slot until it is written, so out-of-order completions cannot
- * pile up); LATEST's default window holds at most 2 in all. A frame is released when the engine has taken all its work ({@link #release}): it only runs to
- * its end now, so the next frame may start its decode and feature pass meanwhile (no idle engine between two
- * frames of one stream, and no second frame competing with the first for the whole of its time).
- * BLOCK stops reading while the window is full; LATEST keeps
- * reading and keeps only the newest waiting frame (the replaced one is answered SKIPPED by the caller).
+ * pile up); LATEST's default window holds at most 2 in all. A frame is released when the engine has taken all
+ * its work ({@link #release}): it only runs to its end now, so the next frame may start its decode and feature
+ * pass meanwhile (no idle engine between two frames of one stream, and no second frame competing with the first
+ * for the whole of its time). BLOCK stops reading while the window is full; LATEST keeps reading and keeps only
+ * the newest waiting frame (the replaced one is answered SKIPPED by the caller).
  *
  * <p>LATEST with the default window (0) runs at most two frames: the next one starts in the tail of the one in
  * flight (once released), and also beside it from its start while the stream's {@link OverlapGate} says that
