@@ -14,7 +14,8 @@ package io.scorecam.server.stream;
  * starts in the running one's tail (its work all taken): cheap whatever the method, but not a measurement of
  * either mode, since it waits for that frame's last passes. Both sides are re-measured now and then: every
  * {@link #PROBE_EVERY} decisions a lone frame is tried once, and every {@link #BESIDE_PROBE_EVERY} two beside
- * each other while they do not pay, so a machine that gets busier (or quieter) moves the decision. Pure: no clock, no threads; {@link StreamWindow} feeds it.
+ * each other while they do not pay, so a machine that gets busier (or quieter) moves the decision. Pure: no
+ * clock, no threads; {@link StreamWindow} feeds it.
  */
 final class OverlapGate {
     /** How the next frame may start while one is in flight. */
@@ -36,7 +37,7 @@ final class OverlapGate {
     static final double MAX_RATIO = 1.4;
     /** Samples of a mode before its average is trusted. */
     static final int MIN_SAMPLES = 3;
-    /** Every so many decisions, the mode not chosen is tried once to keep its average current. */
+    /** Every so many decisions a lone frame is tried once, to keep its average current. */
     static final int PROBE_EVERY = 32;
     /**
      * While two beside each other do not pay, they are tried only every so many decisions: each such probe

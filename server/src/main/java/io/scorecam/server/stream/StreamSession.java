@@ -21,10 +21,10 @@ import java.util.concurrent.Executor;
  * The window decides what to submit, write, read and when to end; this class does the I/O.
  *
  * <p>Memory: besides the window (2 x window under BLOCK, whose frames release their slot once the engine has
- * taken their work; under LATEST's default at most 2 in all, +1 waiting frame), Vert.x's gRPC read stream buffers up to 16 decoded
- * messages before its pause reaches HTTP/2 flow control, and the HTTP/2 stream window holds more bytes in
- * transit; so a stream holds at most about (2 x window + 17) x --max-message-bytes + --http2-stream-window,
- * whatever the client does.
+ * taken their work; under LATEST's default at most 2 in all, +1 waiting frame), Vert.x's gRPC read stream
+ * buffers up to 16 decoded messages before its pause reaches HTTP/2 flow control, and the HTTP/2 stream window
+ * holds more bytes in transit; so a stream holds at most about (2 x window + 17) x --max-message-bytes
+ * + --http2-stream-window, whatever the client does.
  */
 final class StreamSession implements ActiveCall {
     /** LATEST: SKIPPED answers that may wait behind a slow frame before reading pauses (they are tiny). */

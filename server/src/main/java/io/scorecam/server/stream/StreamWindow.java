@@ -103,7 +103,7 @@ final class StreamWindow<F, R> {
     private boolean writeBlocked;
     private boolean finished;
     private final LongSupplier clock;
-    /** LATEST with the default window: decides early releases from measured frame times; else null. */
+    /** LATEST with the default window: decides how the next frame starts, from measured frame times; else null. */
     private OverlapGate gate;
     /** Frames LATEST started beside another one from that one's start (for the stream's end line). */
     private int earlyStarts;
@@ -173,10 +173,11 @@ final class StreamWindow<F, R> {
         slot.submitted = true;
         slot.submittedNanos = clock.getAsLong();
         boolean beside = false;
+        boolean besideATail = false;
         for (Slot<F, R> s : order) {
             if (s.submitted && s.answer == null && s != slot) {
                 if (s.released) {
-                    slot.inTail = true; // it only runs to its end
+                    besideATail = true; // it only runs to its end
                 } else {
                     s.overlapped = true; // both share the engine for most of their time
                     beside = true;
@@ -184,7 +185,7 @@ final class StreamWindow<F, R> {
             }
         }
         slot.overlapped = beside;
-        slot.inTail &= !beside;
+        slot.inTail = besideATail && !beside;
         if (gate != null) {
             earlyStarts += beside ? 1 : 0;
             tailStarts += slot.inTail ? 1 : 0;
