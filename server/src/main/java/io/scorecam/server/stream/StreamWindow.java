@@ -221,9 +221,9 @@ final class StreamWindow<F, R> {
     }
 
     /**
-     * For the stream's end line: how LATEST's default window overlapped frames (mean server ms of a frame alone
-     * and of one that overlapped another, how many started beside another and how many in another's tail); empty
-     * for BLOCK or a configured window.
+     * For the stream's end line: how LATEST's default window overlapped frames (median server ms of a frame alone
+     * and of one that overlapped another, how many started beside another and how many in another's tail, how
+     * often the gate changed its mind); empty for BLOCK or a configured window.
      */
     Map<String, Object> overlapFields() {
         if (gate == null) {
@@ -234,6 +234,7 @@ final class StreamWindow<F, R> {
         f.put("latest_overlapped_ms", roundMs(gate.overlappedMs()));
         f.put("latest_early_starts", earlyStarts);
         f.put("latest_tail_starts", tailStarts);
+        f.put("latest_gate_changes", gate.changes());
         return f;
     }
 

@@ -3,7 +3,9 @@ package io.scorecam.server.stream;
 import io.scorecam.server.stream.OverlapGate.Start;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -77,6 +79,43 @@ class OverlapGateTest {
             g.record(11 * MS, true);
         }
         assertTrue(g.overlapPays());
+    }
+
+    @Test
+    void oneFrameHeldUpByACollectionDoesNotTurnTheOverlapOff() {
+        OverlapGate g = measured(10, 11);
+        for (int i = 0; i < OverlapGate.WINDOW; i++) {
+            g.record(11 * MS, true);
+        }
+        g.record(60 * MS, true); // a GC pause or a compile in the middle of one frame
+        assertTrue(g.overlapPays(), "overlapped " + g.overlappedMs() + " ms vs alone " + g.aloneMs());
+        assertEquals(11.0, g.overlappedMs(), 1e-9, "the typical overlapped frame, not the mean");
+        assertEquals(Start.BESIDE, g.nextStart());
+    }
+
+    @Test
+    void overlapThatStoppedPayingIsTriedAgainSoonThenEverMoreRarely() {
+        OverlapGate g = measured(10, 11);
+        decide(g, 3); // paying: two beside each other
+        for (int i = 0; i < OverlapGate.WINDOW; i++) {
+            g.record(25 * MS, true); // the machine got busy for a moment
+        }
+        List<Integer> probes = new ArrayList<>();
+        for (int i = 1; i <= 2 * OverlapGate.BESIDE_PROBE_EVERY; i++) {
+            if (g.nextStart() == Start.BESIDE) {
+                probes.add(i);
+            }
+        }
+        int first = OverlapGate.FIRST_BESIDE_PROBE; // counted from the first decision, which sees the change
+        assertEquals(List.of(1 + first, 1 + 3 * first, 1 + 7 * first, 1 + 15 * first, 1 + 31 * first),
+                probes.subList(0, 5),
+                "the first pair probe soon after the change, then each twice as far");
+        assertEquals(1, g.changes(), "one change of mind");
+        for (int i = 0; i < OverlapGate.WINDOW; i++) {
+            g.record(11 * MS, true); // quiet again: the probes said so
+        }
+        assertEquals(Start.BESIDE, g.nextStart());
+        assertEquals(2, g.changes());
     }
 
     @Test
