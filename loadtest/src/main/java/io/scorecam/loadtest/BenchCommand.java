@@ -187,9 +187,10 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
     private int benchModel(ManagedChannel channel, ThroughputProbe probe, ModelInfo info, ModelConfig m,
                            int batch, RawBaseline raw, int workers) throws Exception {
         Path frames = framesDir != null ? framesDir : m.modelFile().getParent().resolve("frames");
-        FrameSource source = Files.isDirectory(frames)
+        FrameSource source = (Files.isDirectory(frames)
                 ? FrameSource.fromDirectory(frames, encoding, true)
-                : FrameSource.noise(info.getInputWidth(), info.getInputHeight(), 16, encoding, true);
+                : FrameSource.noise(info.getInputWidth(), info.getInputHeight(), 16, encoding, true))
+                .forModelInput(info.getInputWidth(), info.getInputHeight());
         int k = info.getChannels();
         out.printf(Locale.ROOT, "bench: model=%s K=%d layer=%s %dx%d input=%dx%d classes=%d batch=%d raw_batch=%d "
                         + "workers=%d streams=%s window=%d frames=%s output=%s%n", m.name(), k, info.getTargetLayer(),

@@ -19,9 +19,11 @@ import java.util.stream.Stream;
 
 /**
  * The frames a load run sends. Either the JPEG/PNG files of a directory or seeded noise frames. Sent as
- * file bytes, or as raw RGB pixels; raw frames can be made unique (the frame number is written into the
- * first pixels) so the server's frame cache never turns a repeated file into a free answer -- live
- * video never repeats a frame exactly either.
+ * file bytes, or as raw RGB pixels; raw frames can be made unique (the frame number and the run's nonce are
+ * painted into two small squares) so the server's frame cache never turns a repeated file into a free answer --
+ * live video never repeats a frame exactly either. The cache keys on the model's input tensor, so the squares
+ * are sized to survive the resize to the model's input ({@link #forModelInput}): a 1280x720 frame stamped in
+ * its first five pixels reached a 224x224 model unchanged, and every frame after the first was a cache hit.
  */
 public final class FrameSource {
     /** How frames travel. */
@@ -31,10 +33,32 @@ public final class FrameSource {
     private final List<RawImage> raws = new ArrayList<>();
     private final Encoding encoding;
     private final boolean unique;
+    /** The model input the stamp must survive; 0: the frames' own size. */
+    private final int modelWidth;
+    private final int modelHeight;
 
     private FrameSource(Encoding encoding, boolean unique) {
         this.encoding = encoding;
         this.unique = unique;
+        this.modelWidth = 0;
+        this.modelHeight = 0;
+    }
+
+    private FrameSource(FrameSource frames, int modelWidth, int modelHeight) {
+        this.encoding = frames.encoding;
+        this.unique = frames.unique;
+        this.files.addAll(frames.files);
+        this.raws.addAll(frames.raws);
+        this.modelWidth = modelWidth;
+        this.modelHeight = modelHeight;
+    }
+
+    /** These frames, stamped (when unique) so that the stamp survives a resize to a model input of this size. */
+    public FrameSource forModelInput(int width, int height) {
+        if (width < 1 || height < 1) {
+            throw new IllegalArgumentException("model input must be positive, got " + width + "x" + height);
+        }
+        return new FrameSource(this, width, height);
     }
 
     /**
@@ -109,16 +133,38 @@ public final class FrameSource {
             return;
         }
         byte[] pixels = raw.getPixels().toByteArray();
-        // serial and nonce in the first 16 bytes (~5 pixels): a distinct frame for the cache, visually the same
-        for (int b = 0; b < 8 && b < pixels.length; b++) {
-            pixels[b] = (byte) (serial >>> (8 * b));
-        }
-        for (int b = 0; b < 8 && 8 + b < pixels.length; b++) {
-            pixels[8 + b] = (byte) (nonce >>> (8 * b));
-        }
+        stamp(pixels, raw.getWidth(), raw.getHeight(), serial, nonce);
         // the array is this frame's own and never written again: wrap it rather than copy it (the client shares
         // the server's two cores in a bench)
         request.setRaw(raw.toBuilder().setPixels(UnsafeByteOperations.unsafeWrap(pixels)));
+    }
+
+    /**
+     * Paints the serial's and the nonce's low 24 bits as the colours of two squares side by side, at the middle
+     * of the frame's top edge (of its left edge when it is portrait): the part of a frame every resize keeps,
+     * stretched or centre-cropped. Each square spans the taps of at least one output pixel of the model's
+     * bilinear resize, so two frames stamped differently reach the model differently.
+     */
+    void stamp(byte[] rgb, int width, int height, long serial, long nonce) {
+        double scale = modelWidth == 0 ? 1
+                : Math.max((double) width / modelWidth, (double) height / modelHeight);
+        int side = Math.min(Math.min(width / 2, height), 2 * (int) Math.ceil(scale) + 2);
+        boolean landscape = width >= height;
+        int x0 = landscape ? Math.max(0, width / 2 - side) : 0;
+        int y0 = landscape ? 0 : Math.max(0, height / 2 - side);
+        for (int square = 0; square < 2; square++) {
+            long value = square == 0 ? serial : nonce;
+            int sx = landscape ? x0 + square * side : x0;
+            int sy = landscape ? y0 : y0 + square * side;
+            for (int y = sy; y < Math.min(height, sy + side); y++) {
+                for (int x = sx; x < Math.min(width, sx + side); x++) {
+                    int at = 3 * (y * width + x);
+                    rgb[at] = (byte) value;
+                    rgb[at + 1] = (byte) (value >>> 8);
+                    rgb[at + 2] = (byte) (value >>> 16);
+                }
+            }
+        }
     }
 
     private static RawImage toRaw(BufferedImage image) {

@@ -106,9 +106,10 @@ public final class LoadCommand implements Callable<Integer> {
         ManagedChannel channel = ClientChannels.open(server, authToken);
         try {
             ModelInfo info = modelInfo(channel);
-            FrameSource frames = framesDir != null
+            FrameSource frames = (framesDir != null
                     ? FrameSource.fromDirectory(framesDir, encoding, unique)
-                    : FrameSource.noise(info.getInputWidth(), info.getInputHeight(), 16, encoding, unique);
+                    : FrameSource.noise(info.getInputWidth(), info.getInputHeight(), 16, encoding, unique))
+                    .forModelInput(info.getInputWidth(), info.getInputHeight());
             RequestTemplate template = new RequestTemplate(prototype(info.getName()), frames);
             long durationNanos = frameCount != null ? 0 : (long) (duration * 1e9);
             long maxFrames = frameCount != null ? frameCount : 0;
