@@ -6,7 +6,6 @@ import io.scorecam.api.v1.Convention;
 import io.scorecam.api.v1.ExplainRequest;
 import io.scorecam.api.v1.ExplainResponse;
 import io.scorecam.api.v1.ExplainServiceGrpc;
-import io.scorecam.api.v1.ListModelsRequest;
 import io.scorecam.api.v1.Method;
 import io.scorecam.server.engine.method.Methods;
 import io.scorecam.api.v1.ModelInfo;
@@ -150,11 +149,9 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
             try {
                 ThroughputProbe probe = new ThroughputProbe(channel, server.registry(), workers,
                         new JitSettle(warmupMax, jitQuiet));
-                List<ModelInfo> infos = ExplainServiceGrpc.newBlockingStub(channel)
-                        .listModels(ListModelsRequest.getDefaultInstance()).getModelsList();
                 for (int i = 0; i < server.models().size(); i++) {
                     ModelConfig m = server.models().get(i);
-                    ModelInfo info = infos.stream().filter(x -> x.getName().equals(m.name())).findFirst().orElseThrow();
+                    ModelInfo info = ServerModels.named(channel, m.name());
                     failures += benchModel(channel, probe, info, m, server.engine().batchSize(m.name()), raws.get(i),
                             workers);
                 }

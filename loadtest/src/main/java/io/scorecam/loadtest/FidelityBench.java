@@ -4,7 +4,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.scorecam.api.v1.ExplainRequest;
 import io.scorecam.api.v1.ExplainServiceGrpc;
-import io.scorecam.api.v1.ListModelsRequest;
 import io.scorecam.api.v1.Method;
 import io.scorecam.api.v1.ModelInfo;
 import io.scorecam.api.v1.OverloadPolicy;
@@ -52,7 +51,7 @@ public final class FidelityBench {
                 settings.conventions(), settings.metricSteps() == 0 ? "server default" : settings.metricSteps());
         Map<Method, Double> fps = new LinkedHashMap<>(knownFps);
         if (probe != null) {
-            ModelInfo info = modelInfo(channel, model);
+            ModelInfo info = ServerModels.named(channel, model);
             FrameSource source = FrameSource.fromDirectory(framesDir, FrameSource.Encoding.RAW, true)
                     .forModelInput(info.getInputWidth(), info.getInputHeight());
             for (Method m : methods) {
@@ -68,13 +67,6 @@ public final class FidelityBench {
             out.println(FidelityReport.line(r));
         }
         return rows;
-    }
-
-    private static ModelInfo modelInfo(ManagedChannel channel, String model) {
-        return ExplainServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
-                .listModels(ListModelsRequest.getDefaultInstance()).getModelsList().stream()
-                .filter(m -> m.getName().equals(model)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("the server has no model '" + model + "'"));
     }
 
     private static java.util.Optional<Double> measure(ManagedChannel channel, ThroughputProbe probe, String model,

@@ -145,7 +145,7 @@ public final class FrameSource {
      * stretched or centre-cropped. Each square spans the taps of at least one output pixel of the model's
      * bilinear resize, so two frames stamped differently reach the model differently.
      */
-    void stamp(byte[] rgb, int width, int height, long serial, long nonce) {
+    private void stamp(byte[] rgb, int width, int height, long serial, long nonce) {
         double scale = modelWidth == 0 ? 1
                 : Math.max((double) width / modelWidth, (double) height / modelHeight);
         int side = Math.min(Math.min(width / 2, height), 2 * (int) Math.ceil(scale) + 2);
